@@ -1,0 +1,29 @@
+"""tokadapt: adapt multilingual language models to romanized / transliterated text.
+
+Stages: transliterate-merge vocabulary extension (:mod:`tokadapt.vocab`), embedding
+initialization (:mod:`tokadapt.embeddings`), contrastive script alignment (:mod:`tokadapt.align`)
+and measurement (:mod:`tokadapt.bli`, :mod:`tokadapt.retrieval`).
+"""
+
+from __future__ import annotations
+
+from tokadapt.errors import (
+    ConfigError,
+    InputFileError,
+    MissingDependencyError,
+    OutputExistsError,
+    ShapeError,
+    TokadaptError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "InputFileError",
+    "MissingDependencyError",
+    "OutputExistsError",
+    "ShapeError",
+    "TokadaptError",
+    "__version__",
+]

@@ -1,0 +1,5 @@
+import sys
+
+from tokadapt.cli import main
+
+sys.exit(main())

@@ -1,0 +1,57 @@
+"""``make demo`` / ``tokadapt demo``: the whole pipeline on real data that pip installs.
+
+Each stage is a module in this package defining ``TITLE``, ``ORDER`` and
+``run(ctx: DemoContext) -> dict`` (its numbers, also written to ``OUT/demo.json``). Stages run
+in ``ORDER``; a stage reads what earlier stages left in ``ctx.state``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import pkgutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DemoContext:
+    out: Path
+    quick: bool = False
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: str = "") -> None:
+        print(text, flush=True)
+
+
+def stages() -> list[ModuleType]:
+    mods = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(mod, "run") and hasattr(mod, "ORDER"):
+            mods.append(mod)
+    return sorted(mods, key=lambda m: m.ORDER)
+
+
+def run_demo(out: Path, only: list[str] | None = None, quick: bool = False) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = DemoContext(out=out, quick=quick)
+    results: dict[str, Any] = {}
+    for mod in stages():
+        name = mod.__name__.rsplit(".", 1)[-1]
+        if only and name not in only:
+            continue
+        ctx.say(f"\n=== {mod.TITLE} ===")
+        start = time.perf_counter()
+        results[name] = mod.run(ctx)
+        ctx.say(f"({name}: {time.perf_counter() - start:.1f} s)")
+    (out / "demo.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    return results

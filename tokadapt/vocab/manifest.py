@@ -1,0 +1,98 @@
+"""``tokadapt_manifest.json``: the contract between vocabulary extension and embedding init.
+
+Written by ``tokadapt extend-vocab`` next to the extended tokenizer; read by
+``tokadapt init-embeddings``. For every new id it records the piece, the original ids whose
+romanization produced it, their scores (the family's score convention, see ``score_kind``) and
+the merged score under the chosen mode. JSON keys are sorted, so the file is byte-identical
+across runs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from tokadapt.errors import InputFileError
+from tokadapt.outputs import write_json
+
+MANIFEST_NAME = "tokadapt_manifest.json"
+FORMAT = "tokadapt-vocab-extension"
+FORMAT_VERSION = 1
+
+Family = Literal["unigram", "bpe", "wordpiece"]
+MergeMode = Literal["max", "min", "mean"]
+MERGE_MODES: tuple[MergeMode, ...] = ("max", "min", "mean")
+
+
+@dataclass(frozen=True)
+class NewPiece:
+    """One appended piece: ``id`` is its new token id (contiguous after the original ids)."""
+
+    id: int
+    piece: str
+    sources: list[int]
+    source_scores: list[float]
+    score: float
+
+
+@dataclass
+class Manifest:
+    family: Family
+    mode: MergeMode
+    base_vocab_size: int
+    new_pieces: list[NewPiece]
+    #: what the scores mean: "logprob" (Unigram), "neg_rank" (BPE: -merge rank / -id),
+    #: "neg_id" (WordPiece: earlier = more frequent)
+    score_kind: str = "logprob"
+    counts: dict[str, int] = field(default_factory=dict)
+    romanizer: dict[str, Any] = field(default_factory=dict)
+    input: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def new_vocab_size(self) -> int:
+        return self.base_vocab_size + len(self.new_pieces)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["format"] = FORMAT
+        data["format_version"] = FORMAT_VERSION
+        data["new_vocab_size"] = self.new_vocab_size
+        return data
+
+    def save(self, directory: str | Path) -> Path:
+        path = Path(directory) / MANIFEST_NAME
+        write_json(path, self.to_json())
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Manifest:
+        path = Path(path)
+        if path.is_dir():
+            path = path / MANIFEST_NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise InputFileError(
+                f"{path} not found: the tokenizer directory was not written by "
+                "'tokadapt extend-vocab' (no manifest)"
+            ) from exc
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{path} is not valid JSON: {exc}") from exc
+        if data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
+            raise InputFileError(
+                f"{path}: not a tokadapt manifest of format {FORMAT} v{FORMAT_VERSION} "
+                f"(found format={data.get('format')!r} v{data.get('format_version')!r})"
+            )
+        pieces = [NewPiece(**p) for p in data["new_pieces"]]
+        expected = list(range(data["base_vocab_size"], data["base_vocab_size"] + len(pieces)))
+        if [p.id for p in pieces] != expected:
+            raise InputFileError(f"{path}: new ids are not contiguous after base_vocab_size")
+        return cls(
+            family=data["family"], mode=data["mode"], base_vocab_size=data["base_vocab_size"],
+            new_pieces=pieces, score_kind=data.get("score_kind", "logprob"),
+            counts=data.get("counts", {}), romanizer=data.get("romanizer", {}),
+            input=data.get("input", {}), options=data.get("options", {}),
+        )

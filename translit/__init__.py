@@ -1,0 +1,36 @@
+"""translit: a universal romanizer with a C++17 core, output-compatible with uroman 1.3.1.1.
+
+uroman is by Ulf Hermjakob (USC/ISI); its license asks publications to acknowledge it
+(see NOTICE). translit reads uroman's rule tables from the installed ``uroman`` package.
+"""
+
+from __future__ import annotations
+
+from translit._data import UROMAN_VERSION, data_hash
+from translit.api import Edge, Romanizer, implementation, romanize
+from translit.errors import BackendError, DataError, InputError, TranslitError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "UROMAN_VERSION",
+    "BackendError",
+    "DataError",
+    "Edge",
+    "InputError",
+    "Romanizer",
+    "TranslitError",
+    "__version__",
+    "data_hash",
+    "implementation",
+    "romanize",
+    "signature",
+]
+
+
+def signature(lang: str | None = None) -> str:
+    """Reproducibility signature of a romanization: versions, data hash, language, backend."""
+    return (
+        f"translit:{__version__}|uroman-data:{UROMAN_VERSION}+{data_hash()}"
+        f"|lcode:{lang or '-'}|impl:{implementation()}"
+    )

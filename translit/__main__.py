@@ -1,0 +1,5 @@
+import sys
+
+from translit.cli import main
+
+sys.exit(main())

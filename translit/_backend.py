@@ -1,0 +1,132 @@
+"""The two romanization backends behind one small protocol.
+
+``cpp``: the native ``translit._core.Engine`` (C++17, GIL released, thread pool).
+``python``: the reference implementation itself, ``uroman.Uroman`` 1.3.1.1 (slow; same results).
+
+Both receive text that :mod:`translit.api` has already validated, so they raise the same
+exceptions for the same input.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from translit._data import read_tables
+from translit.errors import BackendError
+
+log = logging.getLogger(__name__)
+
+RawEdge = tuple[int, int, str, str]
+
+
+class Backend(Protocol):
+    name: str
+
+    def romanize(self, text: str, lcode: str) -> str: ...
+
+    def romanize_batch(self, texts: Sequence[str], lcode: str, num_threads: int) -> list[str]: ...
+
+    def edges(self, text: str, lcode: str) -> list[RawEdge]: ...
+
+
+class PythonBackend:
+    """The reference romanizer ``uroman.Uroman`` (the package this library is compatible with)."""
+
+    name = "python"
+    _lock = threading.Lock()
+    _uroman: Any = None
+
+    @classmethod
+    def _engine(cls) -> Any:
+        with cls._lock:
+            if cls._uroman is None:
+                import uroman  # noqa: PLC0415
+
+                cls._uroman = uroman.Uroman()
+            return cls._uroman
+
+    def romanize(self, text: str, lcode: str) -> str:
+        result: str = self._engine().romanize_string(text, lcode or None)
+        return result
+
+    def romanize_batch(self, texts: Sequence[str], lcode: str, num_threads: int) -> list[str]:
+        engine = self._engine()
+        return [engine.romanize_string(t, lcode or None) for t in texts]
+
+    def edges(self, text: str, lcode: str) -> list[RawEdge]:
+        import uroman  # noqa: PLC0415
+
+        result = self._engine().romanize_string(text, lcode or None, rom_format=uroman.RomFormat.EDGES)
+        return [(e.start, e.end, e.txt, e.type) for e in result]
+
+
+class CppBackend:
+    """The native engine; one process-wide instance shares the parsed tables across Romanizers."""
+
+    name = "cpp"
+    _lock = threading.Lock()
+    _instance: Any = None
+
+    def __init__(self) -> None:
+        self._core = load_core()
+        with CppBackend._lock:
+            if CppBackend._instance is None:
+                CppBackend._instance = self._core.Engine(read_tables())
+        self._engine = CppBackend._instance
+
+    def romanize(self, text: str, lcode: str) -> str:
+        result: str = self._engine.romanize(text, lcode)
+        return result
+
+    def romanize_batch(self, texts: Sequence[str], lcode: str, num_threads: int) -> list[str]:
+        result: list[str] = self._engine.romanize_batch(list(texts), lcode, num_threads)
+        return result
+
+    def edges(self, text: str, lcode: str) -> list[RawEdge]:
+        result: list[RawEdge] = self._engine.edges(text, lcode)
+        return result
+
+
+def load_core() -> Any:
+    """Import ``translit._core`` or raise :class:`BackendError` with the fix."""
+    try:
+        from translit import _core  # noqa: PLC0415
+    except ImportError as exc:
+        raise BackendError(
+            "the native romanizer translit._core is not built in this installation "
+            f"({exc}). Fix: reinstall with a C++17 compiler available, e.g. "
+            "TRANSLIT_STRICT_BUILD=1 pip install --force-reinstall --no-deps tokadapt"
+        ) from exc
+    if not hasattr(_core, "Engine"):
+        raise BackendError("translit._core is an incomplete build (no Engine); rebuild the extension")
+    return _core
+
+
+_backends: dict[str, Backend] = {}
+_backends_lock = threading.Lock()
+
+
+def get_backend(name: str) -> Backend:
+    """``"auto"`` prefers the native engine and falls back to uroman with a logged warning."""
+    if name not in ("auto", "cpp", "python"):
+        raise ValueError(f"backend must be 'auto', 'cpp' or 'python', got {name!r}")
+    with _backends_lock:
+        if name in _backends:
+            return _backends[name]
+    backend: Backend
+    if name == "python":
+        backend = PythonBackend()
+    elif name == "cpp":
+        backend = CppBackend()
+    else:
+        try:
+            backend = CppBackend()
+        except BackendError as exc:
+            log.warning("%s; falling back to the pure-Python uroman backend (slow)", exc)
+            backend = PythonBackend()
+    with _backends_lock:
+        _backends.setdefault(name, backend)
+        return _backends[name]

@@ -1,0 +1,102 @@
+"""Command line: ``python -m translit`` and ``tokadapt romanize`` share this parser and runner."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from translit.api import ERRORS, Romanizer
+from translit.errors import TranslitError
+from translit.stream import FORMATS, romanize_stream
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    io_group = parser.add_argument_group("input/output")
+    io_group.add_argument("-i", "--input", metavar="IN", help="input file (default: stdin)")
+    io_group.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    io_group.add_argument(
+        "--overwrite", action="store_true", help="replace OUT if it exists (written atomically)"
+    )
+    io_group.add_argument("--max-lines", type=int, default=None, help="stop after N lines")
+    rom = parser.add_argument_group("romanization")
+    rom.add_argument("-l", "--lang", metavar="LCODE", help="ISO-639-3 language code, e.g. rus, hin")
+    rom.add_argument("-f", "--format", choices=FORMATS, default="str", help="output format")
+    rom.add_argument(
+        "--vocab",
+        action="store_true",
+        help="vocabulary mode: one tokenizer piece per line; keep ▁ Ġ ## <0x..> markers",
+    )
+    rom.add_argument(
+        "--errors", choices=ERRORS, default="strict", help="invalid UTF-8 / lone surrogates"
+    )
+    rom.add_argument("--threads", type=int, default=0, help="worker threads (0 = all cores)")
+    rom.add_argument(
+        "--backend", choices=("auto", "cpp", "python"), default="auto", help="romanizer engine"
+    )
+
+
+@contextlib.contextmanager
+def _open_output(path: str | None, overwrite: bool) -> Iterator[TextIO]:
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} exists; pass --overwrite to replace it")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _input(path: str | None) -> tuple[BinaryIO, str]:
+    if path is None or path == "-":
+        return sys.stdin.buffer, "<stdin>"
+    return Path(path).open("rb"), path
+
+
+def _run_vocab(src: BinaryIO, dst: TextIO, rom: Romanizer, threads: int, name: str) -> None:
+    text = io.TextIOWrapper(src, encoding="utf-8", errors="surrogateescape", newline="\n")
+    pieces = [line.rstrip("\n") for line in text]
+    for out in rom.romanize_vocab(pieces, threads):
+        dst.write(out + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rom = Romanizer(args.lang, backend=args.backend, errors=args.errors)
+        src, name = _input(args.input)
+        with src, _open_output(args.output, args.overwrite) as dst:
+            if args.vocab:
+                _run_vocab(src, dst, rom, args.threads, name)
+            else:
+                romanize_stream(
+                    src, dst, rom, fmt=args.format, num_threads=args.threads, name=name,
+                    max_lines=args.max_lines,
+                )
+    except BrokenPipeError:
+        # Reader went away (e.g. `| head`): exit quietly like a well-behaved Unix filter.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except (TranslitError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m translit", description="Romanize text (uroman 1.3.1.1 compatible)."
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,23 @@
+"""Exceptions raised by :mod:`translit`.
+
+Every error derives from :class:`TranslitError` and from the matching builtin, so callers can
+catch either (``except translit.InputError`` or ``except ValueError``).
+"""
+
+from __future__ import annotations
+
+
+class TranslitError(Exception):
+    """Base class of every error raised by translit."""
+
+
+class InputError(TranslitError, ValueError):
+    """The text given to the romanizer is not valid Unicode text (lone surrogate, bad UTF-8)."""
+
+
+class DataError(TranslitError, RuntimeError):
+    """uroman's data tables are missing, of the wrong version, or corrupt."""
+
+
+class BackendError(TranslitError, ImportError):
+    """The requested backend (``"cpp"``) is not available in this installation."""

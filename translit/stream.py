@@ -1,0 +1,133 @@
+"""Streaming romanization of line-oriented files in constant memory.
+
+Lines are read as bytes, decoded strictly (an invalid byte is an :class:`InputError` naming the
+line and the absolute byte offset) or with ``errors="replace"`` (U+FFFD, counted and logged),
+romanized in chunks with the thread pool and written in input order. A line starting with
+``::lcode xyz `` is romanized with language ``xyz`` and keeps its prefix (uroman's convention).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Literal, TextIO
+
+from translit.api import Errors, Romanizer, check_lang
+from translit.errors import InputError
+
+log = logging.getLogger(__name__)
+
+Format = Literal["str", "edges"]
+FORMATS: tuple[Format, ...] = ("str", "edges")
+_LCODE_LINE = re.compile(r"(::lcode\s+)([a-z]{3})(\s+)(.*)$", re.DOTALL)
+
+
+@dataclass
+class StreamStats:
+    lines: int = 0
+    chars: int = 0
+    replaced_bytes: int = 0
+
+
+def _decode_lines(
+    stream: BinaryIO, errors: Errors, name: str, stats: StreamStats
+) -> Iterator[str]:
+    offset = 0
+    for number, raw in enumerate(stream, 1):
+        body = raw[:-1] if raw.endswith(b"\n") else raw
+        if body.endswith(b"\r"):
+            body = body[:-1]
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if errors == "strict":
+                bad = body[exc.start : exc.start + 1].hex()
+                raise InputError(
+                    f"{name}: line {number}, byte offset {offset + exc.start}: invalid UTF-8 "
+                    f"(byte 0x{bad}: {exc.reason}). Fix the file, or pass --errors replace to "
+                    "romanize bad bytes as U+FFFD."
+                ) from exc
+            text = body.decode("utf-8", errors="replace")
+            stats.replaced_bytes += text.count("\ufffd") - body.decode(
+                "utf-8", errors="ignore"
+            ).count("\ufffd")
+        offset += len(raw)
+        yield text
+
+
+def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _romanize_chunk(
+    lines: list[str], base: Romanizer, fmt: Format, threads: int, cache: dict[str, Romanizer]
+) -> list[str]:
+    prefixes = [""] * len(lines)
+    groups: dict[str | None, list[int]] = {}
+    bodies = list(lines)
+    for i, line in enumerate(lines):
+        lang = base.lang
+        m = _LCODE_LINE.match(line)
+        if m:
+            prefixes[i] = m.group(1) + m.group(2) + m.group(3)
+            bodies[i], lang = m.group(4), check_lang(m.group(2))
+        groups.setdefault(lang, []).append(i)
+    out = [""] * len(lines)
+    for lang, idx in groups.items():
+        rom = cache.get(lang or "")
+        if rom is None:
+            rom = Romanizer(lang, backend=base._backend_name, errors=base.errors)
+            cache[lang or ""] = rom
+        if fmt == "str":
+            for i, r in zip(idx, rom.romanize_batch([bodies[i] for i in idx], threads), strict=True):
+                out[i] = prefixes[i] + r
+        else:
+            for i in idx:
+                edges = [list(e) for e in rom.edges(bodies[i])]
+                if prefixes[i]:
+                    edges.insert(0, [0, 0, "", f"lcode: {lang}"])
+                out[i] = json.dumps(edges, ensure_ascii=False)
+    return out
+
+
+def romanize_stream(
+    src: BinaryIO,
+    dst: TextIO,
+    romanizer: Romanizer,
+    *,
+    fmt: Format = "str",
+    num_threads: int = 0,
+    chunk_lines: int = 4096,
+    name: str = "<stdin>",
+    max_lines: int | None = None,
+) -> StreamStats:
+    """Romanize every line of ``src`` into ``dst``; memory is bounded by ``chunk_lines``."""
+    if fmt not in FORMATS:
+        raise InputError(f"format must be one of {FORMATS}, got {fmt!r}")
+    stats = StreamStats()
+    cache: dict[str, Romanizer] = {romanizer.lang or "": romanizer}
+    lines = _decode_lines(src, romanizer.errors, name, stats)
+    for chunk in _chunks(lines, chunk_lines):
+        if max_lines is not None:
+            chunk = chunk[: max(0, max_lines - stats.lines)]
+        for line in _romanize_chunk(chunk, romanizer, fmt, num_threads, cache):
+            dst.write(line)
+            dst.write("\n")
+        stats.lines += len(chunk)
+        stats.chars += sum(len(c) for c in chunk)
+        if max_lines is not None and stats.lines >= max_lines:
+            break
+    dst.flush()
+    if stats.replaced_bytes:
+        log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD", name, stats.replaced_bytes)
+    return stats
