@@ -30,13 +30,13 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]
     def run(self) -> None:
         try:
             super().run()
-        except Exception as exc:  # noqa: BLE001 - re-raised when strict
+        except Exception as exc:
             self._fail(exc)
 
     def build_extension(self, ext: Pybind11Extension) -> None:
         try:
             super().build_extension(ext)
-        except Exception as exc:  # noqa: BLE001 - re-raised when strict
+        except Exception as exc:
             self._fail(exc)
 
     def _fail(self, exc: Exception) -> None:

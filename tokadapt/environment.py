@@ -18,7 +18,7 @@ def _version(dist: str) -> str | None:
 
 def _translit_core() -> dict[str, Any]:
     try:
-        from translit import _core  # noqa: PLC0415
+        from translit import _core
 
         info: dict[str, Any] = dict(_core.build_info())
         info["available"] = hasattr(_core, "Engine")
@@ -33,8 +33,11 @@ def _torch() -> dict[str, Any]:
     except ImportError:
         return {"version": None}
     cuda = bool(torch.cuda.is_available())
-    info: dict[str, Any] = {"version": torch.__version__, "cuda_available": cuda,
-                            "cuda_version": torch.version.cuda}
+    info: dict[str, Any] = {
+        "version": torch.__version__,
+        "cuda_available": cuda,
+        "cuda_version": torch.version.cuda,
+    }
     if cuda:
         info["devices"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
     return info
@@ -50,17 +53,19 @@ def _faiss() -> dict[str, Any]:
 
 
 def collect() -> dict[str, Any]:
-    import translit  # noqa: PLC0415
-
-    from tokadapt import __version__  # noqa: PLC0415
+    import translit
+    from tokadapt import __version__
 
     return {
         "tokadapt": __version__,
         "translit": translit.__version__,
         "translit_implementation": translit.implementation(),
         "translit_core": _translit_core(),
-        "uroman_data": {"version": translit.UROMAN_VERSION, "installed": _version("uroman"),
-                        "hash": translit.data_hash()},
+        "uroman_data": {
+            "version": translit.UROMAN_VERSION,
+            "installed": _version("uroman"),
+            "hash": translit.data_hash(),
+        },
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "numpy": _version("numpy"),

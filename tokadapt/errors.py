@@ -12,7 +12,7 @@ class ConfigError(TokadaptError, ValueError):
 
 
 class InputFileError(TokadaptError, ValueError):
-    """An input file (tokenizer, checkpoint, embeddings, dictionary) is missing, empty or corrupt."""
+    """An input file (tokenizer, checkpoint, embeddings, dictionary) is missing or corrupt."""
 
 
 class ShapeError(TokadaptError, ValueError):
@@ -29,7 +29,7 @@ class MissingDependencyError(TokadaptError, ImportError):
 
 def require(module: str, extra: str, pip_name: str | None = None) -> object:
     """Import an optional dependency or raise :class:`MissingDependencyError` with the fix."""
-    import importlib  # noqa: PLC0415
+    import importlib
 
     try:
         return importlib.import_module(module)
@@ -37,4 +37,6 @@ def require(module: str, extra: str, pip_name: str | None = None) -> object:
         hint = f"pip install 'tokadapt[{extra}]'"
         if pip_name:
             hint += f" (or: pip install {pip_name})"
-        raise MissingDependencyError(f"this feature needs the package '{module}'. Fix: {hint}") from exc
+        raise MissingDependencyError(
+            f"this feature needs the package '{module}'. Fix: {hint}"
+        ) from exc

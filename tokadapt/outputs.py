@@ -53,12 +53,16 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
 
 
 @contextlib.contextmanager
-def atomic_file(path: str | os.PathLike[str], mode: str = "w", overwrite: bool = True) -> Iterator[Any]:
+def atomic_file(
+    path: str | os.PathLike[str], mode: str = "w", overwrite: bool = True
+) -> Iterator[Any]:
     """Write a file through a temporary sibling and ``os.replace`` it into place."""
     target = Path(path)
     if target.exists() and not overwrite:
         raise OutputExistsError(f"output file {target} exists; pass --overwrite to replace it")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
+    )
     tmp = Path(tmp_name)
     try:
         encoding = None if "b" in mode else "utf-8"

@@ -25,7 +25,12 @@ def _package_dir(module: str, pip_hint: str) -> Path:
 
 def xlmr_tokenizer_json() -> Path:
     """The real XLM-R (multilingual-e5-small) Unigram ``tokenizer.json``."""
-    path = _package_dir("semantra_multilingual", XLMR_PIP) / "assets" / "multilingual-e5-small" / "tokenizer.json"
+    path = (
+        _package_dir("semantra_multilingual", XLMR_PIP)
+        / "assets"
+        / "multilingual-e5-small"
+        / "tokenizer.json"
+    )
     if not path.is_file():
         raise MissingDependencyError(f"{path} is missing; reinstall: {XLMR_PIP}")
     return path

@@ -14,14 +14,16 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(
         COMMAND, help="run the whole pipeline on real data that pip installs (no arguments needed)"
     )
-    parser.add_argument("-o", "--out", default="demo-out", help="work directory (default: demo-out)")
+    parser.add_argument(
+        "-o", "--out", default="demo-out", help="work directory (default: demo-out)"
+    )
     parser.add_argument("--only", nargs="*", help="run only these stages")
     parser.add_argument("--quick", action="store_true", help="smaller samples")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from tokadapt.demo import run_demo  # noqa: PLC0415
+    from tokadapt.demo import run_demo
 
     run_demo(Path(args.out), only=args.only, quick=args.quick)
     return 0

@@ -91,8 +91,13 @@ class Manifest:
         if [p.id for p in pieces] != expected:
             raise InputFileError(f"{path}: new ids are not contiguous after base_vocab_size")
         return cls(
-            family=data["family"], mode=data["mode"], base_vocab_size=data["base_vocab_size"],
-            new_pieces=pieces, score_kind=data.get("score_kind", "logprob"),
-            counts=data.get("counts", {}), romanizer=data.get("romanizer", {}),
-            input=data.get("input", {}), options=data.get("options", {}),
+            family=data["family"],
+            mode=data["mode"],
+            base_vocab_size=data["base_vocab_size"],
+            new_pieces=pieces,
+            score_kind=data.get("score_kind", "logprob"),
+            counts=data.get("counts", {}),
+            romanizer=data.get("romanizer", {}),
+            input=data.get("input", {}),
+            options=data.get("options", {}),
         )
