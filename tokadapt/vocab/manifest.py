@@ -35,6 +35,12 @@ class NewPiece:
     sources: list[int]
     source_scores: list[float]
     score: float
+    #: "romanized" (sources romanize to ``piece``) or "bpe_intermediate" (no sources: a BPE
+    #: token needed only so that merges can build a longer romanized token)
+    kind: str = "romanized"
+    #: the source the merge mode picks by score (max/mean: highest, min: lowest; ties: lower id);
+    #: -1 when there are no sources
+    chosen: int = -1
 
 
 @dataclass

@@ -1,0 +1,175 @@
+"""``extend_vocab``: romanize a tokenizer's vocabulary, merge collisions, write the extension.
+
+The three stages of TransMI's vocabulary part, for Unigram, BPE and WordPiece tokenizers:
+
+1. romanize every eligible piece with :mod:`translit` (vocabulary mode, see
+   :mod:`tokadapt.vocab.romanize` for what is dropped and why);
+2. group pieces by romanization in one pass and merge the scores of colliding sources
+   (:mod:`tokadapt.vocab.merge`); romanizations already in the vocabulary are not added;
+3. append the new pieces after every existing id — with scores (Unigram, also in the
+   SentencePiece ``.model``), with derived merges (BPE) or as vocabulary entries (WordPiece) — and
+   write ``tokenizer.json``, configs and ``tokadapt_manifest.json`` atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import translit
+from tokadapt.errors import InputFileError
+from tokadapt.outputs import atomic_dir, check_output_dir
+from tokadapt.vocab import spm, writers
+from tokadapt.vocab.bpe import BpeState
+from tokadapt.vocab.manifest import Manifest, NewPiece
+from tokadapt.vocab.merge import MergedPiece, check_mode, group_by_romanization, merge_groups
+from tokadapt.vocab.romanize import romanize_vocabulary
+from tokadapt.vocab.scripts import normalize_select
+from tokadapt.vocab.source import TOKENIZER_JSON, VOCAB_TXT, TokenizerSource, load_source
+from translit import Romanizer
+
+log = logging.getLogger(__name__)
+
+SCORE_KINDS = {"unigram": "logprob", "bpe": "neg_rank", "wordpiece": "neg_id"}
+
+
+@dataclass
+class ExtendResult:
+    out_dir: Path
+    summary: dict[str, Any]
+    manifest: Manifest
+
+
+def extend_vocab(
+    input_path: str | Path,
+    out_dir: str | Path,
+    *,
+    mode: str = "max",
+    lang: str | None = None,
+    select: str | Iterable[str] = "all",
+    max_new: int | None = None,
+    overwrite: bool = False,
+    num_threads: int = 0,
+) -> ExtendResult:
+    """Extend the tokenizer at ``input_path`` with romanized pieces; write it to ``out_dir``."""
+    merge_mode = check_mode(mode)
+    sel = normalize_select(select)
+    out = check_output_dir(out_dir, overwrite)
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    src = load_source(input_path)
+    rom = Romanizer(lang)
+    times["load_s"] = time.perf_counter() - start
+    t = time.perf_counter()
+    rv = romanize_vocabulary(src, rom, sel, num_threads)
+    times["romanize_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    groups = group_by_romanization(rv.candidates, set(src.pieces))
+    merged = merge_groups(groups, src.scores, merge_mode, max_new)
+    new, appended = _new_pieces(src, merged)
+    times["merge_s"] = time.perf_counter() - t
+    counts = dict(sorted(rv.counts.items()))
+    counts.update(
+        pieces=src.base_vocab_size,
+        existing=len(rv.candidates) - sum(len(g) for g in groups.values()),
+        distinct_new=len(groups),
+        collisions=sum(1 for m in merged if len(m.sources) > 1),
+        collided_sources=sum(len(m.sources) for m in merged if len(m.sources) > 1),
+        new_pieces=len(new),
+        bpe_intermediates=sum(1 for p in new if p.kind == "bpe_intermediate"),
+        dropped_no_merge_path=len(merged) - sum(1 for p in new if p.kind == "romanized"),
+        capped=len(groups) - len(merged),
+    )
+    manifest = Manifest(
+        family=src.family, mode=merge_mode, base_vocab_size=src.base_vocab_size, new_pieces=new,
+        score_kind=SCORE_KINDS[src.family], counts=counts, romanizer=_romanizer_info(rom),
+        input={"path": str(input_path), "files": src.files},
+        options={"mode": merge_mode, "lang": rom.lang, "max_new": max_new,
+                 "select": sel if isinstance(sel, str) else sorted(sel)},
+    )
+    t = time.perf_counter()
+    files = _write(src, out, overwrite, new, merged, appended, manifest)
+    times["write_s"] = time.perf_counter() - t
+    times["total_s"] = time.perf_counter() - start
+    summary: dict[str, Any] = {
+        "input": str(input_path), "output": str(out), "family": src.family, "mode": merge_mode,
+        "lang": rom.lang, "romanizer": manifest.romanizer["signature"],
+        "base_vocab_size": src.base_vocab_size, "new_vocab_size": manifest.new_vocab_size,
+        "files": files, "failed_ids": rv.failed_ids, **counts,
+        **{k: round(v, 3) for k, v in times.items()},
+    }
+    log.info("extended %s: %d new pieces (%d collisions) in %.1f s", input_path,
+             counts["new_pieces"], counts["collisions"], times["total_s"])
+    return ExtendResult(out_dir=out, summary=summary, manifest=manifest)
+
+
+def _romanizer_info(rom: Romanizer) -> dict[str, Any]:
+    return {"signature": translit.signature(rom.lang), "translit": translit.__version__,
+            "uroman_data": f"{translit.UROMAN_VERSION}+{translit.data_hash()}",
+            "lcode": rom.lang, "implementation": rom.implementation}
+
+
+def _piece(i: int, m: MergedPiece) -> NewPiece:
+    return NewPiece(id=i, piece=m.piece, sources=list(m.sources),
+                    source_scores=list(m.source_scores), score=m.score, chosen=m.chosen)
+
+
+def _new_pieces(
+    src: TokenizerSource, merged: list[MergedPiece]
+) -> tuple[list[NewPiece], list[tuple[str, str]]]:
+    base = src.base_vocab_size
+    if src.family != "bpe":
+        return [_piece(base + k, m) for k, m in enumerate(merged)], []
+    state = BpeState.from_model(src.tokjson["model"])
+    new: list[NewPiece] = []
+    for m in merged:
+        added = state.add_token(m.piece, base + len(new))
+        if added is None:
+            log.debug("no merge path produces %r; dropped", m.piece)
+            continue
+        for tok in added[:-1]:
+            new.append(NewPiece(id=base + len(new), piece=tok, sources=[], source_scores=[],
+                                score=m.score, kind="bpe_intermediate"))
+        new.append(_piece(base + len(new), m))
+    return new, state.appended
+
+
+def _write(
+    src: TokenizerSource, out: Path, overwrite: bool, new: list[NewPiece],
+    merged: list[MergedPiece], appended: list[tuple[str, str]], manifest: Manifest,
+) -> list[str]:
+    data = writers.extended_tokenizer_json(src, new, appended)
+    raw = writers.dump_json(data)
+    _validate(raw, manifest)
+    with atomic_dir(out, overwrite=overwrite) as tmp:
+        writers.write_bytes(tmp / TOKENIZER_JSON, raw)
+        files = [TOKENIZER_JSON, *writers.write_configs(src, tmp)]
+        if src.spm_proto is not None and src.spm_name is not None:
+            blob = spm.extend_model(src.spm_proto, merged, src.spm_offset, src.base_vocab_size,
+                                    src.pieces)
+            writers.write_bytes(tmp / src.spm_name, blob)
+            files.append(src.spm_name)
+        if src.vocab_txt:
+            writers.write_bytes(tmp / VOCAB_TXT, writers.vocab_txt(src, new))
+            files.append(VOCAB_TXT)
+        manifest.save(tmp)
+        files.append("tokadapt_manifest.json")
+    return sorted(files)
+
+
+def _validate(raw: bytes, manifest: Manifest) -> None:
+    """Load the new tokenizer.json with ``tokenizers`` and check every new id round-trips."""
+    from tokenizers import Tokenizer  # noqa: PLC0415
+
+    tok = Tokenizer.from_str(raw.decode("utf-8"))
+    size = tok.get_vocab_size(with_added_tokens=True)
+    bad = [p for p in manifest.new_pieces if tok.token_to_id(p.piece) != p.id]
+    if size != manifest.new_vocab_size or bad:
+        raise InputFileError(
+            f"internal: the extended tokenizer has {size} ids (expected "
+            f"{manifest.new_vocab_size}); mismatched new pieces: {[p.piece for p in bad[:5]]}"
+        )

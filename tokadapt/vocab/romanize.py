@@ -1,0 +1,186 @@
+"""Romanize a tokenizer's vocabulary with :mod:`translit` (vocabulary mode), piece by piece.
+
+What happens to each piece (counted in the summary under the same names):
+
+* ``protected``: special, added, control and unknown tokens are never romanized;
+* ``not_utf8``: byte-level BPE tokens that are not complete UTF-8 (a fragment of a character)
+  have no text to romanize;
+* ``not_selected``: the piece's script is outside ``select`` (e.g. Latin under ``non-latin``);
+* ``ascii``: ASCII payloads romanize to themselves (uroman passes ASCII through), not romanized;
+* ``failed``: the romanizer raised on this piece (uroman crashes on one XLM-R piece); the piece is
+  skipped and its id listed in the summary;
+* ``unchanged``: the romanization equals the piece;
+* ``empty``: the romanized payload is empty (marks such as Arabic tatweel) — dropped;
+* ``space``: the romanized payload contains whitespace. A piece can never contain a word
+  boundary (pre-tokenizers split there), so such romanizations are dropped, not split;
+* ``unreachable``: the tokenizer's normalizer would change the new piece, or its pre-tokenizer
+  would split it, so the tokenizer could never produce it — dropped;
+* ``changed``: kept as a candidate new piece (in the vocabulary's own form: ``▁``/``##``/``</w>``
+  markers kept, byte-level pieces re-encoded to the byte alphabet).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from tokadapt.vocab.scripts import selected
+from tokadapt.vocab.source import TokenizerSource
+from translit import Romanizer
+from translit.vocab import BYTE_LEVEL_SPACE, split_piece
+
+log = logging.getLogger(__name__)
+
+CHUNK = 4096
+
+
+@lru_cache(maxsize=1)
+def byte_alphabet() -> dict[int, str]:
+    """GPT-2's reversible byte → printable character map (the byte-level BPE alphabet)."""
+    keep = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), 256)]
+    table, extra = {}, 0
+    for b in range(256):
+        if b in keep:
+            table[b] = chr(b)
+        else:
+            table[b] = chr(256 + extra)
+            extra += 1
+    return table
+
+
+@lru_cache(maxsize=1)
+def byte_decoder() -> dict[str, int]:
+    return {c: b for b, c in byte_alphabet().items()}
+
+
+def decode_byte_level(token: str) -> str | None:
+    """The text of a byte-level token, or ``None`` if it is not complete UTF-8."""
+    dec = byte_decoder()
+    try:
+        return bytes(dec[c] for c in token).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return None
+
+
+def encode_byte_level(text: str) -> str:
+    table = byte_alphabet()
+    return "".join(table[b] for b in text.encode("utf-8"))
+
+
+@dataclass
+class RomanizedVocab:
+    """Candidate new pieces ``{original id: new piece}`` plus the per-reason counts."""
+
+    candidates: dict[int, str]
+    counts: Counter[str] = field(default_factory=Counter)
+    failed_ids: list[int] = field(default_factory=list)
+
+
+class _Reachability:
+    """The tokenizer's own normalizer and pre-tokenizer, to test whether a payload survives."""
+
+    def __init__(self, tokjson: dict[str, Any]) -> None:
+        from tokenizers import Tokenizer  # noqa: PLC0415
+
+        mini = {k: tokjson.get(k) for k in ("version", "normalizer", "pre_tokenizer")}
+        mini.update(added_tokens=[], truncation=None, padding=None, post_processor=None,
+                    decoder=None, model={"type": "WordLevel", "vocab": {"<unk>": 0}, "unk_token": "<unk>"})
+        tok = Tokenizer.from_str(json.dumps(mini))
+        self.normalizer, self.pre_tokenizer = tok.normalizer, tok.pre_tokenizer
+
+    def __call__(self, payload: str) -> bool:
+        if self.normalizer is not None and self.normalizer.normalize_str(payload) != payload:
+            return False
+        return self.pre_tokenizer is None or len(self.pre_tokenizer.pre_tokenize_str(payload)) == 1
+
+
+def _romanize_safe(rom: Romanizer, forms: list[str], num_threads: int) -> list[str | None]:
+    """Romanize in chunks; a chunk that raises is redone piece by piece (failures → None)."""
+    out: list[str | None] = []
+    for start in range(0, len(forms), CHUNK):
+        chunk = forms[start : start + CHUNK]
+        try:
+            out.extend(rom.romanize_vocab(chunk, num_threads=num_threads))
+            continue
+        except Exception as exc:  # the reference backend can crash on odd pieces
+            log.debug("romanizer failed on a chunk (%s); retrying piece by piece", exc)
+        for form in chunk:
+            try:
+                out.append(rom.romanize_piece(form))
+            except Exception as exc:
+                log.warning("romanizer failed on piece %r: %s; skipped", form, exc)
+                out.append(None)
+    return out
+
+
+def _romanizable_form(src: TokenizerSource, piece: str) -> str | None:
+    if not src.byte_level:
+        return piece
+    text = decode_byte_level(piece)
+    if text is None:
+        return None
+    return BYTE_LEVEL_SPACE + text[1:] if text.startswith(" ") and len(text) > 1 else text
+
+
+def romanize_vocabulary(
+    src: TokenizerSource, rom: Romanizer, select: str | frozenset[str], num_threads: int = 0
+) -> RomanizedVocab:
+    """Romanize every eligible piece of ``src``; see the module docstring for the outcomes."""
+    result = RomanizedVocab(candidates={})
+    counts = result.counts
+    ids, forms = [], []
+    for i, piece in enumerate(src.pieces):
+        if i in src.protected:
+            counts["protected"] += 1
+            continue
+        form = _romanizable_form(src, piece)
+        if form is None:
+            counts["not_utf8"] += 1
+            continue
+        payload = split_piece(form).payload
+        if not selected(payload, select):
+            counts["not_selected"] += 1
+        elif payload.isascii():
+            counts["ascii"] += 1
+        else:
+            ids.append(i)
+            forms.append(form)
+    counts["romanized"] = len(ids)
+    reachable = _Reachability(src.tokjson)
+    for i, form, out in zip(ids, forms, _romanize_safe(rom, forms, num_threads), strict=True):
+        reason = _classify(form, out, reachable)
+        counts[reason] += 1
+        if reason == "failed":
+            result.failed_ids.append(i)
+        elif reason == "changed":
+            assert out is not None
+            result.candidates[i] = _to_vocab_form(src, form, out)
+    return result
+
+
+def _classify(form: str, out: str | None, reachable: _Reachability) -> str:
+    if out is None:
+        return "failed"
+    if out == form:
+        return "unchanged"
+    parts = split_piece(form)
+    payload = out[len(parts.prefix) : len(out) - len(parts.suffix)]
+    if not payload.strip():
+        return "empty"
+    if any(c.isspace() for c in payload):
+        return "space"
+    if not reachable(payload):
+        return "unreachable"
+    return "changed"
+
+
+def _to_vocab_form(src: TokenizerSource, form: str, out: str) -> str:
+    if not src.byte_level:
+        return out
+    if form.startswith(BYTE_LEVEL_SPACE) and out.startswith(BYTE_LEVEL_SPACE):
+        out = " " + out[1:]
+    return encode_byte_level(out)

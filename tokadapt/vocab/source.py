@@ -1,0 +1,186 @@
+"""Read the tokenizer to extend: ``tokenizer.json``, a SentencePiece ``.model`` or ``vocab.txt``.
+
+Every input becomes one :class:`TokenizerSource`: the Hugging Face ``tokenizer.json`` as a dict
+(converted when the input is a ``.model`` or ``vocab.txt``), the pieces and their scores by id,
+the ids that are never touched (special, added, control and unknown tokens), and the side files
+to extend as well (``.model``, ``vocab.txt``) or to carry over (``tokenizer_config.json`` …).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tokadapt.errors import InputFileError
+from tokadapt.vocab import spm
+from tokadapt.vocab.manifest import Family
+
+log = logging.getLogger(__name__)
+
+TOKENIZER_JSON = "tokenizer.json"
+VOCAB_TXT = "vocab.txt"
+SPM_NAMES = ("sentencepiece.bpe.model", "spiece.model", "tokenizer.model", "sentencepiece.model")
+CARRIED = ("tokenizer_config.json", "special_tokens_map.json")
+_FAMILIES: dict[str, Family] = {"Unigram": "unigram", "BPE": "bpe", "WordPiece": "wordpiece"}
+
+
+@dataclass
+class TokenizerSource:
+    path: Path
+    family: Family
+    tokjson: dict[str, Any]
+    pieces: list[str]
+    scores: list[float]
+    protected: set[int]
+    files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    spm_proto: Any = None
+    spm_name: str | None = None
+    spm_offset: int = 0
+    vocab_txt: bool = False
+    carried: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def base_vocab_size(self) -> int:
+        return len(self.pieces)
+
+    @property
+    def byte_level(self) -> bool:
+        return self.family == "bpe" and "ByteLevel" in json.dumps(self.tokjson.get("pre_tokenizer"))
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _find_spm(directory: Path) -> Path | None:
+    for name in SPM_NAMES:
+        if (directory / name).is_file():
+            return directory / name
+    found = sorted(directory.glob("*.model"))
+    return found[0] if found else None
+
+
+def load_source(path: str | Path) -> TokenizerSource:
+    """Load a tokenizer directory or file; unsupported or corrupt inputs raise InputFileError."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"input {path} does not exist; pass a tokenizer directory or file")
+    directory = path if path.is_dir() else None
+    tj = path / TOKENIZER_JSON if directory else (path if path.suffix == ".json" else None)
+    model = _find_spm(path) if directory else (path if path.suffix == ".model" else None)
+    vocab = path / VOCAB_TXT if directory else (path if path.suffix == ".txt" else None)
+    files: dict[str, bytes] = {}
+    if tj is not None and tj.is_file():
+        files[tj.name] = tj.read_bytes()
+        data = _parse_json(tj, files[tj.name])
+    elif model is not None:
+        data = None
+    elif vocab is not None and vocab.is_file():
+        data = None
+    else:
+        raise InputFileError(
+            f"{path}: no tokenizer found; expected tokenizer.json, a SentencePiece .model "
+            "or a WordPiece vocab.txt (or a directory holding one)"
+        )
+    proto = None
+    if model is not None:
+        files[model.name] = model.read_bytes()
+        proto = spm.read_model(model)
+        if data is None:
+            data = spm.to_tokenizer_json(proto)
+    has_vocab = vocab is not None and vocab.is_file() and (data is None or _is_wordpiece(data))
+    if has_vocab:
+        assert vocab is not None
+        files[vocab.name] = vocab.read_bytes()
+        if data is None:
+            data = _wordpiece_json(vocab, files[vocab.name])
+    assert data is not None
+    src = _from_json(path, data)
+    src.files = {name: _sha(b) for name, b in sorted(files.items())}
+    src.vocab_txt = has_vocab
+    if proto is not None:
+        assert model is not None
+        if src.family != "unigram":
+            raise InputFileError(f"{model}: a .model next to a {src.family} tokenizer.json is not supported")
+        src.spm_proto, src.spm_name = proto, model.name
+        src.spm_offset = spm.id_offset(proto, {p: i for i, p in enumerate(src.pieces)}, model)
+    if directory:
+        src.carried = {n: (directory / n).read_bytes() for n in CARRIED if (directory / n).is_file()}
+    return src
+
+
+def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(f"{path} is not valid UTF-8 JSON ({exc}); is the file truncated?") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
+        raise InputFileError(f"{path} is not a Hugging Face tokenizer.json (no 'model' object)")
+    return data
+
+
+def _is_wordpiece(data: dict[str, Any]) -> bool:
+    return data.get("model", {}).get("type") == "WordPiece"
+
+
+def _wordpiece_json(path: Path, raw: bytes) -> dict[str, Any]:
+    from tokenizers.implementations import BertWordPieceTokenizer  # noqa: PLC0415
+
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path} is not UTF-8 text: {exc}") from exc
+    vocab = {line.rstrip("\r\n"): i for i, line in enumerate(lines) if line.strip()}
+    if "[UNK]" not in vocab:
+        raise InputFileError(f"{path}: a WordPiece vocab.txt needs an [UNK] line; found {len(vocab)} lines without it")
+    if len(vocab) != len(lines):
+        raise InputFileError(f"{path}: blank or duplicate lines; every line must be one distinct piece")
+    lowercase = not any(p.lower() != p for p in vocab if not p.startswith("["))
+    tok = BertWordPieceTokenizer(vocab=vocab, lowercase=lowercase)
+    data: dict[str, Any] = json.loads(tok.to_str())
+    return data
+
+
+def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
+    model = data["model"]
+    family = _FAMILIES.get(model.get("type", ""))
+    if family is None:
+        raise InputFileError(
+            f"{path}: tokenizer model type {model.get('type')!r} is not supported; "
+            "supported: Unigram, BPE, WordPiece"
+        )
+    added = {int(t["id"]): t["content"] for t in data.get("added_tokens", [])}
+    if family == "unigram":
+        vocab = model["vocab"]
+        pieces = [str(p) for p, _ in vocab]
+        scores = [float(s) for _, s in vocab]
+        protected = set(added)
+        if model.get("unk_id") is not None:
+            protected.add(int(model["unk_id"]))
+    else:
+        by_id = {int(i): str(p) for p, i in model["vocab"].items()}
+        pieces, scores = [], []
+        protected = set(added)
+        size = max([*by_id, *added, -1]) + 1
+        from tokadapt.vocab.bpe import merge_ranks  # noqa: PLC0415
+
+        ranks = merge_ranks(model) if family == "bpe" else {}
+        for i in range(size):
+            pieces.append(by_id.get(i, added.get(i, "")))
+            scores.append(-float(ranks[pieces[i]] + 1) if pieces[i] in ranks else
+                          (0.0 if family == "bpe" else -float(i)))
+        protected |= {i for i in range(size) if i not in by_id}
+        if model.get("unk_token") in model["vocab"]:
+            protected.add(int(model["vocab"][model["unk_token"]]))
+    extra = {i: c for i, c in added.items() if i >= len(pieces)}
+    if extra and max(extra) + 1 - len(pieces) != len(extra):
+        raise InputFileError(f"{path}: added token ids {sorted(extra)} leave gaps after the model vocabulary")
+    for i in sorted(extra):
+        pieces.append(extra[i])
+        scores.append(0.0)
+    return TokenizerSource(path=path, family=family, tokjson=data, pieces=pieces, scores=scores,
+                           protected=protected)

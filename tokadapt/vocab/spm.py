@@ -1,0 +1,121 @@
+"""SentencePiece ``.model`` files: parse, convert to ``tokenizer.json``, extend with scored pieces.
+
+New pieces are appended to ``ModelProto.pieces`` as NORMAL pieces with their merged score, so
+they compete inside SentencePiece's Viterbi search like any other piece (not as pre-split
+``add_tokens``). When the ``.model`` is numbered with a constant offset from ``tokenizer.json``
+(the fairseq layout of XLM-R's ``sentencepiece.bpe.model``: HF id = spm id + 1), placeholder
+CONTROL pieces are inserted first so that every new piece has ``spm id + offset == HF id``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tokadapt.errors import InputFileError, MissingDependencyError
+from tokadapt.vocab.merge import MergedPiece
+
+UNIGRAM = 1
+NORMAL, UNKNOWN, CONTROL, USER_DEFINED, BYTE = 1, 2, 3, 4, 6
+
+
+def _pb2() -> Any:
+    try:
+        from sentencepiece import sentencepiece_model_pb2  # noqa: PLC0415
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "reading or writing a SentencePiece .model needs 'sentencepiece' and 'protobuf'. "
+            "Fix: pip install 'tokadapt[hf]' (or: pip install sentencepiece protobuf)"
+        ) from exc
+    return sentencepiece_model_pb2
+
+
+def read_model(path: Path) -> Any:
+    """Parse a ``.model`` into a ``ModelProto``; corrupt or non-Unigram files raise clearly."""
+    data = path.read_bytes()
+    proto = _pb2().ModelProto()
+    try:
+        proto.ParseFromString(data)
+    except Exception as exc:  # protobuf raises DecodeError (a plain Exception subclass)
+        raise InputFileError(
+            f"{path} is not a SentencePiece model (protobuf parse failed: {exc}); pass the "
+            "tokenizer's .model file, tokenizer.json or vocab.txt"
+        ) from exc
+    if len(proto.pieces) == 0:
+        raise InputFileError(f"{path} is not a SentencePiece model: it has no pieces")
+    if proto.trainer_spec.model_type != UNIGRAM:
+        raise InputFileError(
+            f"{path} is a SentencePiece model of type {proto.trainer_spec.model_type} "
+            "(1 = unigram); only Unigram .model files are supported. Fix: pass the model's "
+            "tokenizer.json instead (BPE is supported there)"
+        )
+    return proto
+
+
+def to_tokenizer_json(proto: Any) -> dict[str, Any]:
+    """A Hugging Face ``tokenizer.json`` equivalent to a Unigram ``ModelProto``."""
+    from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers  # noqa: PLC0415
+    from tokenizers.models import Unigram  # noqa: PLC0415
+
+    vocab = [(p.piece, float(p.score)) for p in proto.pieces]
+    unk = [i for i, p in enumerate(proto.pieces) if p.type == UNKNOWN]
+    tok = Tokenizer(Unigram(vocab, unk[0] if unk else None, bool(proto.trainer_spec.byte_fallback)))
+    steps: list[Any] = []
+    charsmap = proto.normalizer_spec.precompiled_charsmap
+    if charsmap:
+        steps.append(normalizers.Precompiled(charsmap))
+    if proto.normalizer_spec.remove_extra_whitespaces:
+        steps.append(normalizers.Replace(Regex(" {2,}"), " "))
+    if steps:
+        tok.normalizer = normalizers.Sequence(steps)
+    scheme = "always" if proto.normalizer_spec.add_dummy_prefix else "never"
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme=scheme)
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme=scheme)
+    data: dict[str, Any] = json.loads(tok.to_str())
+    data["added_tokens"] = [
+        {"id": i, "content": p.piece, "single_word": False, "lstrip": False, "rstrip": False,
+         "normalized": False, "special": p.type != USER_DEFINED}
+        for i, p in enumerate(proto.pieces) if p.type in (UNKNOWN, CONTROL, USER_DEFINED)
+    ]
+    return data
+
+
+def id_offset(proto: Any, piece_to_id: dict[str, int], path: Path) -> int:
+    """The constant ``HF id - spm id`` over NORMAL pieces, or an error naming the mismatch."""
+    offset: int | None = None
+    for spm_id, p in enumerate(proto.pieces):
+        if p.type != NORMAL:
+            continue
+        hf_id = piece_to_id.get(p.piece)
+        if hf_id is None:
+            raise InputFileError(f"{path}: piece {p.piece!r} (spm id {spm_id}) is not in tokenizer.json")
+        if offset is None:
+            offset = hf_id - spm_id
+        elif hf_id - spm_id != offset:
+            raise InputFileError(
+                f"{path}: piece {p.piece!r} has spm id {spm_id} but tokenizer.json id {hf_id}; "
+                f"the .model and tokenizer.json are numbered inconsistently (expected offset {offset})"
+            )
+    return offset or 0
+
+
+def extend_model(
+    proto: Any, new: list[MergedPiece], offset: int, base_vocab_size: int, hf_pieces: list[str]
+) -> bytes:
+    """Serialized ``ModelProto`` with placeholders up to the base size, then the new pieces."""
+    pb2 = _pb2()
+    out = pb2.ModelProto()
+    out.CopyFrom(proto)
+    while len(out.pieces) + offset < base_vocab_size:
+        hf_id = len(out.pieces) + offset
+        out.pieces.append(pb2.ModelProto.SentencePiece(piece=hf_pieces[hf_id], score=0.0, type=CONTROL))
+    if len(out.pieces) + offset != base_vocab_size:
+        raise InputFileError(
+            f"the .model has {len(proto.pieces)} pieces (offset {offset}), more than "
+            f"tokenizer.json's {base_vocab_size} ids; they do not describe the same tokenizer"
+        )
+    for m in new:
+        out.pieces.append(pb2.ModelProto.SentencePiece(piece=m.piece, score=m.score, type=NORMAL))
+    data: bytes = out.SerializeToString(deterministic=True)
+    return data
