@@ -1,0 +1,166 @@
+"""Configuration of a contrastive script-alignment run, its presets and config files.
+
+Two presets name the loss:
+
+* ``transliCo`` — the TransliCo paper's configuration: hidden states of layer 8, mean pooling
+  over non-special tokens, raw dot products at temperature 1, TCM weight 0.5, MLM on both the
+  original and the romanized side (when the checkpoint has an MLM head).
+* ``cosine`` — L2-normalized vectors, temperature 0.05 (``learnable_temperature`` makes it a
+  trained parameter initialised at 0.05), otherwise the same.
+
+Encoder-only checkpoints (no MLM head, e.g. multilingual-e5) train with TCM only: a freshly
+initialised head would have to be trained from scratch and would pull the encoder towards an
+untrained decoder; see :mod:`tokadapt.align.model`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from tokadapt.errors import ConfigError, InputFileError
+
+Pooling = Literal["mean", "cls"]
+Similarity = Literal["dot", "cosine"]
+Precision = Literal["fp32", "bf16", "fp16"]
+MlmMode = Literal["auto", "on", "off"]
+POOLINGS: tuple[Pooling, ...] = ("mean", "cls")
+SIMILARITIES: tuple[Similarity, ...] = ("dot", "cosine")
+PRECISIONS: tuple[Precision, ...] = ("fp32", "bf16", "fp16")
+MLM_MODES: tuple[MlmMode, ...] = ("auto", "on", "off")
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "transliCo": {
+        "layer": 8,
+        "pooling": "mean",
+        "similarity": "dot",
+        "temperature": 1.0,
+        "learnable_temperature": False,
+        "tcm_weight": 0.5,
+        "mlm": "auto",
+    },
+    "cosine": {
+        "layer": 8,
+        "pooling": "mean",
+        "similarity": "cosine",
+        "temperature": 0.05,
+        "learnable_temperature": False,
+        "tcm_weight": 0.5,
+        "mlm": "auto",
+    },
+}
+
+
+@dataclass
+class AlignConfig:
+    """Every setting of ``tokadapt align``; defaults are the ``transliCo`` preset."""
+
+    # loss
+    layer: int = 8
+    pooling: Pooling = "mean"
+    similarity: Similarity = "dot"
+    temperature: float = 1.0
+    learnable_temperature: bool = False
+    tcm_weight: float = 0.5
+    mlm: MlmMode = "auto"
+    mlm_probability: float = 0.15
+    # optimisation
+    steps: int = 1000
+    batch_size: int = 32
+    grad_accum: int = 1
+    lr: float = 2e-5
+    weight_decay: float = 0.01
+    warmup_steps: int = 0
+    max_grad_norm: float = 1.0
+    precision: Precision = "fp32"
+    # data
+    max_length: int = 128
+    shuffle_buffer: int = 10000
+    num_workers: int = 0
+    seed: int = 0
+    # bookkeeping
+    log_every: int = 10
+    eval_every: int = 0
+    save_every: int = 0
+    keep_checkpoints: int = 2
+    eval_max_sentences: int = 1000
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> AlignConfig:
+        """Raise :class:`ConfigError` naming the first bad value and how to fix it."""
+        _choice("pooling", self.pooling, POOLINGS)
+        _choice("similarity", self.similarity, SIMILARITIES)
+        _choice("precision", self.precision, PRECISIONS)
+        _choice("mlm", self.mlm, MLM_MODES)
+        for name in ("steps", "batch_size", "grad_accum", "max_length", "shuffle_buffer"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        for name in ("warmup_steps", "num_workers", "log_every", "eval_every", "save_every"):
+            if int(getattr(self, name)) < 0:
+                raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
+        if not self.temperature > 0:
+            raise ConfigError(f"temperature must be > 0, got {self.temperature}")
+        if self.tcm_weight < 0 or self.lr <= 0 or not 0 < self.mlm_probability < 1:
+            raise ConfigError(
+                f"need tcm_weight >= 0, lr > 0 and 0 < mlm_probability < 1; got tcm_weight="
+                f"{self.tcm_weight}, lr={self.lr}, mlm_probability={self.mlm_probability}"
+            )
+        if self.max_length < 3:
+            raise ConfigError(
+                f"max_length must leave room for text between special tokens "
+                f"(>= 3), got {self.max_length}"
+            )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+def make_config(
+    preset: str | None = None, config_file: str | Path | None = None, **overrides: Any
+) -> AlignConfig:
+    """Build a config: preset, then the JSON config file, then explicit (non-None) overrides."""
+    values: dict[str, Any] = {}
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ConfigError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+        values.update(PRESETS[preset])
+    if config_file is not None:
+        values.update(read_config_file(config_file))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    known = {f.name for f in dataclasses.fields(AlignConfig)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"unknown config keys {unknown}; allowed keys: {sorted(known)}")
+    return AlignConfig(**values).validate()
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """Read a JSON object of config keys (a ``preset`` key applies that preset first)."""
+    file = Path(path)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputFileError(f"config file {file} does not exist") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"config file {file} is not valid UTF-8 JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputFileError(
+            f"config file {file} must hold a JSON object, got {type(data).__name__}"
+        )
+    preset = data.pop("preset", None)
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ConfigError(
+                f"{file}: unknown preset {preset!r}; choose one of {', '.join(PRESETS)}"
+            )
+        data = {**PRESETS[preset], **data}
+    return data

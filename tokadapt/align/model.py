@@ -1,0 +1,170 @@
+"""Load a Hugging Face encoder for alignment and compute TCM (+ MLM) losses in one forward.
+
+Masked-LM checkpoints (``*ForMaskedLM`` with head weights: XLM-R, Glot500, TransMI-adapted
+checkpoints) train TCM + MLM on both sides (``MLM(original) + MLM(romanized)``, as TransliCo).
+The head is applied only at the masked positions (the vocabulary projection is the largest
+matrix of these models), which gives the same loss as scoring every position.
+
+Encoder-only checkpoints (``BertModel``/``XLMRobertaModel`` without head weights, e.g.
+multilingual-e5) train **TCM only**. We decided against a freshly initialised tied head: its
+random transform layer would start the MLM loss near ``log |V|`` and its gradients would, for
+the whole short run, mostly push the encoder towards an untrained decoder — the opposite of
+keeping the model's knowledge. ``mlm="on"`` on such a checkpoint is a :class:`ConfigError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as nnf
+from torch import nn
+
+from tokadapt.align.config import AlignConfig
+from tokadapt.align.loss import TCMHead, pool
+from tokadapt.errors import ConfigError, InputFileError
+
+log = logging.getLogger(__name__)
+_HEAD_ATTRS = ("lm_head", "cls")
+
+
+@dataclass
+class Loaded:
+    model: Any  # the Hugging Face model that is trained and saved
+    tokenizer: Any
+    has_mlm_head: bool
+
+
+def _read_config(model_dir: Path) -> dict[str, Any]:
+    if not model_dir.is_dir():
+        raise InputFileError(f"model directory {model_dir} does not exist")
+    cfg = model_dir / "config.json"
+    if not cfg.is_file():
+        raise InputFileError(
+            f"{model_dir} has no config.json; give a Hugging Face checkpoint "
+            "directory (save_pretrained output)"
+        )
+    try:
+        data: dict[str, Any] = json.loads(cfg.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{cfg} is not valid JSON: {exc}") from exc
+    return data
+
+
+def load(
+    model_dir: str | Path, mlm: str = "auto", tokenizer_dir: str | Path | None = None
+) -> Loaded:
+    """Load model + tokenizer; use the MLM head when the checkpoint has one (see module doc)."""
+    from transformers import AutoModel, AutoModelForMaskedLM, AutoTokenizer
+
+    path = Path(model_dir)
+    archs = _read_config(path).get("architectures") or []
+    has_head = False
+    model: Any = None
+    if mlm != "off" and any(a.endswith("ForMaskedLM") for a in archs):
+        model, info = AutoModelForMaskedLM.from_pretrained(path, output_loading_info=True)
+        missing = [k for k in info.get("missing_keys", []) if k.split(".")[0] in _HEAD_ATTRS]
+        has_head = not missing and _head(model) is not None
+        if not has_head:
+            log.warning("%s: MLM head weights missing (%s); training TCM only", path, missing[:3])
+            model = model.base_model
+    if model is None:
+        model = AutoModel.from_pretrained(path)
+    if mlm == "on" and not has_head:
+        raise ConfigError(
+            f"mlm='on' but {path} has no MLM head (architectures {archs}); use "
+            "mlm='auto' or 'off' to train TCM only on an encoder-only model"
+        )
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(Path(tokenizer_dir or path))
+    except (OSError, ValueError) as exc:
+        raise InputFileError(
+            f"no tokenizer could be loaded from {tokenizer_dir or path}: {exc}; "
+            "save the tokenizer next to the model or pass --tokenizer"
+        ) from exc
+    return Loaded(model, tokenizer, has_head)
+
+
+def _head(model: nn.Module) -> nn.Module | None:
+    for attr in _HEAD_ATTRS:
+        head = getattr(model, attr, None)
+        if isinstance(head, nn.Module):
+            return head
+    return None
+
+
+def check_layer(model: Any, layer: int) -> int:
+    """Resolve ``layer`` (0 = embeddings, L = last; negatives count from the end) or raise."""
+    n = int(model.config.num_hidden_layers)
+    resolved = layer if layer >= 0 else n + 1 + layer
+    if not 0 <= resolved <= n:
+        raise ConfigError(
+            f"layer {layer} does not exist: the model has {n} layers (hidden "
+            f"states 0..{n}, 0 = embeddings); choose --layer between {-n - 1} "
+            f"and {n}"
+        )
+    return resolved
+
+
+class AlignModel(nn.Module):
+    """Wraps the HF model with the TCM head; ``forward(batch)`` returns loss parts."""
+
+    def __init__(self, hf_model: Any, cfg: AlignConfig, use_mlm: bool) -> None:
+        super().__init__()
+        self.hf_model = hf_model
+        self.layer = check_layer(hf_model, cfg.layer)
+        self.pooling = cfg.pooling
+        self.tcm_weight = cfg.tcm_weight
+        self.use_mlm = use_mlm
+        self.tcm = TCMHead(cfg.temperature, cfg.similarity, cfg.learnable_temperature)
+
+    @property
+    def encoder(self) -> Any:
+        return self.hf_model.base_model if self.use_mlm else self.hf_model
+
+    def embed(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, special: torch.Tensor | None
+    ) -> torch.Tensor:
+        out = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
+        )
+        return pool(out.hidden_states[self.layer], attention_mask, special, self.pooling)
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        out = self.encoder(
+            input_ids=batch["input_ids"],
+            attention_mask=batch["attention_mask"],
+            output_hidden_states=True,
+        )
+        vec = pool(
+            out.hidden_states[self.layer],
+            batch["attention_mask"],
+            batch["special_tokens_mask"],
+            self.pooling,
+        )
+        n = vec.shape[0] // 2
+        tcm = self.tcm(vec[:n], vec[n:])
+        parts = {"tcm": tcm}
+        loss = self.tcm_weight * tcm
+        if self.use_mlm and "labels" in batch:
+            mlm = self._mlm(out.last_hidden_state[:n], batch["labels"][:n]) + self._mlm(
+                out.last_hidden_state[n:], batch["labels"][n:]
+            )
+            parts["mlm"] = mlm
+            loss = loss + mlm
+        parts["loss"] = loss
+        return parts
+
+    def _mlm(self, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Mean cross-entropy at the masked positions of one side (head applied there only)."""
+        head = _head(self.hf_model)
+        if head is None:
+            raise ConfigError("MLM requested but the model has no MLM head")
+        chosen = labels != -100
+        logits = head(hidden[chosen])
+        total = nnf.cross_entropy(logits.float(), labels[chosen], reduction="sum")
+        return total / chosen.sum().clamp_min(1)

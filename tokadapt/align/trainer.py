@@ -1,0 +1,311 @@
+"""The alignment training loop: plain PyTorch, ``torchrun``-ready.
+
+Why not the HF ``Trainer``: exact resumption needs the data position and every rank's RNG in
+the checkpoint, the TCM loss needs a collective inside the forward, and the loop below is short.
+It gives DDP (launched by ``torchrun``; a plain ``python`` run is one process), bf16/fp16
+autocast (fp16 with a grad scaler), gradient accumulation (negatives come from each global
+micro-batch), linear warmup then linear decay, gradient clipping, atomic checkpoints, a tqdm
+bar, ``metrics.jsonl`` and periodic retrieval evaluation; the final model is written with
+``save_pretrained`` (plus the tokenizer) so ``AutoModel.from_pretrained(OUT)`` loads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import shutil
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader
+
+from tokadapt.align import checkpoint, distributed
+from tokadapt.align.config import AlignConfig
+from tokadapt.align.evaluate import EvalSet, evaluate
+from tokadapt.align.model import AlignModel, load
+from tokadapt.align.optim import build_optimizer
+from tokadapt.align.pairs import PairStream
+from tokadapt.align.sources import Source
+from tokadapt.errors import ConfigError, InputFileError
+from tokadapt.outputs import check_output_dir
+
+log = logging.getLogger(__name__)
+_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+class Trainer:
+    """One alignment run. ``run()`` trains to ``cfg.steps`` and returns a summary dict."""
+
+    def __init__(
+        self,
+        cfg: AlignConfig,
+        model_dir: str | Path,
+        sources: Sequence[Source],
+        out_dir: str | Path,
+        *,
+        eval_sets: Sequence[EvalSet] = (),
+        resume: bool | str | Path = False,
+        overwrite: bool = False,
+        show_progress: bool | None = None,
+        tokenizer_dir: str | Path | None = None,
+        device: str | None = None,
+    ) -> None:
+        self.cfg = cfg.validate()
+        self.out = Path(out_dir)
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.dist = distributed.init_from_env(self.device.type)
+        if self.device.type == "cuda" and device is None:
+            self.device = torch.device("cuda", self.dist.local_rank)
+        if cfg.batch_size * self.dist.world_size < 2:
+            raise ConfigError(
+                "batch size 1 gives TCM no negatives (each sequence's only other "
+                "candidate is its own pair); use --batch-size 2 or more"
+            )
+        self.resume_from = self._resume_path(resume, overwrite)
+        self.counts = [s.count() for s in sources]
+        self.sources = list(sources)
+        loaded = load(model_dir, cfg.mlm, tokenizer_dir)
+        self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
+        torch.manual_seed(cfg.seed)
+        self.module = AlignModel(loaded.model, cfg, self.use_mlm).to(self.device)
+        self.optimizer, self.scheduler = build_optimizer(self.module, cfg, self.device)
+        self.scaler = torch.amp.GradScaler(self.device.type, enabled=cfg.precision == "fp16")
+        self.eval_sets = list(eval_sets)
+        self.show_progress = sys.stderr.isatty() if show_progress is None else show_progress
+        self.step, self.chunk = 0, 0
+        self.history: list[dict[str, Any]] = []
+
+    # -- setup ---------------------------------------------------------------------------------
+    def _resume_path(self, resume: bool | str | Path, overwrite: bool) -> Path | None:
+        if resume is False or resume is None:
+            if self.dist.is_main:
+                check_output_dir(self.out, overwrite)
+                # --overwrite of an earlier run: its log and checkpoints must not leak into ours
+                (self.out / "metrics.jsonl").unlink(missing_ok=True)
+                shutil.rmtree(self.out / "checkpoints", ignore_errors=True)
+            distributed.barrier()
+            return None
+        path = checkpoint.latest(self.out / "checkpoints") if resume is True else Path(resume)
+        if not path.is_dir():
+            raise InputFileError(f"--resume: checkpoint directory {path} does not exist")
+        return path
+
+    def _restore(self, path: Path) -> None:
+        ck = checkpoint.load(path)
+        state = ck["state"]
+        if (
+            state.get("world_size") != self.dist.world_size
+            or state.get("batch_size") != self.cfg.batch_size
+        ):
+            raise ConfigError(
+                f"checkpoint {path} was written with world size "
+                f"{state.get('world_size')} and batch size "
+                f"{state.get('batch_size')}; resume with the same values "
+                f"(now {self.dist.world_size} and {self.cfg.batch_size})"
+            )
+        self.module.load_state_dict(ck["model"])
+        self.optimizer.load_state_dict(ck["optim"]["optimizer"])
+        self.scheduler.load_state_dict(ck["optim"]["scheduler"])
+        self.scaler.load_state_dict(ck["optim"]["scaler"])
+        checkpoint.set_rng_state(ck["rng"][self.dist.rank])
+        self.step, self.chunk = int(state["step"]), int(state["chunk"])
+        log.info("resumed from %s at step %d (data chunk %d)", path, self.step, self.chunk)
+
+    def _loader(self) -> Iterator[dict[str, Any]]:
+        cfg = self.cfg
+        stream = PairStream(
+            self.sources,
+            self.tokenizer,
+            batch_size=cfg.batch_size,
+            max_length=cfg.max_length,
+            seed=cfg.seed,
+            shuffle_buffer=cfg.shuffle_buffer,
+            mlm_probability=cfg.mlm_probability if self.use_mlm else None,
+            rank=self.dist.rank,
+            world_size=self.dist.world_size,
+            start_chunk=self.chunk,
+            counts=self.counts,
+            pad_to_multiple_of=8 if self.device.type == "cuda" else None,
+        )
+        loader = DataLoader(
+            stream,
+            batch_size=None,
+            num_workers=cfg.num_workers,
+            pin_memory=self.device.type == "cuda",
+            prefetch_factor=4 if cfg.num_workers else None,
+            generator=torch.Generator().manual_seed(cfg.seed),
+        )
+        return iter(loader)
+
+    # -- one optimizer step ----------------------------------------------------------------------
+    def _step(self, model: Any, batches: Iterator[dict[str, Any]]) -> dict[str, Any]:
+        """One optimizer update over ``grad_accum`` micro-batches; values stay on the device."""
+        cfg = self.cfg
+        sums: dict[str, Any] = {"pairs": 0, "dropped": 0}
+        autocast = torch.autocast(
+            self.device.type, dtype=_DTYPES.get(cfg.precision), enabled=cfg.precision in _DTYPES
+        )
+        for micro in range(cfg.grad_accum):
+            raw = next(batches)
+            batch = {
+                k: v.to(self.device, non_blocking=True)
+                for k, v in raw.items()
+                if isinstance(v, torch.Tensor)
+            }
+            sync = micro == cfg.grad_accum - 1 or not isinstance(model, DistributedDataParallel)
+            with contextlib.nullcontext() if sync else model.no_sync():
+                with autocast:
+                    parts = model(batch)
+                self.scaler.scale(parts["loss"] / cfg.grad_accum).backward()
+            for key, value in parts.items():
+                sums[key] = sums.get(key, 0.0) + value.detach() / cfg.grad_accum
+            sums["pairs"] += raw["pairs"]
+            sums["dropped"] += raw["dropped"]
+            self.chunk = int(raw["chunk"]) + 1
+        self.scaler.unscale_(self.optimizer)
+        sums["grad_norm"] = torch.nn.utils.clip_grad_norm_(
+            self.module.parameters(), cfg.max_grad_norm
+        )
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        self.scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.step += 1
+        return sums
+
+    def _record(self, sums: dict[str, Any]) -> dict[str, Any]:
+        record = {k: float(v) for k, v in sums.items()}
+        record.update(
+            lr=self.scheduler.get_last_lr()[0], temperature=float(self.module.tcm.temperature)
+        )
+        if not math.isfinite(record["loss"]):
+            raise ConfigError(
+                f"loss became {record['loss']} at step {self.step}; lower --lr "
+                "or use bf16/fp32 instead of fp16"
+            )
+        return {"event": "train", "step": self.step, **record}
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def _log(self, record: dict[str, Any]) -> None:
+        self.history.append(record)
+        if self.dist.is_main:
+            self.out.mkdir(parents=True, exist_ok=True)
+            with (self.out / "metrics.jsonl").open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record, sort_keys=True) + "\n")
+
+    def _evaluate(self) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        if self.eval_sets and self.dist.is_main:
+            scores = evaluate(self.module, self.tokenizer, self.eval_sets, self.cfg.max_length)
+            self._log({"event": "eval", "step": self.step, **scores})
+        distributed.barrier()
+        return scores
+
+    def _save_checkpoint(self) -> None:
+        rngs = [checkpoint.rng_state()]
+        if distributed.is_active():
+            rngs = [None] * self.dist.world_size  # type: ignore[list-item]
+            torch.distributed.all_gather_object(rngs, checkpoint.rng_state())
+        if self.dist.is_main:
+            optim = {
+                "optimizer": self.optimizer.state_dict(),
+                "scheduler": self.scheduler.state_dict(),
+                "scaler": self.scaler.state_dict(),
+            }
+            state = {
+                "chunk": self.chunk,
+                "world_size": self.dist.world_size,
+                "batch_size": self.cfg.batch_size,
+                "config": self.cfg.to_dict(),
+            }
+            checkpoint.save(
+                self.out / "checkpoints",
+                self.step,
+                module=self.module,
+                optim=optim,
+                rng_states=rngs,
+                state=state,
+                keep=self.cfg.keep_checkpoints,
+            )
+        distributed.barrier()
+
+    def _save_final(self) -> None:
+        if self.dist.is_main:
+            from tokadapt.align.export import save_final
+
+            save_final(
+                self.module.hf_model,
+                self.tokenizer,
+                self.out,
+                {
+                    "config": self.cfg.to_dict(),
+                    "steps": self.step,
+                    "mlm": self.use_mlm,
+                    "temperature": float(self.module.tcm.temperature),
+                },
+            )
+        distributed.barrier()
+
+    # -- main ----------------------------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        cfg = self.cfg
+        if self.resume_from is not None:
+            self._restore(self.resume_from)
+            self._log({"event": "resume", "step": self.step, "chunk": self.chunk})
+        before = self._evaluate() if self.step == 0 else {}
+        model: Any = self.module
+        if distributed.is_active():
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            model = DistributedDataParallel(self.module, device_ids=ids)
+        self.module.train()
+        batches = self._loader()
+        bar = _progress(cfg.steps, self.step, self.show_progress and self.dist.is_main)
+        start, first = time.perf_counter(), self.step
+        while self.step < cfg.steps:
+            stats = self._step(model, batches)
+            bar.update(1)
+            if self.step % max(cfg.log_every, 1) == 0 or self.step == cfg.steps:
+                record = self._record(stats)
+                self._log(record)
+                bar.set_postfix(loss=f"{record['loss']:.3f}", tcm=f"{record['tcm']:.3f}")
+            if cfg.eval_every and self.step % cfg.eval_every == 0 and self.step < cfg.steps:
+                self._evaluate()
+            if cfg.save_every and self.step % cfg.save_every == 0:
+                self._save_checkpoint()
+        bar.close()
+        seconds = time.perf_counter() - start
+        after = self._evaluate()
+        self._save_final()
+        train = [h for h in self.history if h.get("event") == "train"]
+        return {
+            "steps": self.step,
+            "steps_this_run": self.step - first,
+            "seconds": seconds,
+            "mlm": self.use_mlm,
+            "eval_before": before,
+            "eval_after": after,
+            "first_loss": train[0]["loss"] if train else None,
+            "last_loss": train[-1]["loss"] if train else None,
+            "out": str(self.out),
+        }
+
+
+class _NoBar:
+    def update(self, n: int) -> None: ...
+    def set_postfix(self, **kw: Any) -> None: ...
+    def close(self) -> None: ...
+
+
+def _progress(total: int, initial: int, enabled: bool) -> Any:
+    if not enabled:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc="align", unit="step", dynamic_ncols=True)
