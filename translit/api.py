@@ -105,8 +105,11 @@ class Romanizer:
         return self.romanize_vocab([piece], num_threads=1)[0]
 
     def romanize_vocab(self, pieces: Sequence[str], num_threads: int = 0) -> list[str]:
-        """Vocabulary mode: keep ``▁``/``Ġ``/``##``/``</w>``/``<0x..>`` markers, romanize payloads."""
-        parts = [split_piece(clean_text(p, self.errors, what=f"pieces[{i}]")) for i, p in enumerate(pieces)]
+        """Vocabulary mode: keep subword markers (see :mod:`translit.vocab`), romanize the rest."""
+        parts = [
+            split_piece(clean_text(p, self.errors, what=f"pieces[{i}]"))
+            for i, p in enumerate(pieces)
+        ]
         payloads = self.romanize_batch([p.payload for p in parts], num_threads)
         return [p.prefix + rom + p.suffix for p, rom in zip(parts, payloads, strict=True)]
 

@@ -43,12 +43,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 @contextlib.contextmanager
 def _open_output(path: str | None, overwrite: bool) -> Iterator[TextIO]:
+    """stdout (UTF-8, ``\n``) or ``path`` written atomically; never replaces without overwrite."""
     if path is None or path == "-":
-        yield sys.stdout
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            yield out
+            out.flush()
+        finally:
+            out.detach()
         return
     target = Path(path)
     if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} exists; pass --overwrite to replace it")
+        raise FileExistsError(f"output {target} exists; pass --overwrite to replace it")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="\n") as handle:
@@ -58,36 +64,42 @@ def _open_output(path: str | None, overwrite: bool) -> Iterator[TextIO]:
         tmp.unlink(missing_ok=True)
 
 
-def _input(path: str | None) -> tuple[BinaryIO, str]:
+@contextlib.contextmanager
+def _open_input(path: str | None) -> Iterator[tuple[BinaryIO, str]]:
     if path is None or path == "-":
-        return sys.stdin.buffer, "<stdin>"
-    return Path(path).open("rb"), path
+        yield sys.stdin.buffer, "<stdin>"
+        return
+    with Path(path).open("rb") as handle:
+        yield handle, path
 
 
-def _run_vocab(src: BinaryIO, dst: TextIO, rom: Romanizer, threads: int, name: str) -> None:
-    text = io.TextIOWrapper(src, encoding="utf-8", errors="surrogateescape", newline="\n")
-    pieces = [line.rstrip("\n") for line in text]
-    for out in rom.romanize_vocab(pieces, threads):
-        dst.write(out + "\n")
+def _quiet_broken_pipe() -> int:
+    """The reader went away (``| head``): silence stdout and exit like a Unix filter."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         rom = Romanizer(args.lang, backend=args.backend, errors=args.errors)
-        src, name = _input(args.input)
-        with src, _open_output(args.output, args.overwrite) as dst:
-            if args.vocab:
-                _run_vocab(src, dst, rom, args.threads, name)
-            else:
-                romanize_stream(
-                    src, dst, rom, fmt=args.format, num_threads=args.threads, name=name,
-                    max_lines=args.max_lines,
-                )
+        with (
+            _open_input(args.input) as (src, name),
+            _open_output(args.output, args.overwrite) as dst,
+        ):
+            romanize_stream(
+                src,
+                dst,
+                rom,
+                fmt=args.format,
+                num_threads=args.threads,
+                name=name,
+                max_lines=args.max_lines,
+                vocab=args.vocab,
+            )
     except BrokenPipeError:
-        # Reader went away (e.g. `| head`): exit quietly like a well-behaved Unix filter.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return _quiet_broken_pipe()
     except (TranslitError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -4,6 +4,17 @@ Lines are read as bytes, decoded strictly (an invalid byte is an :class:`InputEr
 line and the absolute byte offset) or with ``errors="replace"`` (U+FFFD, counted and logged),
 romanized in chunks with the thread pool and written in input order. A line starting with
 ``::lcode xyz `` is romanized with language ``xyz`` and keeps its prefix (uroman's convention).
+
+Defined behaviours where uroman 1.3.1.1's ``romanize_file`` differs:
+
+* lines end at ``\n`` only (a ``\r`` before it is dropped); uroman's universal-newline reading
+  also splits at a lone ``\r``. Every input line gives exactly one output line.
+* ``--format edges`` writes one valid JSON array of ``[start, end, text, type]`` per line
+  (UTF-8, not ASCII-escaped); uroman writes the same edges without the separating commas,
+  which no JSON parser accepts.
+* invalid UTF-8 is an :class:`InputError` by default; uroman always replaces it.
+* vocabulary mode (``vocab=True``) treats each line as one tokenizer piece, verbatim: no
+  ``::lcode`` parsing, markers kept (:mod:`translit.vocab`).
 """
 
 from __future__ import annotations
@@ -32,9 +43,7 @@ class StreamStats:
     replaced_bytes: int = 0
 
 
-def _decode_lines(
-    stream: BinaryIO, errors: Errors, name: str, stats: StreamStats
-) -> Iterator[str]:
+def _decode_lines(stream: BinaryIO, errors: Errors, name: str, stats: StreamStats) -> Iterator[str]:
     offset = 0
     for number, raw in enumerate(stream, 1):
         body = raw[:-1] if raw.endswith(b"\n") else raw
@@ -58,20 +67,30 @@ def _decode_lines(
         yield text
 
 
-def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+def _chunks(lines: Iterator[str], size: int, max_chars: int = 1 << 22) -> Iterator[list[str]]:
+    """Groups of at most ``size`` lines and about ``max_chars`` characters (long lines alone)."""
     chunk: list[str] = []
+    chars = 0
     for line in lines:
         chunk.append(line)
-        if len(chunk) >= size:
+        chars += len(line)
+        if len(chunk) >= size or chars >= max_chars:
             yield chunk
             chunk = []
+            chars = 0
     if chunk:
         yield chunk
 
 
 def _romanize_chunk(
-    lines: list[str], base: Romanizer, fmt: Format, threads: int, cache: dict[str, Romanizer]
+    lines: list[str],
+    base: Romanizer,
+    fmt: Format | Literal["vocab"],
+    threads: int,
+    cache: dict[str, Romanizer],
 ) -> list[str]:
+    if fmt == "vocab":
+        return base.romanize_vocab(lines, threads)
     prefixes = [""] * len(lines)
     groups: dict[str | None, list[int]] = {}
     bodies = list(lines)
@@ -89,7 +108,9 @@ def _romanize_chunk(
             rom = Romanizer(lang, backend=base._backend_name, errors=base.errors)
             cache[lang or ""] = rom
         if fmt == "str":
-            for i, r in zip(idx, rom.romanize_batch([bodies[i] for i in idx], threads), strict=True):
+            for i, r in zip(
+                idx, rom.romanize_batch([bodies[i] for i in idx], threads), strict=True
+            ):
                 out[i] = prefixes[i] + r
         else:
             for i in idx:
@@ -110,17 +131,28 @@ def romanize_stream(
     chunk_lines: int = 4096,
     name: str = "<stdin>",
     max_lines: int | None = None,
+    vocab: bool = False,
 ) -> StreamStats:
-    """Romanize every line of ``src`` into ``dst``; memory is bounded by ``chunk_lines``."""
+    """Romanize every line of ``src`` into ``dst``; memory is bounded by ``chunk_lines``.
+
+    ``vocab=True``: every line is one tokenizer piece, romanized in vocabulary mode.
+    """
     if fmt not in FORMATS:
         raise InputError(f"format must be one of {FORMATS}, got {fmt!r}")
+    if vocab and fmt != "str":
+        raise InputError("vocabulary mode writes romanized pieces; it cannot use --format edges")
+    if num_threads < 0:
+        raise InputError(f"num_threads must be >= 0 (0 = all cores), got {num_threads}")
+    if max_lines is not None and max_lines < 0:
+        raise InputError(f"max_lines must be >= 0, got {max_lines}")
     stats = StreamStats()
     cache: dict[str, Romanizer] = {romanizer.lang or "": romanizer}
     lines = _decode_lines(src, romanizer.errors, name, stats)
     for chunk in _chunks(lines, chunk_lines):
         if max_lines is not None:
             chunk = chunk[: max(0, max_lines - stats.lines)]
-        for line in _romanize_chunk(chunk, romanizer, fmt, num_threads, cache):
+        mode: Format | Literal["vocab"] = "vocab" if vocab else fmt
+        for line in _romanize_chunk(chunk, romanizer, mode, num_threads, cache):
             dst.write(line)
             dst.write("\n")
         stats.lines += len(chunk)
@@ -129,5 +161,7 @@ def romanize_stream(
             break
     dst.flush()
     if stats.replaced_bytes:
-        log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD", name, stats.replaced_bytes)
+        log.warning(
+            "%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD", name, stats.replaced_bytes
+        )
     return stats
