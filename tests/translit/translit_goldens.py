@@ -79,14 +79,15 @@ def read_known() -> list[KnownDifference]:
 
 
 def romanize_row(backend: str, corpus: str, lcode: str, text: str) -> str:
-    """How a row is romanized: vocabulary mode for XLM-R pieces, plain text otherwise."""
+    """How a row is romanized: vocabulary mode for XLM-R pieces; uroman's ``::lcode xxx`` line
+    prefix for its golden test; plain text with ``lcode`` otherwise."""
+    prefix = ""
+    if corpus == "golden":
+        prefix, text, lcode = _split_lcode(text)
     rom = translit.Romanizer(lcode or None, backend=backend)  # type: ignore[arg-type]
     if corpus == "xlmr":
         return rom.romanize_piece(text)
-    if corpus == "golden":
-        prefix, body, _ = _split_lcode(text)
-        return prefix + rom.romanize(body)
-    return rom.romanize(text)
+    return prefix + rom.romanize(text)
 
 
 def _split_lcode(line: str) -> tuple[str, str, str]:
