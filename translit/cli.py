@@ -53,6 +53,10 @@ def _open_output(path: str | None, overwrite: bool) -> Iterator[TextIO]:
             out.detach()
         return
     target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with target.open("w", encoding="utf-8", newline="\n") as device:  # /dev/null, a FIFO
+            yield device
+        return
     if target.exists() and not overwrite:
         raise FileExistsError(f"output {target} exists; pass --overwrite to replace it")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
