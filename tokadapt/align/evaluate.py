@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import torch
-import torch.nn.functional as nnf
+import numpy as np
 
 import translit
 from tokadapt.align.sources import parse_source
 from tokadapt.errors import InputFileError
+from tokadapt.retrieval import encode_texts, top_k_accuracy
 
 
 @dataclass
@@ -49,52 +49,40 @@ def read_eval(spec: str, max_sentences: int = 1000) -> EvalSet:
     return EvalSet(source.path.name, texts, roms, trans)
 
 
-@torch.no_grad()
-def encode(
-    module: Any, tokenizer: Any, texts: Sequence[str], *, max_length: int, batch_size: int = 64
-) -> torch.Tensor:
-    """Pooled, L2-normalized vectors of ``texts`` from ``module.embed`` (float32, CPU)."""
-    device = next(module.parameters()).device
+def encode(module: Any, tokenizer: Any, texts: Sequence[str], *, max_length: int) -> np.ndarray:
+    """Pooled vectors of ``texts`` at the TCM layer (:func:`tokadapt.retrieval.encode_texts`)."""
     was_training = module.training
-    module.eval()
-    out = []
-    for i in range(0, len(texts), batch_size):
-        enc = tokenizer(
-            list(texts[i : i + batch_size]),
-            truncation=True,
+    try:
+        return encode_texts(
+            module.encoder,
+            tokenizer,
+            list(texts),
+            layer=module.layer,
+            pooling=module.pooling,
+            batch_size=64,
             max_length=max_length,
-            padding=True,
-            return_special_tokens_mask=True,
-            return_tensors="pt",
         )
-        vec = module.embed(
-            enc["input_ids"].to(device),
-            enc["attention_mask"].to(device),
-            enc["special_tokens_mask"].to(device),
-        )
-        out.append(nnf.normalize(vec.float(), dim=-1).cpu())
-    module.train(was_training)
-    return torch.cat(out)
+    finally:
+        module.train(was_training)
 
 
-def top1(src: torch.Tensor, tgt: torch.Tensor) -> float:
-    """Fraction of rows ``i`` of ``src`` whose most similar row of ``tgt`` is ``i``."""
-    sim = src @ tgt.T
-    return float((sim.argmax(dim=1) == torch.arange(len(src))).float().mean())
+def _both_ways(a: np.ndarray, b: np.ndarray) -> float:
+    return (top_k_accuracy(a, b, ks=(1,))["top1"] + top_k_accuracy(b, a, ks=(1,))["top1"]) / 2
 
 
 def evaluate(
     module: Any, tokenizer: Any, sets: Sequence[EvalSet], max_length: int
 ) -> dict[str, float]:
-    """Scores per eval set, keyed ``NAME/rom_top1`` and ``NAME/par_top1``."""
+    """Top-1 accuracy (cosine, mean of both directions) per set: ``NAME/rom_top1``,
+    ``NAME/par_top1``."""
     scores: dict[str, float] = {}
     for s in sets:
         a = encode(module, tokenizer, s.texts, max_length=max_length)
         b = encode(module, tokenizer, s.romanized, max_length=max_length)
-        scores[f"{s.name}/rom_top1"] = (top1(a, b) + top1(b, a)) / 2
+        scores[f"{s.name}/rom_top1"] = _both_ways(a, b)
         if s.translations is not None:
             c = encode(module, tokenizer, s.translations, max_length=max_length)
-            scores[f"{s.name}/par_top1"] = (top1(a, c) + top1(c, a)) / 2
+            scores[f"{s.name}/par_top1"] = _both_ways(a, c)
     return scores
 
 

@@ -183,7 +183,7 @@ class Trainer:
     def _record(self, sums: dict[str, Any]) -> dict[str, Any]:
         record = {k: float(v) for k, v in sums.items()}
         record.update(
-            lr=self.scheduler.get_last_lr()[0], temperature=float(self.module.tcm.temperature)
+            lr=self.scheduler.get_last_lr()[0], temperature=self.module.tcm.temperature.item()
         )
         if not math.isfinite(record["loss"]):
             raise ConfigError(
@@ -248,7 +248,7 @@ class Trainer:
                     "config": self.cfg.to_dict(),
                     "steps": self.step,
                     "mlm": self.use_mlm,
-                    "temperature": float(self.module.tcm.temperature),
+                    "temperature": self.module.tcm.temperature.item(),
                 },
             )
         distributed.barrier()

@@ -1,0 +1,133 @@
+"""``tokadapt align``: contrastive script alignment (TCM + MLM) of a Hugging Face encoder.
+
+Single process: ``tokadapt align --model DIR --train ru.txt:rus -o OUT``. Several GPUs:
+``torchrun --nproc-per-node 4 -m tokadapt align ...`` (same arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+COMMAND = "align"
+ORDER = 40
+_PRESETS = ("transliCo", "cosine")  # mirrors tokadapt.align.config.PRESETS (no torch import here)
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        COMMAND,
+        help="align scripts: contrastive training of sentences with their romanizations",
+        description="Fine-tune an encoder so a sentence and its romanization (made on the fly "
+        "with translit) land close together (TransliCo's TCM loss, + MLM when the checkpoint "
+        "has an MLM head). Multi-GPU: launch with torchrun.",
+    )
+    io = p.add_argument_group("input and output")
+    io.add_argument("--model", required=True, help="Hugging Face checkpoint directory")
+    io.add_argument("--tokenizer", help="tokenizer directory (default: --model)")
+    io.add_argument(
+        "--train",
+        required=True,
+        nargs="+",
+        metavar="FILE[:LCODE]",
+        help="training text, one sentence per line; LCODE is an ISO-639-3 code "
+        "for romanization (e.g. ru.txt:rus)",
+    )
+    io.add_argument(
+        "--eval",
+        nargs="*",
+        default=[],
+        metavar="FILE[:LCODE]",
+        help="retrieval eval sets: lines 'sentence' or 'sentence<TAB>translation'",
+    )
+    io.add_argument("-o", "--out", required=True, help="output directory (model + checkpoints)")
+    io.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    io.add_argument(
+        "--resume",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="CHECKPOINT",
+        help="continue from the latest checkpoint in OUT (or the one given)",
+    )
+    tr = p.add_argument_group("training (defaults: the preset, then --config)")
+    tr.add_argument(
+        "--preset",
+        choices=_PRESETS,
+        default=None,
+        help="transliCo (layer 8, mean, dot, T=1, weight 0.5; default) or cosine",
+    )
+    tr.add_argument("--config", help="JSON file with any AlignConfig keys (full runs)")
+    tr.add_argument("--steps", type=int)
+    tr.add_argument("--batch-size", type=int, help="pairs per process per micro-batch")
+    tr.add_argument("--grad-accum", type=int)
+    tr.add_argument("--lr", type=float)
+    tr.add_argument("--warmup-steps", type=int)
+    tr.add_argument("--layer", type=int, help="hidden-state layer for TCM (0 = embeddings)")
+    tr.add_argument("--pooling", choices=("mean", "cls"))
+    tr.add_argument("--temperature", type=float)
+    tr.add_argument("--tcm-weight", type=float)
+    tr.add_argument("--mlm", choices=("auto", "on", "off"))
+    tr.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
+    tr.add_argument("--max-length", type=int)
+    tr.add_argument("--num-workers", type=int, help="DataLoader workers that romanize")
+    tr.add_argument("--seed", type=int)
+    tr.add_argument("--eval-every", type=int)
+    tr.add_argument("--save-every", type=int)
+    tr.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda when available)")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: when stderr is a terminal)",
+    )
+    return p
+
+
+_KEYS = (
+    "steps",
+    "batch_size",
+    "grad_accum",
+    "lr",
+    "warmup_steps",
+    "layer",
+    "pooling",
+    "temperature",
+    "tcm_weight",
+    "mlm",
+    "precision",
+    "max_length",
+    "num_workers",
+    "seed",
+    "eval_every",
+    "save_every",
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tokadapt.errors import require
+
+    require("torch", "torch", "torch")
+    require("transformers", "hf", "transformers")
+    from tokadapt import align
+
+    preset = args.preset or (None if args.config else "transliCo")
+    cfg = align.make_config(preset, args.config, **{k: getattr(args, k) for k in _KEYS})
+    result = align.train(
+        args.model,
+        args.train,
+        args.out,
+        cfg,
+        eval=args.eval,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        show_progress=args.progress,
+        tokenizer_dir=args.tokenizer,
+        device=args.device,
+    )
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(json.dumps(result, indent=2, sort_keys=True, default=str), file=sys.stdout)
+    return 0
