@@ -11,7 +11,9 @@ For a new token ``T`` we segment ``T``'s own characters with the current merges
 ``(t1 t2) → t12``, ``(t12 t3) → t123`` … . Intermediates that are not in the vocabulary become
 extra new tokens (manifest ``kind="bpe_intermediate"``, no sources). Because appended merges have
 higher ranks than every merge before them, adding a token never un-reaches an earlier one; each
-token is re-segmented after its merges are added to check that BPE now produces it whole.
+token is re-segmented after its merges are added to check that BPE now produces it whole. Every
+appended merge must produce a token containing a Latin letter (``keep``); otherwise a merge such
+as ``(Ġ, ')`` could fire on punctuation in text of any script, so the token is dropped.
 
 Scores (manifest ``score_kind="neg_rank"``): a token made by the merge of rank ``r`` scores
 ``-(r + 1)``; alphabet tokens score 0 (they are the most frequent).
@@ -19,7 +21,7 @@ Scores (manifest ``score_kind="neg_rank"``): a token made by the merge of rank `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +40,7 @@ def parse_merges(model: dict[str, Any]) -> list[tuple[str, str]]:
 
 def merged(a: str, b: str, prefix: str) -> str:
     """The token a merge produces (the continuation prefix of ``b`` is dropped, as in HF)."""
-    return a + b[len(prefix):] if prefix else a + b
+    return a + b[len(prefix) :] if prefix else a + b
 
 
 def merge_ranks(model: dict[str, Any]) -> dict[str, int]:
@@ -60,6 +62,8 @@ class BpeState:
     suffix: str = ""
     appended: list[tuple[str, str]] = field(default_factory=list)
     next_rank: int = 0
+    #: every appended merge must produce a token this accepts (see ``extend``: a Latin letter)
+    keep: Callable[[str], bool] | None = None
 
     @classmethod
     def from_model(cls, model: dict[str, Any]) -> BpeState:
@@ -79,7 +83,7 @@ class BpeState:
             core, final = core[: -len(self.suffix)], True
         cont = bool(self.prefix) and core.startswith(self.prefix) and len(core) > len(self.prefix)
         if cont:
-            core = core[len(self.prefix):]
+            core = core[len(self.prefix) :]
         out = []
         for i, ch in enumerate(core):
             sym = (self.prefix if (i > 0 or cont) else "") + ch
@@ -117,6 +121,8 @@ class BpeState:
         for nxt in parts[1:]:
             pairs.append((acc, nxt))
             acc = merged(acc, nxt, self.prefix)
+            if self.keep is not None and not self.keep(acc):
+                return None
             if acc not in self.vocab:
                 added.append(acc)
         if acc != token:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,8 @@ from tokadapt.vocab import spm, writers
 from tokadapt.vocab.bpe import BpeState
 from tokadapt.vocab.manifest import Manifest, NewPiece
 from tokadapt.vocab.merge import MergedPiece, check_mode, group_by_romanization, merge_groups
-from tokadapt.vocab.romanize import romanize_vocabulary
-from tokadapt.vocab.scripts import normalize_select
+from tokadapt.vocab.romanize import byte_decoder, romanize_vocabulary
+from tokadapt.vocab.scripts import char_script, normalize_select
 from tokadapt.vocab.source import TOKENIZER_JSON, VOCAB_TXT, TokenizerSource, load_source
 from translit import Romanizer
 
@@ -85,37 +85,68 @@ def extend_vocab(
         capped=len(groups) - len(merged),
     )
     manifest = Manifest(
-        family=src.family, mode=merge_mode, base_vocab_size=src.base_vocab_size, new_pieces=new,
-        score_kind=SCORE_KINDS[src.family], counts=counts, romanizer=_romanizer_info(rom),
+        family=src.family,
+        mode=merge_mode,
+        base_vocab_size=src.base_vocab_size,
+        new_pieces=new,
+        score_kind=SCORE_KINDS[src.family],
+        counts=counts,
+        romanizer=_romanizer_info(rom),
         input={"path": str(input_path), "files": src.files},
-        options={"mode": merge_mode, "lang": rom.lang, "max_new": max_new,
-                 "select": sel if isinstance(sel, str) else sorted(sel)},
+        options={
+            "mode": merge_mode,
+            "lang": rom.lang,
+            "max_new": max_new,
+            "select": sel if isinstance(sel, str) else sorted(sel),
+        },
     )
     t = time.perf_counter()
     files = _write(src, out, overwrite, new, merged, appended, manifest)
     times["write_s"] = time.perf_counter() - t
     times["total_s"] = time.perf_counter() - start
     summary: dict[str, Any] = {
-        "input": str(input_path), "output": str(out), "family": src.family, "mode": merge_mode,
-        "lang": rom.lang, "romanizer": manifest.romanizer["signature"],
-        "base_vocab_size": src.base_vocab_size, "new_vocab_size": manifest.new_vocab_size,
-        "files": files, "failed_ids": rv.failed_ids, **counts,
+        "input": str(input_path),
+        "output": str(out),
+        "family": src.family,
+        "mode": merge_mode,
+        "lang": rom.lang,
+        "romanizer": manifest.romanizer["signature"],
+        "base_vocab_size": src.base_vocab_size,
+        "new_vocab_size": manifest.new_vocab_size,
+        "files": files,
+        "failed_ids": rv.failed_ids,
+        **counts,
         **{k: round(v, 3) for k, v in times.items()},
     }
-    log.info("extended %s: %d new pieces (%d collisions) in %.1f s", input_path,
-             counts["new_pieces"], counts["collisions"], times["total_s"])
+    log.info(
+        "extended %s: %d new pieces (%d collisions) in %.1f s",
+        input_path,
+        counts["new_pieces"],
+        counts["collisions"],
+        times["total_s"],
+    )
     return ExtendResult(out_dir=out, summary=summary, manifest=manifest)
 
 
 def _romanizer_info(rom: Romanizer) -> dict[str, Any]:
-    return {"signature": translit.signature(rom.lang), "translit": translit.__version__,
-            "uroman_data": f"{translit.UROMAN_VERSION}+{translit.data_hash()}",
-            "lcode": rom.lang, "implementation": rom.implementation}
+    return {
+        "signature": translit.signature(rom.lang),
+        "translit": translit.__version__,
+        "uroman_data": f"{translit.UROMAN_VERSION}+{translit.data_hash()}",
+        "lcode": rom.lang,
+        "implementation": rom.implementation,
+    }
 
 
 def _piece(i: int, m: MergedPiece) -> NewPiece:
-    return NewPiece(id=i, piece=m.piece, sources=list(m.sources),
-                    source_scores=list(m.source_scores), score=m.score, chosen=m.chosen)
+    return NewPiece(
+        id=i,
+        piece=m.piece,
+        sources=list(m.sources),
+        source_scores=list(m.source_scores),
+        score=m.score,
+        chosen=m.chosen,
+    )
 
 
 def _new_pieces(
@@ -125,22 +156,58 @@ def _new_pieces(
     if src.family != "bpe":
         return [_piece(base + k, m) for k, m in enumerate(merged)], []
     state = BpeState.from_model(src.tokjson["model"])
+    state.keep = _has_latin_letter_fn(src, state)
     new: list[NewPiece] = []
+    intermediate: dict[str, int] = {}  # piece -> index in new
     for m in merged:
+        if m.piece in intermediate:  # an earlier token needed it as an intermediate: now sourced
+            k = intermediate.pop(m.piece)
+            new[k] = _piece(base + k, m)
+            continue
         added = state.add_token(m.piece, base + len(new))
         if added is None:
             log.debug("no merge path produces %r; dropped", m.piece)
             continue
         for tok in added[:-1]:
-            new.append(NewPiece(id=base + len(new), piece=tok, sources=[], source_scores=[],
-                                score=m.score, kind="bpe_intermediate"))
+            intermediate[tok] = len(new)
+            new.append(
+                NewPiece(
+                    id=base + len(new),
+                    piece=tok,
+                    sources=[],
+                    source_scores=[],
+                    score=m.score,
+                    kind="bpe_intermediate",
+                )
+            )
         new.append(_piece(base + len(new), m))
     return new, state.appended
 
 
+def _has_latin_letter_fn(src: TokenizerSource, state: BpeState) -> Callable[[str], bool]:
+    """Does a BPE token's text (markers removed; byte-level decoded) contain a Latin letter?"""
+    markers = [m for m in (state.prefix, state.suffix) if m]
+
+    def keep(token: str) -> bool:
+        if src.byte_level:
+            text = bytes(byte_decoder()[c] for c in token).decode("utf-8", errors="ignore")
+        else:
+            text = token
+            for marker in markers:
+                text = text.replace(marker, "")
+        return any(char_script(c) == "Latin" for c in text)
+
+    return keep
+
+
 def _write(
-    src: TokenizerSource, out: Path, overwrite: bool, new: list[NewPiece],
-    merged: list[MergedPiece], appended: list[tuple[str, str]], manifest: Manifest,
+    src: TokenizerSource,
+    out: Path,
+    overwrite: bool,
+    new: list[NewPiece],
+    merged: list[MergedPiece],
+    appended: list[tuple[str, str]],
+    manifest: Manifest,
 ) -> list[str]:
     data = writers.extended_tokenizer_json(src, new, appended)
     raw = writers.dump_json(data)
@@ -149,8 +216,9 @@ def _write(
         writers.write_bytes(tmp / TOKENIZER_JSON, raw)
         files = [TOKENIZER_JSON, *writers.write_configs(src, tmp)]
         if src.spm_proto is not None and src.spm_name is not None:
-            blob = spm.extend_model(src.spm_proto, merged, src.spm_offset, src.base_vocab_size,
-                                    src.pieces)
+            blob = spm.extend_model(
+                src.spm_proto, merged, src.spm_offset, src.base_vocab_size, src.pieces
+            )
             writers.write_bytes(tmp / src.spm_name, blob)
             files.append(src.spm_name)
         if src.vocab_txt:
@@ -163,7 +231,7 @@ def _write(
 
 def _validate(raw: bytes, manifest: Manifest) -> None:
     """Load the new tokenizer.json with ``tokenizers`` and check every new id round-trips."""
-    from tokenizers import Tokenizer  # noqa: PLC0415
+    from tokenizers import Tokenizer
 
     tok = Tokenizer.from_str(raw.decode("utf-8"))
     size = tok.get_vocab_size(with_added_tokens=True)

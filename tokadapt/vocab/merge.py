@@ -51,7 +51,7 @@ def merge_scores(scores: Sequence[float], mode: MergeMode) -> float:
 
 
 def choose_source(ids: Sequence[int], scores: Sequence[float], mode: MergeMode) -> int:
-    """The source a mode picks: highest score (``max``/``mean``) or lowest (``min``); ties: lower id."""
+    """The source a mode picks: highest score (max/mean) or lowest (min); ties: lower id."""
     pairs = list(zip(scores, ids, strict=True))
     if mode == "min":
         return min(pairs, key=lambda p: (p[0], p[1]))[1]

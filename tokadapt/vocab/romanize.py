@@ -13,6 +13,11 @@ What happens to each piece (counted in the summary under the same names):
 * ``empty``: the romanized payload is empty (marks such as Arabic tatweel) — dropped;
 * ``space``: the romanized payload contains whitespace. A piece can never contain a word
   boundary (pre-tokenizers split there), so such romanizations are dropped, not split;
+* ``not_latin``: the romanized payload has no Latin letter (digits, punctuation: ``१२`` → ``12``,
+  ``।`` → ``.``) or still holds a letter of another script (left unromanized). Such pieces would
+  also match digits, punctuation or original-script letters in text of *every* script, so adding
+  them would change how original-script text is tokenized — dropped. Every new piece therefore
+  contains a Latin letter and no other script's letter;
 * ``unreachable``: the tokenizer's normalizer would change the new piece, or its pre-tokenizer
   would split it, so the tokenizer could never produce it — dropped;
 * ``changed``: kept as a candidate new piece (in the vocabulary's own form: ``▁``/``##``/``</w>``
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tokadapt.vocab.scripts import selected
+from tokadapt.vocab.scripts import latin_only, selected
 from tokadapt.vocab.source import TokenizerSource
 from translit import Romanizer
 from translit.vocab import BYTE_LEVEL_SPACE, split_piece
@@ -84,11 +89,17 @@ class _Reachability:
     """The tokenizer's own normalizer and pre-tokenizer, to test whether a payload survives."""
 
     def __init__(self, tokjson: dict[str, Any]) -> None:
-        from tokenizers import Tokenizer  # noqa: PLC0415
+        from tokenizers import Tokenizer
 
         mini = {k: tokjson.get(k) for k in ("version", "normalizer", "pre_tokenizer")}
-        mini.update(added_tokens=[], truncation=None, padding=None, post_processor=None,
-                    decoder=None, model={"type": "WordLevel", "vocab": {"<unk>": 0}, "unk_token": "<unk>"})
+        mini.update(
+            added_tokens=[],
+            truncation=None,
+            padding=None,
+            post_processor=None,
+            decoder=None,
+            model={"type": "WordLevel", "vocab": {"<unk>": 0}, "unk_token": "<unk>"},
+        )
         tok = Tokenizer.from_str(json.dumps(mini))
         self.normalizer, self.pre_tokenizer = tok.normalizer, tok.pre_tokenizer
 
@@ -173,6 +184,8 @@ def _classify(form: str, out: str | None, reachable: _Reachability) -> str:
         return "empty"
     if any(c.isspace() for c in payload):
         return "space"
+    if not latin_only(payload):
+        return "not_latin"
     if not reachable(payload):
         return "unreachable"
     return "changed"

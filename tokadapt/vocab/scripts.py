@@ -59,6 +59,12 @@ def has_non_latin(text: str) -> bool:
     return any(char_script(c) not in (COMMON, "Latin") for c in text)
 
 
+def latin_only(text: str) -> bool:
+    """At least one Latin letter and no letter of another script (digits, marks, punctuation ok)."""
+    scripts = {char_script(c) for c in text if unicodedata.category(c).startswith("L")}
+    return "Latin" in scripts and scripts <= {"Latin", COMMON}
+
+
 def normalize_select(select: str | Iterable[str]) -> str | frozenset[str]:
     """``"all"``, ``"non-latin"`` or a set of script names (case-insensitive, title-cased)."""
     if isinstance(select, str):

@@ -77,9 +77,7 @@ def load_source(path: str | Path) -> TokenizerSource:
     if tj is not None and tj.is_file():
         files[tj.name] = tj.read_bytes()
         data = _parse_json(tj, files[tj.name])
-    elif model is not None:
-        data = None
-    elif vocab is not None and vocab.is_file():
+    elif model is not None or (vocab is not None and vocab.is_file()):
         data = None
     else:
         raise InputFileError(
@@ -105,11 +103,15 @@ def load_source(path: str | Path) -> TokenizerSource:
     if proto is not None:
         assert model is not None
         if src.family != "unigram":
-            raise InputFileError(f"{model}: a .model next to a {src.family} tokenizer.json is not supported")
+            raise InputFileError(
+                f"{model}: a .model next to a {src.family} tokenizer.json is not supported"
+            )
         src.spm_proto, src.spm_name = proto, model.name
         src.spm_offset = spm.id_offset(proto, {p: i for i, p in enumerate(src.pieces)}, model)
     if directory:
-        src.carried = {n: (directory / n).read_bytes() for n in CARRIED if (directory / n).is_file()}
+        src.carried = {
+            n: (directory / n).read_bytes() for n in CARRIED if (directory / n).is_file()
+        }
     return src
 
 
@@ -117,7 +119,9 @@ def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(f"{path} is not valid UTF-8 JSON ({exc}); is the file truncated?") from exc
+        raise InputFileError(
+            f"{path} is not valid UTF-8 JSON ({exc}); is the file truncated?"
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
         raise InputFileError(f"{path} is not a Hugging Face tokenizer.json (no 'model' object)")
     return data
@@ -128,7 +132,7 @@ def _is_wordpiece(data: dict[str, Any]) -> bool:
 
 
 def _wordpiece_json(path: Path, raw: bytes) -> dict[str, Any]:
-    from tokenizers.implementations import BertWordPieceTokenizer  # noqa: PLC0415
+    from tokenizers.implementations import BertWordPieceTokenizer
 
     try:
         lines = raw.decode("utf-8").splitlines()
@@ -136,9 +140,13 @@ def _wordpiece_json(path: Path, raw: bytes) -> dict[str, Any]:
         raise InputFileError(f"{path} is not UTF-8 text: {exc}") from exc
     vocab = {line.rstrip("\r\n"): i for i, line in enumerate(lines) if line.strip()}
     if "[UNK]" not in vocab:
-        raise InputFileError(f"{path}: a WordPiece vocab.txt needs an [UNK] line; found {len(vocab)} lines without it")
+        raise InputFileError(
+            f"{path}: a WordPiece vocab.txt needs an [UNK] line (none in {len(vocab)} lines)"
+        )
     if len(vocab) != len(lines):
-        raise InputFileError(f"{path}: blank or duplicate lines; every line must be one distinct piece")
+        raise InputFileError(
+            f"{path}: blank or duplicate lines; every line must be one distinct piece"
+        )
     lowercase = not any(p.lower() != p for p in vocab if not p.startswith("["))
     tok = BertWordPieceTokenizer(vocab=vocab, lowercase=lowercase)
     data: dict[str, Any] = json.loads(tok.to_str())
@@ -166,21 +174,27 @@ def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
         pieces, scores = [], []
         protected = set(added)
         size = max([*by_id, *added, -1]) + 1
-        from tokadapt.vocab.bpe import merge_ranks  # noqa: PLC0415
+        from tokadapt.vocab.bpe import merge_ranks
 
         ranks = merge_ranks(model) if family == "bpe" else {}
         for i in range(size):
             pieces.append(by_id.get(i, added.get(i, "")))
-            scores.append(-float(ranks[pieces[i]] + 1) if pieces[i] in ranks else
-                          (0.0 if family == "bpe" else -float(i)))
+            scores.append(
+                -float(ranks[pieces[i]] + 1)
+                if pieces[i] in ranks
+                else (0.0 if family == "bpe" else -float(i))
+            )
         protected |= {i for i in range(size) if i not in by_id}
         if model.get("unk_token") in model["vocab"]:
             protected.add(int(model["vocab"][model["unk_token"]]))
     extra = {i: c for i, c in added.items() if i >= len(pieces)}
     if extra and max(extra) + 1 - len(pieces) != len(extra):
-        raise InputFileError(f"{path}: added token ids {sorted(extra)} leave gaps after the model vocabulary")
+        raise InputFileError(
+            f"{path}: added token ids {sorted(extra)} leave gaps after the model vocabulary"
+        )
     for i in sorted(extra):
         pieces.append(extra[i])
         scores.append(0.0)
-    return TokenizerSource(path=path, family=family, tokjson=data, pieces=pieces, scores=scores,
-                           protected=protected)
+    return TokenizerSource(
+        path=path, family=family, tokjson=data, pieces=pieces, scores=scores, protected=protected
+    )

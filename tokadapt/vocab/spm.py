@@ -22,7 +22,7 @@ NORMAL, UNKNOWN, CONTROL, USER_DEFINED, BYTE = 1, 2, 3, 4, 6
 
 def _pb2() -> Any:
     try:
-        from sentencepiece import sentencepiece_model_pb2  # noqa: PLC0415
+        from sentencepiece import sentencepiece_model_pb2
     except ImportError as exc:
         raise MissingDependencyError(
             "reading or writing a SentencePiece .model needs 'sentencepiece' and 'protobuf'. "
@@ -55,8 +55,8 @@ def read_model(path: Path) -> Any:
 
 def to_tokenizer_json(proto: Any) -> dict[str, Any]:
     """A Hugging Face ``tokenizer.json`` equivalent to a Unigram ``ModelProto``."""
-    from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers  # noqa: PLC0415
-    from tokenizers.models import Unigram  # noqa: PLC0415
+    from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers
+    from tokenizers.models import Unigram
 
     vocab = [(p.piece, float(p.score)) for p in proto.pieces]
     unk = [i for i, p in enumerate(proto.pieces) if p.type == UNKNOWN]
@@ -74,9 +74,17 @@ def to_tokenizer_json(proto: Any) -> dict[str, Any]:
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme=scheme)
     data: dict[str, Any] = json.loads(tok.to_str())
     data["added_tokens"] = [
-        {"id": i, "content": p.piece, "single_word": False, "lstrip": False, "rstrip": False,
-         "normalized": False, "special": p.type != USER_DEFINED}
-        for i, p in enumerate(proto.pieces) if p.type in (UNKNOWN, CONTROL, USER_DEFINED)
+        {
+            "id": i,
+            "content": p.piece,
+            "single_word": False,
+            "lstrip": False,
+            "rstrip": False,
+            "normalized": False,
+            "special": p.type != USER_DEFINED,
+        }
+        for i, p in enumerate(proto.pieces)
+        if p.type in (UNKNOWN, CONTROL, USER_DEFINED)
     ]
     return data
 
@@ -89,13 +97,15 @@ def id_offset(proto: Any, piece_to_id: dict[str, int], path: Path) -> int:
             continue
         hf_id = piece_to_id.get(p.piece)
         if hf_id is None:
-            raise InputFileError(f"{path}: piece {p.piece!r} (spm id {spm_id}) is not in tokenizer.json")
+            raise InputFileError(
+                f"{path}: piece {p.piece!r} (spm id {spm_id}) is not in tokenizer.json"
+            )
         if offset is None:
             offset = hf_id - spm_id
         elif hf_id - spm_id != offset:
             raise InputFileError(
                 f"{path}: piece {p.piece!r} has spm id {spm_id} but tokenizer.json id {hf_id}; "
-                f"the .model and tokenizer.json are numbered inconsistently (expected offset {offset})"
+                f"the .model and tokenizer.json are numbered differently (offset {offset} expected)"
             )
     return offset or 0
 
@@ -109,7 +119,9 @@ def extend_model(
     out.CopyFrom(proto)
     while len(out.pieces) + offset < base_vocab_size:
         hf_id = len(out.pieces) + offset
-        out.pieces.append(pb2.ModelProto.SentencePiece(piece=hf_pieces[hf_id], score=0.0, type=CONTROL))
+        out.pieces.append(
+            pb2.ModelProto.SentencePiece(piece=hf_pieces[hf_id], score=0.0, type=CONTROL)
+        )
     if len(out.pieces) + offset != base_vocab_size:
         raise InputFileError(
             f"the .model has {len(proto.pieces)} pieces (offset {offset}), more than "

@@ -18,10 +18,17 @@ from tokadapt.vocab.manifest import NewPiece
 from tokadapt.vocab.source import CARRIED, TokenizerSource
 
 _SPECIAL_ROLES = {
-    "<s>": ("bos_token", "cls_token"), "</s>": ("eos_token", "sep_token"),
-    "<unk>": ("unk_token",), "<pad>": ("pad_token",), "<mask>": ("mask_token",),
-    "[CLS]": ("cls_token",), "[SEP]": ("sep_token",), "[UNK]": ("unk_token",),
-    "[PAD]": ("pad_token",), "[MASK]": ("mask_token",), "<|endoftext|>": ("eos_token",),
+    "<s>": ("bos_token", "cls_token"),
+    "</s>": ("eos_token", "sep_token"),
+    "<unk>": ("unk_token",),
+    "<pad>": ("pad_token",),
+    "<mask>": ("mask_token",),
+    "[CLS]": ("cls_token",),
+    "[SEP]": ("sep_token",),
+    "[UNK]": ("unk_token",),
+    "[PAD]": ("pad_token",),
+    "[MASK]": ("mask_token",),
+    "<|endoftext|>": ("eos_token",),
 }
 
 
@@ -83,8 +90,11 @@ def write_configs(src: TokenizerSource, out: Path) -> list[str]:
             written.append(name)
     specials = special_tokens(src)
     if "tokenizer_config.json" not in src.carried:
-        config: dict[str, Any] = {"tokenizer_class": "PreTrainedTokenizerFast",
-                                  "clean_up_tokenization_spaces": False, **specials}
+        config: dict[str, Any] = {
+            "tokenizer_class": "PreTrainedTokenizerFast",
+            "clean_up_tokenization_spaces": False,
+            **specials,
+        }
         write_bytes(out / "tokenizer_config.json", _pretty(config))
         written.append("tokenizer_config.json")
     if "special_tokens_map.json" not in src.carried:

@@ -1,0 +1,290 @@
+"""Fixtures for vocabulary extension: real multilingual text and tiny tokenizers trained on it.
+
+Text: CLDR territory and language names (via ``babel``) in ~50 locales covering ~35 scripts,
+plus uroman's own multi-script test text. Tokenizers (trained once per session with
+``tokenizers`` on that text): Unigram (+ its SentencePiece ``.model``), byte-level BPE,
+character-level BPE with ``</w>``, WordPiece (``vocab.txt``). The XLM-R ``.model`` is rebuilt
+from the real XLM-R ``tokenizer.json`` with the sentencepiece protobuf (slow tests only).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel import Locale
+from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
+import translit
+from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
+from tokadapt.vocab import ExtendResult, extend_vocab
+from tokadapt.vocab.scripts import char_script, text_script
+
+#: locales whose CLDR names are written in a non-Latin script (one or more per script)
+NON_LATIN = [
+    "ru",
+    "uk",
+    "bg",
+    "sr",
+    "el",
+    "he",
+    "yi",
+    "ar",
+    "fa",
+    "ur",
+    "hi",
+    "mr",
+    "ne",
+    "bn",
+    "pa",
+    "gu",
+    "or",
+    "ta",
+    "te",
+    "kn",
+    "ml",
+    "si",
+    "th",
+    "lo",
+    "km",
+    "my",
+    "ka",
+    "hy",
+    "am",
+    "ja",
+    "ko",
+    "zh",
+    "zh_Hant",
+    "bo",
+    "chr",
+    "vai",
+    "nqo",
+    "sat",
+    "syr",
+    "zgh",
+    "ff_Adlm",
+    "ii",
+]
+LATIN = ["en", "de", "fr", "tr", "vi"]
+
+SPECIALS_UNIGRAM = ["<s>", "<pad>", "</s>", "<unk>"]
+
+
+def cldr_names(locale: str) -> list[str]:
+    loc = Locale.parse(locale)
+    names = {*loc.territories.values(), *loc.languages.values()}
+    return sorted(n for n in names if n.strip())
+
+
+@pytest.fixture(scope="session")
+def names_by_locale() -> dict[str, list[str]]:
+    return {loc: cldr_names(loc) for loc in [*NON_LATIN, *LATIN]}
+
+
+@pytest.fixture(scope="session")
+def uroman_lines() -> list[str]:
+    text, _ = uroman_golden()
+    lines = []
+    for line in text.read_text(encoding="utf-8").splitlines():
+        if line.startswith("::lcode "):
+            line = line.split(" ", 2)[2] if line.count(" ") >= 2 else ""
+        if line.strip():
+            lines.append(line)
+    return lines
+
+
+def _no_latin(text: str) -> bool:
+    return not any(char_script(c) == "Latin" for c in text)
+
+
+@pytest.fixture(scope="session")
+def original_script_texts(
+    names_by_locale: dict[str, list[str]], uroman_lines: list[str]
+) -> list[str]:
+    """Real text without a Latin letter: CLDR names of the non-Latin locales and uroman's lines.
+
+    (Names such as "Σύμβολα Bliss" that mix in Latin words are Latin text for this purpose.)
+    """
+    texts = [n for loc in NON_LATIN for n in names_by_locale[loc]]
+    texts += [ln for ln in uroman_lines if text_script(ln) != "Common"]
+    return [t for t in texts if _no_latin(t)]
+
+
+@pytest.fixture(scope="session")
+def romanized_sample(names_by_locale: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """(originals, romanizations by translit): 40 CLDR names per non-Latin locale."""
+    originals = [n for loc in NON_LATIN for n in names_by_locale[loc][::7][:40] if _no_latin(n)]
+    return originals, translit.Romanizer().romanize_batch(originals)
+
+
+FAMILY_FIXTURES = {
+    "unigram": "unigram_dir",
+    "unigram_spm": "unigram_spm_dir",
+    "bytelevel": "bytelevel_dir",
+    "charbpe": "charbpe_dir",
+    "wordpiece": "wordpiece_dir",
+}
+
+Extended = tuple[Path, Path, ExtendResult]
+
+
+@pytest.fixture(scope="session")
+def extended(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., Extended]:
+    """``extended(kind, mode="max")`` -> (input dir, output dir, result), computed once."""
+    cache: dict[tuple[str, str], Extended] = {}
+
+    def get(kind: str, mode: str = "max") -> Extended:
+        if (kind, mode) not in cache:
+            src: Path = request.getfixturevalue(FAMILY_FIXTURES[kind])
+            out = tmp_path_factory.mktemp(f"ext_{kind}_{mode}") / "out"
+            cache[kind, mode] = (src, out, extend_vocab(src, out, mode=mode))
+        return cache[kind, mode]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def corpus(names_by_locale: dict[str, list[str]], uroman_lines: list[str]) -> list[str]:
+    return [n for names in names_by_locale.values() for n in names] + uroman_lines
+
+
+def _save(tok: Tokenizer, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    tok.save(str(directory / "tokenizer.json"))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def unigram_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -> Path:
+    tok = Tokenizer(models.Unigram())
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(
+        vocab_size=8000, special_tokens=SPECIALS_UNIGRAM, unk_token="<unk>", max_piece_length=12
+    )
+    tok.train_from_iterator(corpus, trainer)
+    return _save(tok, tmp_path_factory.mktemp("unigram"))
+
+
+@pytest.fixture(scope="session")
+def bytelevel_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -> Path:
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=6000,
+        special_tokens=["<|endoftext|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    tok.train_from_iterator(corpus, trainer)
+    return _save(tok, tmp_path_factory.mktemp("bytelevel"))
+
+
+@pytest.fixture(scope="session")
+def charbpe_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -> Path:
+    tok = Tokenizer(models.BPE(unk_token="<unk>", end_of_word_suffix="</w>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok.decoder = decoders.BPEDecoder(suffix="</w>")
+    ascii_letters = [chr(c) for c in range(ord("a"), ord("z") + 1)] + list(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    )
+    trainer = trainers.BpeTrainer(
+        vocab_size=8000,
+        special_tokens=["<unk>"],
+        end_of_word_suffix="</w>",
+        initial_alphabet=ascii_letters,
+    )
+    tok.train_from_iterator(corpus, trainer)
+    return _save(tok, tmp_path_factory.mktemp("charbpe"))
+
+
+@pytest.fixture(scope="session")
+def wordpiece_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -> Path:
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True, strip_accents=False)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece()
+    ascii_letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    trainer = trainers.WordPieceTrainer(
+        vocab_size=8000,
+        special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
+        initial_alphabet=ascii_letters,
+    )
+    tok.train_from_iterator(corpus, trainer)
+    directory = tmp_path_factory.mktemp("wordpiece")
+    vocab = tok.get_vocab()
+    lines = [p for p, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
+    (directory / "vocab.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return directory
+
+
+def spm_from_tokenizer_json(data: dict[str, Any]) -> bytes:
+    """A SentencePiece Unigram ModelProto with the same pieces, ids and scores (our own code)."""
+    from sentencepiece import sentencepiece_model_pb2 as pb2
+
+    proto = pb2.ModelProto()
+    model = data["model"]
+    special = {t["id"] for t in data["added_tokens"]}
+    unk_id = model.get("unk_id")
+    for i, (piece, score) in enumerate(model["vocab"]):
+        kind = 2 if i == unk_id else (3 if i in special else 1)
+        proto.pieces.append(pb2.ModelProto.SentencePiece(piece=piece, score=score, type=kind))
+    spec = proto.trainer_spec
+    spec.model_type = 1
+    spec.unk_id = unk_id if unk_id is not None else 0
+    spec.vocab_size = len(model["vocab"])
+    ids = {t["content"]: t["id"] for t in data["added_tokens"]}
+    spec.bos_id, spec.eos_id, spec.pad_id = (
+        ids.get("<s>", -1),
+        ids.get("</s>", -1),
+        ids.get("<pad>", -1),
+    )
+    norm = proto.normalizer_spec
+    charsmap = _precompiled(data.get("normalizer"))
+    if charsmap:
+        norm.name, norm.precompiled_charsmap = "nmt_nfkc", charsmap
+        norm.remove_extra_whitespaces = True
+    else:
+        norm.name, norm.remove_extra_whitespaces = "identity", False
+    norm.add_dummy_prefix = True
+    norm.escape_whitespaces = True
+    data_bytes: bytes = proto.SerializeToString()
+    return data_bytes
+
+
+def _precompiled(normalizer: dict[str, Any] | None) -> bytes:
+    if not normalizer:
+        return b""
+    steps = normalizer.get("normalizers", [normalizer])
+    for step in steps:
+        if step.get("type") == "Precompiled":
+            return base64.b64decode(step["precompiled_charsmap"])
+    return b""
+
+
+@pytest.fixture(scope="session")
+def unigram_spm_dir(tmp_path_factory: pytest.TempPathFactory, unigram_dir: Path) -> Path:
+    """The tiny Unigram as a directory holding both tokenizer.json and its .model."""
+    data = json.loads((unigram_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    directory = tmp_path_factory.mktemp("unigram_spm")
+    (directory / "tokenizer.json").write_text(
+        json.dumps(data, ensure_ascii=False), encoding="utf-8"
+    )
+    (directory / "spiece.model").write_bytes(spm_from_tokenizer_json(data))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def xlmr_spm_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The real XLM-R tokenizer.json plus a .model rebuilt from it (ids identical)."""
+    raw = xlmr_tokenizer_json().read_bytes()
+    directory = tmp_path_factory.mktemp("xlmr")
+    (directory / "tokenizer.json").write_bytes(raw)
+    (directory / "sentencepiece.bpe.model").write_bytes(spm_from_tokenizer_json(json.loads(raw)))
+    yield directory
