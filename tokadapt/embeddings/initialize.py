@@ -1,0 +1,132 @@
+"""``init_embeddings``: give every new piece of an extended tokenizer a row in a checkpoint.
+
+Reads the checkpoint without instantiating the model, checks that the extended tokenizer
+extends the model's tokenizer, runs one strategy over all vocabulary tensors side by side
+(input embeddings | untied output embeddings | output bias: the same weights or draws for
+each), writes resized weights, ``config.json`` with the new ``vocab_size`` and the extended
+tokenizer into a temporary directory, and publishes it atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tokadapt.embeddings.checkpoint import Checkpoint
+from tokadapt.embeddings.plan import build_request, check_extension, load_tokenizer, vocab_list
+from tokadapt.embeddings.resize import write_weights
+from tokadapt.embeddings.safetensors_io import to_float32
+from tokadapt.embeddings.strategies import get_strategy
+from tokadapt.embeddings.vocab_tensors import VocabTensors, find_vocab_tensors
+from tokadapt.errors import ShapeError
+from tokadapt.models.hf_dir import copy_model_files, copy_tokenizer_files, publish_permissions
+from tokadapt.outputs import atomic_dir
+from tokadapt.vocab.manifest import Manifest
+
+log = logging.getLogger(__name__)
+
+REPORT_NAME = "tokadapt_init.json"
+DEFAULT_STRATEGY = "transmi"
+
+
+def old_rows_table(ckpt: Checkpoint, vt: VocabTensors, base: int) -> tuple[np.ndarray, list[int]]:
+    """Rows ``[0, base)`` of every distinct vocabulary tensor side by side, float32, and each
+    tensor's column count. A single float32 tensor is returned as a view (no copy)."""
+    parts = []
+    for name in vt.distinct:
+        values = to_float32(ckpt.array(name)[:base], ckpt.dtype(name))
+        parts.append(values.reshape(base, -1))
+    widths = [p.shape[1] for p in parts]
+    table = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+    return table, widths
+
+
+def _split(rows: np.ndarray, vt: VocabTensors, widths: list[int]) -> dict[str, np.ndarray]:
+    bounds = np.cumsum([0, *widths])
+    return {name: rows[:, bounds[i] : bounds[i + 1]] for i, name in enumerate(vt.distinct)}
+
+
+def init_embeddings(
+    model_dir: str | Path,
+    tokenizer_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    strategy: str = DEFAULT_STRATEGY,
+    seed: int = 0,
+    overwrite: bool = False,
+    base_tokenizer: str | Path | None = None,
+) -> dict[str, Any]:
+    """Initialize the new rows of ``model_dir`` for ``tokenizer_dir`` and write ``out_dir``.
+
+    Returns the report that is also written to ``out_dir/tokadapt_init.json``.
+    """
+    spec = get_strategy(strategy)
+    times: dict[str, float] = {}
+    clock = time.perf_counter()
+    model_dir, tokenizer_dir = Path(model_dir), Path(tokenizer_dir)
+    ckpt = Checkpoint(model_dir)
+    vt = find_vocab_tensors(ckpt)
+    manifest = Manifest.load(tokenizer_dir)
+    base_path = Path(base_tokenizer) if base_tokenizer is not None else model_dir
+    base_tok = load_tokenizer(base_path)
+    check_extension(
+        vocab_list(base_tok, base_path),
+        vocab_list(load_tokenizer(tokenizer_dir), tokenizer_dir),
+        manifest,
+        base_path,
+        tokenizer_dir,
+    )
+    base = manifest.base_vocab_size
+    if base > vt.rows:
+        raise ShapeError(
+            f"the tokenizer of {base_path} has {base} pieces but {model_dir} has only {vt.rows} "
+            f"embedding rows ({vt.inputs[0]}); the tokenizer does not belong to this model"
+        )
+    request = build_request(manifest, base_tok)
+    times["read_and_plan"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    table, widths = old_rows_table(ckpt, vt, base)
+    rows, counts = spec.function(table, request, np.random.default_rng(seed))
+    del table
+    new_rows = _split(rows, vt, widths)
+    times["initialize"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    total_rows = max(vt.rows, manifest.new_vocab_size)
+    report: dict[str, Any] = {
+        "strategy": strategy,
+        "seed": seed,
+        "mode": manifest.mode,
+        "model": str(model_dir),
+        "tokenizer": str(tokenizer_dir),
+        "base_vocab_size": base,
+        "new_pieces": len(request.pieces),
+        "rows_before": vt.rows,
+        "rows_after": total_rows,
+        "reused_padding_rows": max(0, min(vt.rows, manifest.new_vocab_size) - base),
+        "tensors": {
+            "input": vt.inputs,
+            "output": vt.outputs,
+            "bias": vt.biases,
+            "tied_copies": vt.copies,
+        },
+        "counts": counts,
+    }
+    with atomic_dir(out_dir, overwrite=overwrite) as tmp:
+        report["files"] = write_weights(ckpt, vt, base, new_rows, tmp)
+        copy_model_files(model_dir, tmp, skip_tokenizer=True)
+        config = dict(ckpt.config, vocab_size=total_rows)
+        (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+        copy_tokenizer_files(tokenizer_dir, tmp)
+        times["write"] = time.perf_counter() - clock
+        report["seconds"] = {k: round(v, 3) for k, v in times.items()}
+        (tmp / REPORT_NAME).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+        publish_permissions(tmp)
+    log.info("initialized %d new rows with %s into %s", len(request.pieces), strategy, out_dir)
+    return report
