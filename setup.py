@@ -8,6 +8,7 @@ the pure-Python reference romanizer (``uroman``) with a logged warning.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,11 +25,21 @@ def _sources() -> list[str]:
     return [str(p.relative_to(ROOT)) for p in files if not p.name.endswith("_test.cc")]
 
 
+GEN_DIR = ROOT / "build" / f"translit_gen-py{sys.version_info[0]}{sys.version_info[1]}"
+
+
+def _generate_unicode_db() -> None:
+    """Write unicode_db.inc from this interpreter's unicodedata (see csrc/gen/unicode_db.py)."""
+    script = ROOT / "csrc" / "gen" / "unicode_db.py"
+    subprocess.run([sys.executable, str(script), str(GEN_DIR / "unicode_db.inc")], check=True)
+
+
 class OptionalBuildExt(build_ext):  # type: ignore[misc]
     """Build the extension; on failure either abort (strict) or warn and continue."""
 
     def run(self) -> None:
         try:
+            _generate_unicode_db()
             super().run()
         except Exception as exc:
             self._fail(exc)
@@ -51,9 +62,11 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]
 ext = Pybind11Extension(
     "translit._core",
     _sources(),
-    include_dirs=["csrc"],
+    include_dirs=["csrc", str(GEN_DIR)],
     cxx_std=17,
-    extra_compile_args=["-O3", "-fvisibility=hidden"],
+    extra_compile_args=["-O2", "-fvisibility=hidden"],
+    depends=[str(p.relative_to(ROOT)) for p in sorted((ROOT / "csrc").rglob("*.h"))]
+    + ["csrc/gen/unicode_db.py"],
     define_macros=[("TRANSLIT_VERSION_INFO", '"0.1.0"')],
 )
 

@@ -2,7 +2,13 @@
 // register_*.cc file; this file only assembles the module.
 #include <pybind11/pybind11.h>
 
+#include <thread>
+
+#include "translit/unicode_db.h"
+
 namespace py = pybind11;
+
+void register_engine(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "translit native core (C++17): uroman-compatible romanization engine";
@@ -20,6 +26,10 @@ PYBIND11_MODULE(_core, m) {
 #else
     info["ndebug"] = false;
 #endif
+    info["uroman_reference"] = "1.3.1.1";
+    info["unicode_version"] = translit::ucd::unicode_version();
+    info["hardware_threads"] = std::thread::hardware_concurrency();
     return info;
   });
+  register_engine(m);
 }

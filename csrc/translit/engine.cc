@@ -1,0 +1,62 @@
+#include "translit/engine.h"
+
+#include "translit/lattice.h"
+#include "translit/thread_pool.h"
+#include "translit/utf8.h"
+#include "translit/vocab_split.h"
+
+namespace translit {
+
+Engine::Engine(const Tables& tables) : data_(load_data(tables)) {}
+
+std::string Engine::romanize_cps(std::u32string_view text, std::string_view lcode) const {
+  if (text.empty()) return "";
+  Lattice lattice(data_, text, lcode);
+  lattice.build();
+  return lattice.best_string();
+}
+
+std::string Engine::romanize(std::string_view utf8, std::string_view lcode) const {
+  std::u32string text = decode_utf8(utf8);
+  return romanize_cps(text, lcode);
+}
+
+std::vector<EdgeOut> Engine::edges(std::string_view utf8, std::string_view lcode) const {
+  std::u32string text = decode_utf8(utf8);
+  std::vector<EdgeOut> out;
+  if (text.empty()) return out;
+  Lattice lattice(data_, text, lcode);
+  lattice.build();
+  for (int i : lattice.best_path()) {
+    const Edge& e = lattice.edge(i);
+    out.push_back({e.start, e.end, e.txt, e.type});
+  }
+  return out;
+}
+
+std::string Engine::romanize_piece(std::string_view utf8, std::string_view lcode) const {
+  std::u32string piece = decode_utf8(utf8);
+  PieceSplit split = split_piece(piece);
+  if (split.payload_len == 0) return std::string(utf8);
+  std::string out = encode_utf8(piece.substr(0, split.prefix_len));
+  out += romanize_cps(piece.substr(split.prefix_len, split.payload_len), lcode);
+  out += encode_utf8(piece.substr(split.prefix_len + split.payload_len));
+  return out;
+}
+
+std::vector<std::string> Engine::romanize_batch(const std::vector<std::string_view>& texts,
+                                                std::string_view lcode, int num_threads) const {
+  std::vector<std::string> out(texts.size());
+  parallel_for(texts.size(), num_threads, [&](size_t i) { out[i] = romanize(texts[i], lcode); });
+  return out;
+}
+
+std::vector<std::string> Engine::romanize_vocab(const std::vector<std::string_view>& pieces,
+                                                std::string_view lcode, int num_threads) const {
+  std::vector<std::string> out(pieces.size());
+  parallel_for(pieces.size(), num_threads,
+               [&](size_t i) { out[i] = romanize_piece(pieces[i], lcode); });
+  return out;
+}
+
+}  // namespace translit

@@ -1,0 +1,22 @@
+// Exceptions of the translit core. User errors derive from std::invalid_argument; the bindings
+// map them to Python ValueError subclasses.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace translit {
+
+// Input text or arguments that the engine cannot accept (invalid UTF-8, bad language code ...).
+class InputError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// A data table (from the uroman package) is missing or malformed.
+class DataError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+}  // namespace translit

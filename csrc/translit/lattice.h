@@ -1,0 +1,108 @@
+// The romanization lattice of one string (uroman's Lattice): edges over code point spans,
+// added by rules, numbers, Hangul, decompositions and fall-back singles; the romanization is
+// the greedy best path (longest span first, then edge class).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "translit/data.h"
+#include "translit/numval.h"
+
+namespace translit {
+
+struct Edge {
+  int start = 0, end = 0;
+  std::string txt;
+  std::string type;
+  // Number edges (uroman's NumEdge).
+  bool is_num = false;
+  bool active = false;
+  PyNum value;
+  bool has_value_s = false;
+  std::string value_s;
+  bool has_fraction = false;
+  int64_t frac_num = 0, frac_den = 1;
+  PyNum num_base;
+  int n_decimals = -1;
+  std::string script;
+  bool is_large_power = false;
+  std::string orig_txt;
+  // Intrusive lists of the edges that start / end at the same position (insertion order).
+  int next_same_start = -1, next_same_end = -1;
+};
+
+class Lattice {
+ public:
+  Lattice(const Data& data, std::u32string_view text, std::string_view lcode);
+
+  // Runs every phase of uroman's romanize_string_core.
+  void build();
+  // Edge indices of the best path from 0 to the end.
+  std::vector<int> best_path() const;
+  std::string best_string() const;
+  const Edge& edge(int i) const { return edges_[i]; }
+
+ private:
+  friend class NumberBuilder;
+
+  // --- edges and neighbours (lattice.cc)
+  int add_edge(Edge e);
+  int best_edge_in_span(int start, int end) const;
+  int best_right_neighbor(int start) const;
+  int best_left_neighbor(int end) const;
+  bool span_has_edges(int start, int end) const;
+  std::string rom_path_backwards(int end, size_t min_chars) const;
+
+  // --- word and syllable context (context.cc)
+  bool at_start_of_word(int pos);
+  bool at_end_of_word(int pos);
+  bool at_end_of_syllable(int pos);
+  bool cand_is_valid(const RomRule& rule, int start, int end);
+  const std::string* simple_top(int start, int end, bool simple_search,
+                                uint32_t node = kUnknownNode);
+  const std::string* first_rule_target(char32_t c) const;
+  const std::string* first_rule_target(std::u32string_view s) const;
+
+  // --- phases
+  void add_romanization();  // romanize.cc
+  std::string expand_special(std::string rom, int& start, int& end, std::string& annot);
+  std::string add_default_abugida_vowel(std::string rom, int start, int end,
+                                        const std::string& annotation);  // abugida.cc
+  std::string decomp_rom(int pos);                                       // romanize.cc
+  void add_fall_back_singles();                                          // romanize.cc
+  void pick_tibetan_vowel_edge();                                        // tibetan.cc
+  void prep_braille();                                                   // braille.cc
+  void add_braille_numbers();                                            // braille.cc
+  void add_numbers();                                                    // numbers.cc
+
+  char32_t at(int i) const { return (i >= 0 && i < n_) ? s_[i] : 0; }
+  std::string_view script_name_at(int i) const {
+    return (i >= 0 && i < n_) ? std::string_view(data_.script_name(s_[i])) : std::string_view();
+  }
+
+  static constexpr uint32_t kUnknownNode = 0xFFFFFFFEu;
+
+  const Data& data_;
+  std::u32string_view s_;
+  int n_;
+  std::string lcode_;
+  bool has_braille_ = false, has_tibetan_ = false;
+  std::vector<Edge> edges_;
+  std::vector<int> head_start_, tail_start_, head_end_, tail_end_;
+  // Memoised context (uroman's props): -1 unknown, 0 false, 1 true.
+  std::vector<int8_t> preceded_by_alpha_, followed_by_alpha_, edge_vowel_;
+  std::vector<uint8_t> edge_delete_, is_upper_;
+  struct CacheEntry {
+    int end;
+    const std::string* rom;
+    int next;
+  };
+  std::vector<int> cache_head_;
+  std::vector<CacheEntry> cache_;
+};
+
+}  // namespace translit

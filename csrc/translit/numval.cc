@@ -1,0 +1,89 @@
+#include "translit/numval.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+
+namespace translit {
+
+std::string int128_str(int128 v) {
+  if (v == 0) return "0";
+  bool neg = v < 0;
+  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : v;
+  std::string out;
+  while (u) {
+    out.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  if (neg) out.push_back('-');
+  return std::string(out.rbegin(), out.rend());
+}
+
+std::string py_float_repr(double v) {
+  if (v != v) return "nan";
+  if (v == 1.0 / 0.0) return "inf";
+  if (v == -1.0 / 0.0) return "-inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);
+  bool neg = sci[0] == '-';
+  if (neg) sci.erase(0, 1);
+  size_t e = sci.find('e');
+  int exp = std::atoi(sci.c_str() + e + 1);
+  std::string digits;
+  for (size_t k = 0; k < e; ++k) {
+    if (sci[k] != '.') digits.push_back(sci[k]);
+  }
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  std::string out = neg ? "-" : "";
+  if (exp >= -5 + 1 && exp < 16) {  // Python 'r' format: fixed for -4 <= exp < 16
+    if (exp >= 0) {
+      std::string int_part = digits.substr(0, std::min<size_t>(digits.size(), exp + 1));
+      while (static_cast<int>(int_part.size()) < exp + 1) int_part.push_back('0');
+      std::string frac =
+          digits.size() > static_cast<size_t>(exp + 1) ? digits.substr(exp + 1) : "0";
+      out += int_part + "." + frac;
+    } else {
+      out += "0." + std::string(-exp - 1, '0') + digits;
+    }
+    return out;
+  }
+  out += digits.substr(0, 1);
+  if (digits.size() > 1) out += "." + digits.substr(1);
+  char ebuf[16];
+  std::snprintf(ebuf, sizeof ebuf, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+  return out + ebuf;
+}
+
+std::string py_str(const PyNum& n) {
+  switch (n.kind) {
+    case PyNum::kInt:
+      return int128_str(n.i);
+    case PyNum::kFloat:
+      return py_float_repr(n.f);
+    default:
+      return "None";
+  }
+}
+
+double py_round5(double x) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%.5f", x);
+  return std::strtod(buf, nullptr);
+}
+
+PyNum parse_decimal(const std::string& s) {
+  if (s.find('.') != std::string::npos) return PyNum::of_float(std::strtod(s.c_str(), nullptr));
+  size_t k = 0;
+  while (k + 1 < s.size() && s[k] == '0') ++k;
+  PyNum n;
+  n.kind = PyNum::kInt;
+  if (s.size() - k > 37) {
+    n.overflow = true;
+    return n;
+  }
+  for (size_t j = k; j < s.size(); ++j) n.i = n.i * 10 + (s[j] - '0');
+  return n;
+}
+
+}  // namespace translit

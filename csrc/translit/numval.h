@@ -1,0 +1,51 @@
+// Numbers as uroman's number lattice holds them: Python int (here 128-bit) or float, with
+// Python's str() formatting.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace translit {
+
+using int128 = __int128;
+
+struct PyNum {
+  enum Kind : uint8_t { kNone, kInt, kFloat };
+  Kind kind = kNone;
+  bool overflow = false;  // an int beyond 128 bits (only its digits are known)
+  int128 i = 0;
+  double f = 0;
+
+  static PyNum of_int(int128 v) {
+    PyNum n;
+    n.kind = kInt;
+    n.i = v;
+    return n;
+  }
+  static PyNum of_float(double v) {
+    PyNum n;
+    n.kind = kFloat;
+    n.f = v;
+    return n;
+  }
+  bool is_none() const { return kind == kNone; }
+  bool is_int() const { return kind == kInt; }
+  bool is_number() const { return kind != kNone; }
+  long double as_ld() const {
+    if (overflow) return 1e300L;
+    return kind == kInt ? static_cast<long double>(i) : static_cast<long double>(f);
+  }
+};
+
+// Python str() of an int / float / number.
+std::string int128_str(int128 v);
+std::string py_float_repr(double v);
+std::string py_str(const PyNum& n);
+
+// Python round(x, 5) for floats.
+double py_round5(double x);
+
+// int(s) / float(s) for a string of ASCII digits with at most one '.'.
+PyNum parse_decimal(const std::string& s);
+
+}  // namespace translit

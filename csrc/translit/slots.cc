@@ -1,0 +1,169 @@
+#include "translit/slots.h"
+
+#include "translit/unicode_db.h"
+#include "translit/utf8.h"
+
+namespace translit {
+namespace {
+
+size_t char_len(unsigned char b) {
+  return b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : 4;
+}
+
+char32_t decode_at(std::string_view s, size_t i, size_t len) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (len == 1) return b;
+  char32_t cp = b & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  for (size_t k = 1; k < len && i + k < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  }
+  return cp;
+}
+
+// Length of a run of whitespace starting at i.
+size_t space_run(std::string_view s, size_t i) {
+  size_t j = i;
+  while (j < s.size()) {
+    size_t k = space_at(s, j);
+    if (!k) break;
+    j += k;
+  }
+  return j - i;
+}
+
+bool all_space(std::string_view s, size_t i) { return i + space_run(s, i) == s.size(); }
+
+// Remainder r (after "::slot") matches \s+::\S.*$ .
+bool starts_with_next_slot(std::string_view s, size_t i) {
+  size_t k = space_run(s, i);
+  if (k == 0) return false;
+  size_t j = i + k;
+  return s.compare(j, 2, "::") == 0 && j + 2 < s.size() && !space_at(s, j + 2);
+}
+
+}  // namespace
+
+size_t space_at(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  size_t len = char_len(static_cast<unsigned char>(s[i]));
+  if (i + len > s.size()) return 0;
+  return ucd::is_space(decode_at(s, i, len)) ? len : 0;
+}
+
+size_t space_before(std::string_view s, size_t i) {
+  if (i == 0) return 0;
+  size_t j = i - 1;
+  while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80 && i - j < 4) --j;
+  return space_at(s, j) == i - j ? i - j : 0;
+}
+
+void for_each_line(std::string_view text, const std::function<void(std::string_view)>& f) {
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && text[j] != '\n' && text[j] != '\r') ++j;
+    f(text.substr(i, j - i));
+    if (j < text.size() && text[j] == '\r' && j + 1 < text.size() && text[j + 1] == '\n') ++j;
+    i = j + 1;
+  }
+}
+
+bool is_skipped_line(std::string_view line) {
+  if (!line.empty() && line[0] == '#') return true;
+  return all_space(line, 0);
+}
+
+std::string_view strip_comment(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t run = space_run(line, i);
+    if (run == 0) {
+      i += char_len(static_cast<unsigned char>(line[i]));
+      continue;
+    }
+    size_t j = i + run;
+    if (j < line.size() && line[j] == '#' && run >= 2 && j - i >= 2) {
+      // at least two whitespace characters (not bytes)
+      size_t n_chars = 0;
+      for (size_t k = i; k < j; k += space_at(line, k)) ++n_chars;
+      if (n_chars >= 2) return line.substr(0, i);
+    }
+    i = j;
+  }
+  return line;
+}
+
+std::optional<std::string_view> slot_value(std::string_view line, std::string_view slot) {
+  std::string key = "::";
+  key += slot;
+  size_t p = line.rfind(key);
+  while (p != std::string_view::npos) {
+    bool preceded = p == 0 || space_before(line, p) > 0;
+    size_t q = p + key.size();
+    if (preceded) {
+      if (all_space(line, q) || starts_with_next_slot(line, q)) return std::string_view();
+      size_t k = space_run(line, q);
+      if (k > 0) {
+        size_t v = q + k;  // first non-space character of the value
+        size_t j = v + char_len(static_cast<unsigned char>(line[v]));
+        while (j < line.size() && !all_space(line, j) && !starts_with_next_slot(line, j)) {
+          j += char_len(static_cast<unsigned char>(line[j]));
+        }
+        return ucd::strip(line.substr(v, j - v));
+      }
+    }
+    if (p == 0) break;
+    p = line.rfind(key, p - 1);
+  }
+  return std::nullopt;
+}
+
+std::string dequote(std::string_view value) {
+  size_t b = space_run(value, 0);
+  size_t e = value.size();
+  while (e > b) {
+    size_t k = space_before(value, e);
+    if (!k) break;
+    e -= k;
+  }
+  std::string_view core = value.substr(b, e - b);
+  if (core.size() < 2) return std::string(value);
+  static const std::string_view kOpen[] = {"'", "\"", "\u201C"};
+  static const std::string_view kClose[] = {"'", "\"", "\u201D"};
+  for (int i = 0; i < 3; ++i) {
+    if (core.substr(0, kOpen[i].size()) != kOpen[i]) continue;
+    for (int j = 0; j < 3; ++j) {
+      if (core.size() < kOpen[i].size() + kClose[j].size()) continue;
+      if (core.substr(core.size() - kClose[j].size()) != kClose[j]) continue;
+      if (i != j) return std::string(value);
+      return std::string(
+          core.substr(kOpen[i].size(), core.size() - kOpen[i].size() - kClose[j].size()));
+    }
+    return std::string(value);
+  }
+  return std::string(value);
+}
+
+std::optional<std::string> dequote(std::optional<std::string_view> value) {
+  if (!value) return std::nullopt;
+  return dequote(*value);
+}
+
+std::vector<std::string> split_list(std::string_view value) {
+  std::vector<std::string> out;
+  size_t i = 0, start = 0;
+  while (i < value.size()) {
+    if (value[i] == ',' || value[i] == ';') {
+      out.emplace_back(value.substr(start, i - start));
+      ++i;
+      i += space_run(value, i);
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  out.emplace_back(value.substr(start));
+  return out;
+}
+
+}  // namespace translit
