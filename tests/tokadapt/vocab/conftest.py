@@ -166,7 +166,13 @@ def unigram_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -> 
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
     tok.decoder = decoders.Metaspace()
     trainer = trainers.UnigramTrainer(
-        vocab_size=8000, special_tokens=SPECIALS_UNIGRAM, unk_token="<unk>", max_piece_length=12
+        vocab_size=8000,
+        special_tokens=SPECIALS_UNIGRAM,
+        unk_token="<unk>",
+        max_piece_length=12,
+        n_sub_iterations=1,
+        seed_size=50000,
+        shrinking_factor=0.5,
     )
     tok.train_from_iterator(corpus, trainer)
     return _save(tok, tmp_path_factory.mktemp("unigram"))

@@ -1,0 +1,105 @@
+"""``tokadapt extend-vocab``: add romanized pieces to a tokenizer (TransMI merge, all families)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from tokadapt.vocab import MERGE_MODES, extend_vocab
+
+COMMAND = "extend-vocab"
+ORDER = 20
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        COMMAND,
+        help="extend a tokenizer with romanized pieces (Unigram, BPE, WordPiece)",
+        description=(
+            "Romanize every piece of a tokenizer's vocabulary (translit, uroman 1.3.1.1 "
+            "compatible), group pieces by romanization, and append the new Latin pieces with "
+            "merged scores (Unigram), derived merges (BPE) or as entries (WordPiece). Old ids "
+            "never change. Writes tokenizer.json (+ .model / vocab.txt when the input had one), "
+            "configs and tokadapt_manifest.json into OUTDIR."
+        ),
+    )
+    parser.add_argument(
+        "input",
+        metavar="INPUT",
+        help="tokenizer.json, SentencePiece .model, vocab.txt, or a directory",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUTDIR",
+        help="output directory (must be empty or absent unless --overwrite)",
+    )
+    opts = parser.add_argument_group("extension")
+    opts.add_argument(
+        "--mode",
+        choices=MERGE_MODES,
+        default="max",
+        help="merge of colliding sources' scores (default: max)",
+    )
+    opts.add_argument(
+        "--lang",
+        default=None,
+        metavar="LCODE",
+        help="ISO-639-3 language code for romanization rules (uroman's -l)",
+    )
+    opts.add_argument(
+        "--select",
+        default="all",
+        metavar="WHICH",
+        help="pieces to romanize: all, non-latin, or script names "
+        "separated by commas (e.g. Cyrillic,Greek); default all",
+    )
+    opts.add_argument(
+        "--max-new",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keep only the N best-scoring new pieces",
+    )
+    opts.add_argument("--threads", type=int, default=0, help="romanizer threads (0 = all cores)")
+    out = parser.add_argument_group("output")
+    out.add_argument("--overwrite", action="store_true", help="replace a non-empty OUTDIR")
+    out.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    result = extend_vocab(
+        args.input,
+        args.output,
+        mode=args.mode,
+        lang=args.lang,
+        select=args.select,
+        max_new=args.max_new,
+        overwrite=args.overwrite,
+        num_threads=args.threads,
+    )
+    s = result.summary
+    if args.json:
+        print(json.dumps(s, indent=2, ensure_ascii=False, sort_keys=True))
+        return 0
+    print(f"{s['family']} tokenizer {s['input']}: {s['base_vocab_size']:,} pieces")
+    print(
+        f"  romanized {s['romanized']:,}, changed {s.get('changed', 0):,}, "
+        f"already in vocabulary {s['existing']:,}"
+    )
+    dropped = {k: s.get(k, 0) for k in ("empty", "space", "not_latin", "unreachable", "failed")}
+    print("  dropped: " + ", ".join(f"{k} {v:,}" for k, v in dropped.items()))
+    print(
+        f"  new pieces {s['new_pieces']:,} ({s['collisions']:,} from collisions of "
+        f"{s['collided_sources']:,} sources, mode {s['mode']}); vocabulary "
+        f"{s['base_vocab_size']:,} -> {s['new_vocab_size']:,}"
+    )
+    print(
+        f"  time {s['total_s']:.1f} s (load {s['load_s']:.1f}, romanize {s['romanize_s']:.1f}, "
+        f"merge {s['merge_s']:.1f}, write {s['write_s']:.1f}); romanizer {s['romanizer']}"
+    )
+    print(f"  wrote {s['output']}: {', '.join(s['files'])}")
+    return 0
