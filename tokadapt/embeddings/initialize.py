@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from tokadapt.embeddings.checkpoint import Checkpoint
-from tokadapt.embeddings.plan import build_request, check_extension, load_tokenizer, vocab_list
+from tokadapt.embeddings.filerows import FileRows
+from tokadapt.embeddings.plan import build_request, check_extension, read_vocab
 from tokadapt.embeddings.resize import write_weights
 from tokadapt.embeddings.safetensors_io import to_float32
 from tokadapt.embeddings.strategies import get_strategy
@@ -34,16 +35,19 @@ REPORT_NAME = "tokadapt_init.json"
 DEFAULT_STRATEGY = "transmi"
 
 
-def old_rows_table(ckpt: Checkpoint, vt: VocabTensors, base: int) -> tuple[np.ndarray, list[int]]:
-    """Rows ``[0, base)`` of every distinct vocabulary tensor side by side, float32, and each
-    tensor's column count. A single float32 tensor is returned as a view (no copy)."""
-    parts = []
-    for name in vt.distinct:
-        values = to_float32(ckpt.array(name)[:base], ckpt.dtype(name))
-        parts.append(values.reshape(base, -1))
+def old_rows_table(ckpt: Checkpoint, vt: VocabTensors, base: int) -> tuple[Any, list[int]]:
+    """Rows ``[0, base)`` of every distinct vocabulary tensor side by side as float32, and each
+    tensor's column count. A single tensor in a safetensors file is read from disk on demand
+    (:class:`FileRows`), so the checkpoint never becomes resident."""
+    names = vt.distinct
+    first = ckpt.index[names[0]]
+    if len(names) == 1 and first.st is not None and len(ckpt.shape(names[0])) == 2:
+        info = first.st.tensors[names[0]]
+        cols = ckpt.shape(names[0])[1]
+        return FileRows(first.path, info.begin, base, cols, info.dtype), [cols]
+    parts = [to_float32(ckpt.array(n)[:base], ckpt.dtype(n)).reshape(base, -1) for n in names]
     widths = [p.shape[1] for p in parts]
-    table = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
-    return table, widths
+    return (parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)), widths
 
 
 def _split(rows: np.ndarray, vt: VocabTensors, widths: list[int]) -> dict[str, np.ndarray]:
@@ -73,13 +77,8 @@ def init_embeddings(
     vt = find_vocab_tensors(ckpt)
     manifest = Manifest.load(tokenizer_dir)
     base_path = Path(base_tokenizer) if base_tokenizer is not None else model_dir
-    base_tok = load_tokenizer(base_path)
     check_extension(
-        vocab_list(base_tok, base_path),
-        vocab_list(load_tokenizer(tokenizer_dir), tokenizer_dir),
-        manifest,
-        base_path,
-        tokenizer_dir,
+        read_vocab(base_path), read_vocab(tokenizer_dir), manifest, base_path, tokenizer_dir
     )
     base = manifest.base_vocab_size
     if base > vt.rows:
@@ -87,7 +86,7 @@ def init_embeddings(
             f"the tokenizer of {base_path} has {base} pieces but {model_dir} has only {vt.rows} "
             f"embedding rows ({vt.inputs[0]}); the tokenizer does not belong to this model"
         )
-    request = build_request(manifest, base_tok)
+    request = build_request(manifest, base_path, all_subwords=spec.needs_subwords)
     times["read_and_plan"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

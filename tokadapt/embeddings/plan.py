@@ -7,6 +7,7 @@ explicit ``base_tokenizer``) also segments each new piece for ``subword-mean``.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -42,14 +43,43 @@ def load_tokenizer(path: Path) -> Any:
 def vocab_list(tokenizer: Any, where: Path) -> list[str]:
     """Pieces by id; every id from 0 to size-1 must be present."""
     vocab: dict[str, int] = tokenizer.get_vocab(with_added_tokens=True)
+    return _by_id(vocab, where)
+
+
+def _by_id(vocab: dict[str, int], where: Path) -> list[str]:
     pieces = [""] * len(vocab)
     for piece, idx in vocab.items():
-        if idx >= len(pieces):
+        if not 0 <= idx < len(pieces):
             raise InputFileError(
                 f"{where}: token ids are not contiguous (id {idx} of {len(vocab)} pieces)"
             )
         pieces[idx] = piece
     return pieces
+
+
+def read_vocab(path: Path) -> list[str]:
+    """Pieces by id of the tokenizer at ``path``: straight from ``tokenizer.json`` when there
+    is one (fast, light), otherwise through ``tokenizers``/``transformers``."""
+    file = path if path.is_file() else path / "tokenizer.json"
+    if not file.is_file():
+        return vocab_list(load_tokenizer(path), path)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        raw = data["model"]["vocab"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise InputFileError(f"{file}: not a tokenizer.json ({exc})") from exc
+    added = {int(a["id"]): a["content"] for a in data.get("added_tokens") or []}
+    if isinstance(raw, list):  # Unigram: [piece, score] in id order
+        pieces = [entry[0] for entry in raw]
+        pieces.extend([""] * (max(added, default=-1) + 1 - len(pieces)))
+        for idx, content in added.items():
+            pieces[idx] = content
+        if "" in pieces:
+            raise InputFileError(f"{file}: token ids are not contiguous")
+        return pieces
+    vocab = dict(raw)
+    vocab.update({content: idx for idx, content in added.items()})
+    return _by_id(vocab, file)
 
 
 def check_extension(
@@ -80,27 +110,38 @@ def check_extension(
             )
 
 
-def _subwords(base_tokenizer: Any, pieces: list[str], special: set[int]) -> list[list[int]]:
+def _subwords(base_tokenizer: Any, pieces: list[str]) -> list[list[int]]:
+    """Each piece segmented by the original tokenizer's model, special tokens removed."""
+    special = {idx for idx, tok in base_tokenizer.get_added_tokens_decoder().items() if tok.special}
     model = base_tokenizer.model
     return [[t.id for t in model.tokenize(p) if t.id not in special] for p in pieces]
 
 
-def build_request(manifest: Manifest, base_tokenizer: Any) -> InitRequest:
-    special = {idx for idx, tok in base_tokenizer.get_added_tokens_decoder().items() if tok.special}
-    pieces = [p.piece for p in manifest.new_pieces]
+def build_request(manifest: Manifest, base_path: Path, *, all_subwords: bool) -> InitRequest:
+    """The request for ``manifest``; subword segmentations are computed for every piece when
+    ``all_subwords``, else only for pieces without sources (the fallback)."""
+    base = manifest.base_vocab_size
     for p in manifest.new_pieces:
-        bad = [s for s in p.sources if not 0 <= s < manifest.base_vocab_size]
-        if bad or len(p.sources) != len(p.source_scores):
+        if len(p.sources) != len(p.source_scores) or (
+            p.sources and not 0 <= min(p.sources) <= max(p.sources) < base
+        ):
             raise InputFileError(
-                f"manifest entry for {p.piece!r} (id {p.id}) has sources {bad or p.sources} "
-                f"outside the original vocabulary or without scores"
+                f"manifest entry for {p.piece!r} (id {p.id}) has sources {p.sources} outside "
+                f"the original vocabulary [0, {base}) or without matching scores"
             )
     if manifest.mode not in ("max", "min", "mean"):
         raise ConfigError(f"manifest mode {manifest.mode!r} is not max, min or mean")
+    pieces = [p.piece for p in manifest.new_pieces]
+    wanted = [i for i, p in enumerate(manifest.new_pieces) if all_subwords or not p.sources]
+    subwords: list[list[int]] = [[] for _ in pieces]
+    if wanted:
+        segmented = _subwords(load_tokenizer(base_path), [pieces[i] for i in wanted])
+        for i, ids in zip(wanted, segmented, strict=True):
+            subwords[i] = ids
     return InitRequest(
         pieces=pieces,
-        sources=[list(p.sources) for p in manifest.new_pieces],
-        source_scores=[list(p.source_scores) for p in manifest.new_pieces],
-        subwords=_subwords(base_tokenizer, pieces, special),
+        sources=[p.sources for p in manifest.new_pieces],
+        source_scores=[p.source_scores for p in manifest.new_pieces],
+        subwords=subwords,
         mode=manifest.mode,
     )

@@ -152,11 +152,8 @@ def write_safetensors(path: Path, tensors: list[OutTensor], metadata: dict[str, 
 def _write_tensor(handle: BinaryIO, tensor: OutTensor) -> None:
     written = 0
     for chunk in tensor.chunks():
-        view = (
-            memoryview(np.ascontiguousarray(chunk))
-            if isinstance(chunk, np.ndarray)
-            else (memoryview(chunk))
-        )
+        data = np.ascontiguousarray(chunk) if isinstance(chunk, np.ndarray) else chunk
+        view = memoryview(data)  # type: ignore[arg-type]
         handle.write(view)
         written += view.nbytes
     if written != tensor.nbytes:  # an internal invariant, not user input

@@ -45,14 +45,18 @@ class StrategySpec:
     name: str
     description: str
     function: Strategy
+    #: whether every piece needs its subword segmentation (else only source-less pieces)
+    needs_subwords: bool = False
 
 
 STRATEGIES: dict[str, StrategySpec] = {}
 
 
-def register(name: str, description: str) -> Callable[[Strategy], Strategy]:
+def register(
+    name: str, description: str, *, needs_subwords: bool = False
+) -> Callable[[Strategy], Strategy]:
     def decorate(function: Strategy) -> Strategy:
-        STRATEGIES[name] = StrategySpec(name, description, function)
+        STRATEGIES[name] = StrategySpec(name, description, function, needs_subwords)
         return function
 
     return decorate
@@ -150,6 +154,7 @@ for _mode, _text in (
     "subword-mean",
     "the mean of the rows of the pieces the original tokenizer splits "
     "the new piece into (overall mean when it has none)",
+    needs_subwords=True,
 )
 def subword_mean(table: np.ndarray, request: InitRequest, rng: np.random.Generator) -> Result:
     return _weighted(table, request, None)
