@@ -36,7 +36,7 @@ from typing import Any
 from tokadapt.vocab.scripts import latin_only, selected
 from tokadapt.vocab.source import TokenizerSource
 from translit import Romanizer
-from translit.vocab import BYTE_LEVEL_SPACE, split_piece
+from translit.vocab import BYTE_LEVEL_SPACE, PieceParts, split_piece
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def romanize_vocabulary(
     """Romanize every eligible piece of ``src``; see the module docstring for the outcomes."""
     result = RomanizedVocab(candidates={})
     counts = result.counts
-    ids, forms = [], []
+    ids, forms, split = [], [], []
     for i, piece in enumerate(src.pieces):
         if i in src.protected:
             counts["protected"] += 1
@@ -152,7 +152,8 @@ def romanize_vocabulary(
         if form is None:
             counts["not_utf8"] += 1
             continue
-        payload = split_piece(form).payload
+        parts = split_piece(form)
+        payload = parts.payload
         if not selected(payload, select):
             counts["not_selected"] += 1
         elif payload.isascii():
@@ -160,10 +161,12 @@ def romanize_vocabulary(
         else:
             ids.append(i)
             forms.append(form)
+            split.append(parts)
     counts["romanized"] = len(ids)
     reachable = _Reachability(src.tokjson)
-    for i, form, out in zip(ids, forms, _romanize_safe(rom, forms, num_threads), strict=True):
-        reason = _classify(form, out, reachable)
+    outs = _romanize_safe(rom, forms, num_threads)
+    for i, form, parts, out in zip(ids, forms, split, outs, strict=True):
+        reason = _classify(form, parts, out, reachable)
         counts[reason] += 1
         if reason == "failed":
             result.failed_ids.append(i)
@@ -173,12 +176,11 @@ def romanize_vocabulary(
     return result
 
 
-def _classify(form: str, out: str | None, reachable: _Reachability) -> str:
+def _classify(form: str, parts: PieceParts, out: str | None, reachable: _Reachability) -> str:
     if out is None:
         return "failed"
     if out == form:
         return "unchanged"
-    parts = split_piece(form)
     payload = out[len(parts.prefix) : len(out) - len(parts.suffix)]
     if not payload.strip():
         return "empty"

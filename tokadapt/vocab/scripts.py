@@ -61,6 +61,8 @@ def has_non_latin(text: str) -> bool:
 
 def latin_only(text: str) -> bool:
     """At least one Latin letter and no letter of another script (digits, marks, punctuation ok)."""
+    if text.isascii():
+        return any(c.isalpha() for c in text)
     scripts = {char_script(c) for c in text if unicodedata.category(c).startswith("L")}
     return "Latin" in scripts and scripts <= {"Latin", COMMON}
 

@@ -9,6 +9,7 @@ CONTROL pieces are inserted first so that every new piece has ``spm id + offset 
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,47 @@ def to_tokenizer_json(proto: Any) -> dict[str, Any]:
         if p.type in (UNKNOWN, CONTROL, USER_DEFINED)
     ]
     return data
+
+
+def from_tokenizer_json(data: dict[str, Any]) -> bytes:
+    """A SentencePiece Unigram ``.model`` with the pieces, ids and scores of a Unigram
+    ``tokenizer.json`` (added tokens become CONTROL pieces, ``unk_id`` the UNKNOWN piece; a
+    ``Precompiled`` normalizer becomes the nmt_nfkc charsmap)."""
+    model = data["model"]
+    if model.get("type") != "Unigram":
+        raise InputFileError(
+            f"only a Unigram tokenizer.json converts to a .model, got {model.get('type')!r}"
+        )
+    pb2 = _pb2()
+    proto = pb2.ModelProto()
+    special = {t["id"] for t in data.get("added_tokens", [])}
+    unk_id = model.get("unk_id")
+    for i, (piece, score) in enumerate(model["vocab"]):
+        kind = UNKNOWN if i == unk_id else (CONTROL if i in special else NORMAL)
+        proto.pieces.append(pb2.ModelProto.SentencePiece(piece=piece, score=score, type=kind))
+    spec = proto.trainer_spec
+    spec.model_type, spec.vocab_size = UNIGRAM, len(model["vocab"])
+    spec.unk_id = unk_id if unk_id is not None else 0
+    spec.byte_fallback = bool(model.get("byte_fallback"))
+    ids = {t["content"]: t["id"] for t in data.get("added_tokens", [])}
+    spec.bos_id, spec.eos_id = ids.get("<s>", -1), ids.get("</s>", -1)
+    spec.pad_id = ids.get("<pad>", -1)
+    norm = proto.normalizer_spec
+    charsmap = _precompiled_charsmap(data.get("normalizer"))
+    norm.name = "nmt_nfkc" if charsmap else "identity"
+    norm.precompiled_charsmap = charsmap
+    norm.remove_extra_whitespaces = bool(charsmap)
+    norm.add_dummy_prefix = norm.escape_whitespaces = True
+    blob: bytes = proto.SerializeToString(deterministic=True)
+    return blob
+
+
+def _precompiled_charsmap(normalizer: dict[str, Any] | None) -> bytes:
+    steps = (normalizer or {}).get("normalizers", [normalizer] if normalizer else [])
+    for step in steps:
+        if step.get("type") == "Precompiled":
+            return base64.b64decode(step["precompiled_charsmap"])
+    return b""
 
 
 def id_offset(proto: Any, piece_to_id: dict[str, int], path: Path) -> int:

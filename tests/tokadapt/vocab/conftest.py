@@ -9,11 +9,9 @@ from the real XLM-R ``tokenizer.json`` with the sentencepiece protobuf (slow tes
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from babel import Locale
@@ -23,6 +21,7 @@ import translit
 from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
 from tokadapt.vocab import ExtendResult, extend_vocab
 from tokadapt.vocab.scripts import char_script, text_script
+from tokadapt.vocab.spm import from_tokenizer_json
 
 #: locales whose CLDR names are written in a non-Latin script (one or more per script)
 NON_LATIN = [
@@ -230,50 +229,6 @@ def wordpiece_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -
     return directory
 
 
-def spm_from_tokenizer_json(data: dict[str, Any]) -> bytes:
-    """A SentencePiece Unigram ModelProto with the same pieces, ids and scores (our own code)."""
-    from sentencepiece import sentencepiece_model_pb2 as pb2
-
-    proto = pb2.ModelProto()
-    model = data["model"]
-    special = {t["id"] for t in data["added_tokens"]}
-    unk_id = model.get("unk_id")
-    for i, (piece, score) in enumerate(model["vocab"]):
-        kind = 2 if i == unk_id else (3 if i in special else 1)
-        proto.pieces.append(pb2.ModelProto.SentencePiece(piece=piece, score=score, type=kind))
-    spec = proto.trainer_spec
-    spec.model_type = 1
-    spec.unk_id = unk_id if unk_id is not None else 0
-    spec.vocab_size = len(model["vocab"])
-    ids = {t["content"]: t["id"] for t in data["added_tokens"]}
-    spec.bos_id, spec.eos_id, spec.pad_id = (
-        ids.get("<s>", -1),
-        ids.get("</s>", -1),
-        ids.get("<pad>", -1),
-    )
-    norm = proto.normalizer_spec
-    charsmap = _precompiled(data.get("normalizer"))
-    if charsmap:
-        norm.name, norm.precompiled_charsmap = "nmt_nfkc", charsmap
-        norm.remove_extra_whitespaces = True
-    else:
-        norm.name, norm.remove_extra_whitespaces = "identity", False
-    norm.add_dummy_prefix = True
-    norm.escape_whitespaces = True
-    data_bytes: bytes = proto.SerializeToString()
-    return data_bytes
-
-
-def _precompiled(normalizer: dict[str, Any] | None) -> bytes:
-    if not normalizer:
-        return b""
-    steps = normalizer.get("normalizers", [normalizer])
-    for step in steps:
-        if step.get("type") == "Precompiled":
-            return base64.b64decode(step["precompiled_charsmap"])
-    return b""
-
-
 @pytest.fixture(scope="session")
 def unigram_spm_dir(tmp_path_factory: pytest.TempPathFactory, unigram_dir: Path) -> Path:
     """The tiny Unigram as a directory holding both tokenizer.json and its .model."""
@@ -282,7 +237,7 @@ def unigram_spm_dir(tmp_path_factory: pytest.TempPathFactory, unigram_dir: Path)
     (directory / "tokenizer.json").write_text(
         json.dumps(data, ensure_ascii=False), encoding="utf-8"
     )
-    (directory / "spiece.model").write_bytes(spm_from_tokenizer_json(data))
+    (directory / "spiece.model").write_bytes(from_tokenizer_json(data))
     return directory
 
 
@@ -292,5 +247,5 @@ def xlmr_spm_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     raw = xlmr_tokenizer_json().read_bytes()
     directory = tmp_path_factory.mktemp("xlmr")
     (directory / "tokenizer.json").write_bytes(raw)
-    (directory / "sentencepiece.bpe.model").write_bytes(spm_from_tokenizer_json(json.loads(raw)))
+    (directory / "sentencepiece.bpe.model").write_bytes(from_tokenizer_json(json.loads(raw)))
     yield directory

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from vocab_helpers import ids, output_tokenizer, wordpiece_reference
 
-from tokadapt.vocab import Manifest
+from tokadapt.vocab import Manifest, extend_vocab
 from tokadapt.vocab.bpe import BpeState
 from tokadapt.vocab.romanize import decode_byte_level
+from tokadapt.vocab.spm import from_tokenizer_json
 
 
 def _texts(original: list[str], sample: tuple[list[str], list[str]]) -> list[str]:
@@ -67,8 +70,6 @@ def test_reference_bpe_equals_fast_bpe_on_real_text(
 ) -> None:
     _, out, _ = extended(kind)
     fast = output_tokenizer(out)
-    import json
-
     state = BpeState.from_model(json.loads((out / "tokenizer.json").read_text())["model"])
     texts = _texts(original_script_texts, romanized_sample)
     for text in texts:
@@ -108,3 +109,56 @@ def test_wordpiece_reference_equals_fast_and_vocab_txt_matches(
         words = [w for w, _ in fast.pre_tokenizer.pre_tokenize_str(norm)]
         slow = [tok for w in words for tok in wordpiece_reference(w, vocab)]
         assert slow == fast.encode(text, add_special_tokens=False).tokens, text
+
+
+def _sp_agreement(model: Path, tok_dir: Path, texts: list[str], offset: int = 0) -> float:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(model))
+    hf = ids(output_tokenizer(tok_dir), texts)
+    same = [[i + offset for i in sp.encode(t)] == h for t, h in zip(texts, hf, strict=True)]
+    return sum(same) / len(texts)
+
+
+def test_a_standalone_model_file_is_converted_and_extended(
+    unigram_spm_dir: Path, tmp_path: Path, romanized_sample: tuple
+) -> None:
+    out = tmp_path / "out"
+    result = extend_vocab(unigram_spm_dir / "spiece.model", out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "special_tokens_map.json",
+        "spiece.model",
+        "tokadapt_manifest.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+    ]
+    assert result.summary["new_pieces"] > 1000
+    assert _sp_agreement(out / "spiece.model", out, romanized_sample[1]) > 0.95
+
+
+def test_fairseq_numbered_model_keeps_its_offset(
+    unigram_dir: Path, tmp_path: Path, romanized_sample: tuple
+) -> None:
+    """XLM-R's own .model numbers pieces one lower than tokenizer.json (<unk>,<s>,</s> first)."""
+    from sentencepiece import sentencepiece_model_pb2 as pb2
+
+    data = json.loads((unigram_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    proto = pb2.ModelProto()
+    proto.ParseFromString(from_tokenizer_json(data))
+    fairseq = pb2.ModelProto()
+    fairseq.CopyFrom(proto)
+    del fairseq.pieces[:]
+    fairseq.pieces.append(pb2.ModelProto.SentencePiece(piece="<unk>", score=0.0, type=2))
+    for piece in ("<s>", "</s>"):
+        fairseq.pieces.append(pb2.ModelProto.SentencePiece(piece=piece, score=0.0, type=3))
+    fairseq.pieces.extend(proto.pieces[4:])
+    fairseq.trainer_spec.unk_id = 0
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "tokenizer.json").write_text(json.dumps(data), encoding="utf-8")
+    (src / "sentencepiece.bpe.model").write_bytes(fairseq.SerializeToString())
+    out = tmp_path / "out"
+    result = extend_vocab(src, out)
+    assert result.manifest.base_vocab_size == 8000
+    texts = romanized_sample[1]
+    assert _sp_agreement(out / "sentencepiece.bpe.model", out, texts, offset=1) > 0.95
