@@ -228,9 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = collect(args.backend, args.corpus, args.limit, args.top_n)
     summary = summarize(rows)
     table = markdown(summary, args.corpus, args.backend)
-    print(table)
     diff_out = args.diff_out or CACHE_DIR / f"diffs-{args.backend}.tsv"
-    print(f"\n{write_diffs(rows, diff_out)} differences written to {diff_out}")
+    n_diffs = write_diffs(rows, diff_out)  # before printing: a closed stdout must not lose it
+    print(table)
+    print(f"\n{n_diffs} differences written to {diff_out}")
     if args.save:
         from tokadapt.environment import collect as environment
 
