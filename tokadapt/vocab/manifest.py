@@ -30,6 +30,16 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _rows(pieces: list[dict[str, Any]]) -> str:
+    """A JSON list with one piece per line. One C-encoder call for the whole list, split at
+    ``}, {`` — safe because such text cannot occur inside a piece without whitespace."""
+    if not pieces:
+        return "[]"
+    if any(" " in p["piece"] for p in pieces):
+        return "[\n    " + ",\n    ".join(_dumps(p) for p in pieces) + "\n  ]"
+    return "[\n    " + _dumps(pieces)[1:-1].replace("}, {", "},\n    {") + "\n  ]"
+
+
 @dataclass(frozen=True)
 class NewPiece:
     """One appended piece: ``id`` is its new token id (contiguous after the original ids)."""
@@ -84,8 +94,7 @@ class Manifest:
         lines = []
         for key, value in sorted(data.items()):
             if key == "new_pieces":
-                rows = ",\n".join("    " + _dumps(p) for p in value)
-                text = f"[\n{rows}\n  ]" if rows else "[]"
+                text = _rows(value)
             else:
                 text = _dumps(value)
             lines.append(f"  {_dumps(key)}: {text}")

@@ -80,6 +80,10 @@ def merge_groups(
     """Merged pieces ordered by (score desc, string asc), optionally capped to ``max_new``."""
     merged = []
     for rom, ids in groups.items():
+        if len(ids) == 1:  # most groups: one source, no choice to make
+            s = float(scores[ids[0]])
+            merged.append(MergedPiece(rom, (ids[0],), (s,), s, ids[0]))
+            continue
         ordered = sorted(ids, key=lambda i: (-scores[i], i))
         src_scores = tuple(float(scores[i]) for i in ordered)
         merged.append(

@@ -5,8 +5,8 @@ What happens to each piece (counted in the summary under the same names):
 * ``protected``: special, added, control and unknown tokens are never romanized;
 * ``not_utf8``: byte-level BPE tokens that are not complete UTF-8 (a fragment of a character)
   have no text to romanize;
-* ``not_selected``: the piece's script is outside ``select`` (e.g. Latin under ``non-latin``);
 * ``ascii``: ASCII payloads romanize to themselves (uroman passes ASCII through), not romanized;
+* ``not_selected``: the piece's script is outside ``select`` (e.g. Latin under ``non-latin``);
 * ``failed``: the romanizer raised on this piece (uroman crashes on one XLM-R piece); the piece is
   skipped and its id listed in the summary;
 * ``unchanged``: the romanization equals the piece;
@@ -41,6 +41,7 @@ from translit.vocab import BYTE_LEVEL_SPACE, PieceParts, split_piece
 log = logging.getLogger(__name__)
 
 CHUNK = 4096
+_SPACE_MARKERS = ("\u2581", BYTE_LEVEL_SPACE)
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +107,9 @@ class _Reachability:
     def __call__(self, payload: str) -> bool:
         if self.normalizer is not None and self.normalizer.normalize_str(payload) != payload:
             return False
-        return self.pre_tokenizer is None or len(self.pre_tokenizer.pre_tokenize_str(payload)) == 1
+        if self.pre_tokenizer is None or payload.isalpha():
+            return True  # no pre-tokenizer (Metaspace, byte-level, BERT, Whitespace) splits letters
+        return len(self.pre_tokenizer.pre_tokenize_str(payload)) == 1
 
 
 def _romanize_safe(rom: Romanizer, forms: list[str], num_threads: int) -> list[str | None]:
@@ -152,12 +155,12 @@ def romanize_vocabulary(
         if form is None:
             counts["not_utf8"] += 1
             continue
+        if (form[1:] if form[:1] in _SPACE_MARKERS else form).isascii():
+            counts["ascii"] += 1  # ASCII payload (markers aside): uroman returns it unchanged
+            continue
         parts = split_piece(form)
-        payload = parts.payload
-        if not selected(payload, select):
+        if not selected(parts.payload, select):
             counts["not_selected"] += 1
-        elif payload.isascii():
-            counts["ascii"] += 1
         else:
             ids.append(i)
             forms.append(form)

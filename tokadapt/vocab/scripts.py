@@ -25,6 +25,7 @@ _ALIASES = {
     "HIRAGANA": "Hiragana",
     "KATAKANA": "Katakana",
     "NKO": "Nko",
+    "OL": "Ol Chiki",
 }
 _SKIP_WORDS = {"FULLWIDTH", "HALFWIDTH", "MATHEMATICAL", "SMALL", "CAPITAL", "MODIFIER", "OLD"}
 
