@@ -1,0 +1,121 @@
+"""``tokadapt bli``: bilingual lexicon induction (Procrustes / refinement / self-learning;
+NN / CSLS / inverted softmax; P@1/5/10 in the MUSE and VecMap conventions)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tokadapt.bli.dictionary import Dictionary, read_dictionary
+from tokadapt.bli.embeddings import Embeddings, read_embeddings
+from tokadapt.bli.pipeline import METHODS, BLIConfig, run_bli
+from tokadapt.bli.scoring import RETRIEVALS
+from tokadapt.bli.search import BACKENDS
+from tokadapt.bli.seeds import SEED_FROM
+from tokadapt.bli.selflearning import SelfLearningConfig
+from tokadapt.errors import ConfigError, OutputExistsError
+from tokadapt.outputs import write_json
+
+COMMAND = "bli"
+ORDER = 50
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        COMMAND,
+        help="bilingual lexicon induction: map two embedding spaces and score P@k",
+        description="Bilingual lexicon induction with exact FAISS/torch/numpy retrieval.",
+    )
+    io = p.add_argument_group("inputs")
+    io.add_argument(
+        "--src",
+        help="source vectors (.vec text or .npy + .vocab); with "
+        "--src-model: a word list (default: the dictionaries' source words)",
+    )
+    io.add_argument("--tgt", help="target vectors, or a word list with --tgt-model")
+    io.add_argument("--src-model", help="Hugging Face checkpoint dir: static source vectors")
+    io.add_argument("--tgt-model", help="Hugging Face checkpoint dir: static target vectors")
+    io.add_argument(
+        "--layer",
+        type=int,
+        help="with --*-model: mean-pooled contextual layer "
+        "instead of the subword input-embedding mean",
+    )
+    io.add_argument("--train-dict", help="seed dictionary (MUSE 'src tgt' or TSV)")
+    io.add_argument("--test-dict", required=True, help="test dictionary")
+    io.add_argument("--max-vocab", type=int, help="keep only the first N words of each side")
+    m = p.add_argument_group("method")
+    m.add_argument("--method", choices=METHODS, default="procrustes")
+    m.add_argument("--retrieval", choices=RETRIEVALS, default="csls")
+    m.add_argument("--csls-k", type=int, default=10)
+    m.add_argument("--seed-from", choices=SEED_FROM, default="dict")
+    m.add_argument("--src-lang", help="ISO-639-3 code for romanized seeds (e.g. eng)")
+    m.add_argument("--tgt-lang", help="ISO-639-3 code for romanized seeds (e.g. rus)")
+    m.add_argument("--normalize", default="unit,center,unit", help="chain of unit/center/unitdim")
+    m.add_argument("--refine-iterations", type=int, default=5)
+    m.add_argument("--self-learning-cutoff", type=int, default=20000)
+    m.add_argument("--seed", type=int, default=0, help="random seed (self-learning dropout)")
+    m.add_argument("--backend", choices=BACKENDS, default="auto")
+    o = p.add_argument_group("output")
+    o.add_argument("--json", action="store_true", help="print one JSON object")
+    o.add_argument("-o", "--output", help="also write the JSON result to this file")
+    o.add_argument("--overwrite", action="store_true")
+    return p
+
+
+def _side(
+    vectors: str | None,
+    model: str | None,
+    words: list[str],
+    layer: int | None,
+    max_vocab: int | None,
+) -> Embeddings:
+    if model:
+        from tokadapt.bli.static import read_word_list, static_vectors
+
+        wordlist = read_word_list(vectors) if vectors else words
+        return static_vectors(model, wordlist, layer=layer)
+    if not vectors:
+        raise ConfigError("give --src/--tgt vector files, or --src-model/--tgt-model checkpoints")
+    return read_embeddings(vectors, max_vocab)
+
+
+def run(args: argparse.Namespace) -> int:
+    test = read_dictionary(args.test_dict)
+    train: Dictionary | None = read_dictionary(args.train_dict) if args.train_dict else None
+    both = list(test.pairs) + (list(train.pairs) if train else [])
+    src = _side(args.src, args.src_model, [s for s, _ in both], args.layer, args.max_vocab)
+    tgt = _side(args.tgt, args.tgt_model, [t for _, t in both], args.layer, args.max_vocab)
+    cfg = BLIConfig(
+        method=args.method,
+        retrieval=args.retrieval,
+        csls_k=args.csls_k,
+        normalization=args.normalize,
+        seed_from=args.seed_from,
+        max_vocab=args.max_vocab,
+        refine_iterations=args.refine_iterations,
+        src_lang=args.src_lang,
+        tgt_lang=args.tgt_lang,
+        rng_seed=args.seed,
+        backend=args.backend,
+        self_learning=SelfLearningConfig(vocab_cutoff=args.self_learning_cutoff),
+    )
+    result = run_bli(src, tgt, test, cfg, train)
+    if args.output:
+        if Path(args.output).exists() and not args.overwrite:
+            raise OutputExistsError(f"output file {args.output} exists; pass --overwrite")
+        write_json(args.output, result)
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False, sort_keys=True)
+        sys.stdout.write("\n")
+        return 0
+    print(
+        f"P@1 {result['p@1']:.2f}  P@5 {result['p@5']:.2f}  P@10 {result['p@10']:.2f}  (MUSE: "
+        f"{result['queries']} queries, {result['oov_pairs']} of {result['pairs']} pairs OOV)"
+    )
+    print(f"VecMap: accuracy {result['accuracy']:.2f}  coverage {100 * result['coverage']:.2f}%")
+    print(result["signature"])
+    return 0
