@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from translit._data import read_tables
 from translit.errors import BackendError
+from translit.vocab import split_piece
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ class Backend(Protocol):
     def romanize(self, text: str, lcode: str) -> str: ...
 
     def romanize_batch(self, texts: Sequence[str], lcode: str, num_threads: int) -> list[str]: ...
+
+    def romanize_vocab(self, pieces: Sequence[str], lcode: str, num_threads: int) -> list[str]: ...
 
     def edges(self, text: str, lcode: str) -> list[RawEdge]: ...
 
@@ -43,7 +46,7 @@ class PythonBackend:
     def _engine(cls) -> Any:
         with cls._lock:
             if cls._uroman is None:
-                import uroman  # noqa: PLC0415
+                import uroman
 
                 cls._uroman = uroman.Uroman()
             return cls._uroman
@@ -56,10 +59,17 @@ class PythonBackend:
         engine = self._engine()
         return [engine.romanize_string(t, lcode or None) for t in texts]
 
-    def edges(self, text: str, lcode: str) -> list[RawEdge]:
-        import uroman  # noqa: PLC0415
+    def romanize_vocab(self, pieces: Sequence[str], lcode: str, num_threads: int) -> list[str]:
+        parts = [split_piece(p) for p in pieces]
+        payloads = self.romanize_batch([p.payload for p in parts], lcode, num_threads)
+        return [p.prefix + rom + p.suffix for p, rom in zip(parts, payloads, strict=True)]
 
-        result = self._engine().romanize_string(text, lcode or None, rom_format=uroman.RomFormat.EDGES)
+    def edges(self, text: str, lcode: str) -> list[RawEdge]:
+        import uroman
+
+        result = self._engine().romanize_string(
+            text, lcode or None, rom_format=uroman.RomFormat.EDGES
+        )
         return [(e.start, e.end, e.txt, e.type) for e in result]
 
 
@@ -85,6 +95,11 @@ class CppBackend:
         result: list[str] = self._engine.romanize_batch(list(texts), lcode, num_threads)
         return result
 
+    def romanize_vocab(self, pieces: Sequence[str], lcode: str, num_threads: int) -> list[str]:
+        """The marker split of :func:`translit.vocab.split_piece`, done natively."""
+        result: list[str] = self._engine.romanize_vocab(list(pieces), lcode, num_threads)
+        return result
+
     def edges(self, text: str, lcode: str) -> list[RawEdge]:
         result: list[RawEdge] = self._engine.edges(text, lcode)
         return result
@@ -93,7 +108,7 @@ class CppBackend:
 def load_core() -> Any:
     """Import ``translit._core`` or raise :class:`BackendError` with the fix."""
     try:
-        from translit import _core  # noqa: PLC0415
+        from translit import _core
     except ImportError as exc:
         raise BackendError(
             "the native romanizer translit._core is not built in this installation "
@@ -101,7 +116,9 @@ def load_core() -> Any:
             "TRANSLIT_STRICT_BUILD=1 pip install --force-reinstall --no-deps tokadapt"
         ) from exc
     if not hasattr(_core, "Engine"):
-        raise BackendError("translit._core is an incomplete build (no Engine); rebuild the extension")
+        raise BackendError(
+            "translit._core is an incomplete build (no Engine); rebuild the extension"
+        )
     return _core
 
 

@@ -8,7 +8,6 @@ from typing import Literal, NamedTuple
 
 from translit._backend import Backend, get_backend
 from translit.errors import InputError
-from translit.vocab import split_piece
 
 BackendName = Literal["auto", "cpp", "python"]
 Errors = Literal["strict", "replace"]
@@ -106,12 +105,10 @@ class Romanizer:
 
     def romanize_vocab(self, pieces: Sequence[str], num_threads: int = 0) -> list[str]:
         """Vocabulary mode: keep subword markers (see :mod:`translit.vocab`), romanize the rest."""
-        parts = [
-            split_piece(clean_text(p, self.errors, what=f"pieces[{i}]"))
-            for i, p in enumerate(pieces)
-        ]
-        payloads = self.romanize_batch([p.payload for p in parts], num_threads)
-        return [p.prefix + rom + p.suffix for p, rom in zip(parts, payloads, strict=True)]
+        items = [clean_text(p, self.errors, what=f"pieces[{i}]") for i, p in enumerate(pieces)]
+        if num_threads < 0:
+            raise InputError(f"num_threads must be >= 0 (0 = all cores), got {num_threads}")
+        return self._backend.romanize_vocab(items, self.lang or "", num_threads)
 
     def edges(self, text: str) -> list[Edge]:
         """The best path as :class:`Edge` spans with character offsets into ``text``."""

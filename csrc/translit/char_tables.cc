@@ -30,18 +30,19 @@ void load_scripts(std::string_view text, Data& d) {
   for_each_line(text, [&](std::string_view raw) {
     if (is_skipped_line(raw)) return;
     std::string_view line = strip_comment(raw);
-    auto name = slot_value(line, "script-name");
+    SlotLine slots(line);
+    auto name = slots.get("script-name");
     if (!name || name->empty()) return;
     std::string lc = ascii_lower(*name);
     if (d.script_lookup.count(lc)) return;
     Script script;
     script.name = std::string(*name);
-    auto vowels = slot_value(line, "abugida-default-vowel");
+    auto vowels = slots.get("abugida-default-vowel");
     if (vowels && !vowels->empty()) script.abugida_vowels = split_list(*vowels);
     d.scripts.push_back(std::move(script));
     auto index = static_cast<int32_t>(d.scripts.size() - 1);
     d.script_lookup[lc] = index;
-    auto alts = slot_value(line, "alt-script-name");
+    auto alts = slots.get("alt-script-name");
     if (alts && !alts->empty()) {
       for (const auto& alt : split_list(*alts))
         d.script_lookup.try_emplace(ascii_lower(alt), index);
@@ -53,7 +54,8 @@ void load_unicode_props(std::string_view text, Data& d) {
   for_each_line(text, [&](std::string_view raw) {
     if (is_skipped_line(raw)) return;
     std::string_view line = strip_comment(raw);
-    auto name = slot_value(line, "script-name");
+    SlotLine slots(line);
+    auto name = slots.get("script-name");
     if (!name || name->empty()) return;
     uint16_t id = intern_script(d, *name);
     if (id >= d.script_of_name.size()) {
@@ -61,7 +63,7 @@ void load_unicode_props(std::string_view text, Data& d) {
       d.script_of_name.push_back(it == d.script_lookup.end() ? -1 : it->second);
     }
     auto chars = [&](const char* slot, auto&& f) {
-      auto v = slot_value(line, slot);
+      auto v = slots.get(slot);
       if (!v) return;
       for (char32_t cp : decode_utf8(*v)) f(d.chars.at(cp));
     };

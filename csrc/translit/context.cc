@@ -14,8 +14,8 @@ bool is_braille(char32_t c) { return c >= 0x2800 && c <= 0x28FF; }
 
 bool is_letter_or_mark(char32_t c) { return ucd::is_letter(c) || ucd::is_mark(c); }
 
-bool is_consonant_no_y(char c) {  // [bcdfghjklmnpqrstvwxz]
-  return c && std::string_view("bcdfghjklmnpqrstvwxz").find(c) != std::string_view::npos;
+bool is_consonant_no_wy(char c) {  // [bcdfghjklmnpqrstvxz] (sic: no w)
+  return c && std::string_view("bcdfghjklmnpqrstvxz").find(c) != std::string_view::npos;
 }
 
 }  // namespace
@@ -86,7 +86,7 @@ bool Lattice::at_end_of_syllable(int pos) {
   if (!is_letter_or_mark(next)) return true;
   if (pos > 0) {
     int left = best_left_neighbor(pos - 1);
-    if (left >= 0 && !edges_[left].txt.empty() && is_consonant_no_y(edges_[left].txt.back())) {
+    if (left >= 0 && !edges_[left].txt.empty() && is_consonant_no_wy(edges_[left].txt.back())) {
       return false;
     }
   }

@@ -1,6 +1,7 @@
 // Readers of uroman's rule files: romanization-*table.txt, UnicodeDataOverwrite.txt and
 // Chinese_to_Pinyin.txt.
 #include <algorithm>
+#include <unordered_map>
 
 #include "translit/data.h"
 #include "translit/rule_builder.h"
@@ -101,38 +102,39 @@ void load_rom_file(RuleBuilder& b, std::string_view text, Provenance prov, bool 
   for_each_line(text, [&](std::string_view raw) {
     if (is_skipped_line(raw)) return;
     std::string_view line = strip_comment(raw);
+    SlotLine slots(line);
     std::optional<std::string> s8, t, t_end;
     if (u2r) {
-      auto u = dequote(slot_value(line, "u"));
+      auto u = dequote(slots.get("u"));
       if (!u) return;
       auto cp = parse_hex_cp(*u);
       if (!cp) return;
       s8 = encode_utf8(std::u32string(1, *cp));
-      t = dequote(slot_value(line, "r"));
-      auto name = slot_value(line, "name");
+      t = dequote(slots.get("r"));
+      auto name = slots.get("name");
       if (name && !name->empty() && !(ucd::record(*cp) & ucd::kNamed)) {
         d.overwrite_name_flags[*cp] = name_flags_of(*name);
       }
-      auto tone = slot_value(line, "tone-mark");
+      auto tone = slots.get("tone-mark");
       if (tone && !tone->empty()) d.chars.at(*cp).flags |= kToneMark;
-      auto syl = slot_value(line, "syllable-info");
+      auto syl = slots.get("syllable-info");
       if (syl && *syl == "written-pre-consonant-spoken-post-consonant") {
         d.chars.at(*cp).flags |= kPrePostVowel;
       }
     } else {
-      s8 = dequote(slot_value(line, "s"));
-      t = dequote(slot_value(line, "t"));
-      t_end = dequote(slot_value(line, "t-end-of-syllable"));
+      s8 = dequote(slots.get("s"));
+      t = dequote(slots.get("t"));
+      t_end = dequote(slots.get("t-end-of-syllable"));
     }
     if (!s8) return;
     std::u32string s = decode_utf8(*s8);
-    if (slot_value(line, "is-minus-sign")) add_unique(d.minus_signs, s);
-    if (slot_value(line, "is-plus-sign")) add_unique(d.plus_signs, s);
-    auto connector = slot_value(line, "fraction-connector");
+    if (slots.get("is-minus-sign")) add_unique(d.minus_signs, s);
+    if (slots.get("is-plus-sign")) add_unique(d.plus_signs, s);
+    auto connector = slots.get("fraction-connector");
     if (connector && !connector->empty()) add_unique(d.fraction_connectors, s);
     RomRule rule;
     rule.prov = prov;
-    auto lcode = slot_value(line, "lcode");
+    auto lcode = slots.get("lcode");
     if (lcode && !lcode->empty()) rule.lcodes = split_list(*lcode);
     static const std::pair<const char*, Restriction> kRestr[] = {
         {"use-only-at-start-of-word", kOnlyAtStart},
@@ -141,7 +143,7 @@ void load_rom_file(RuleBuilder& b, std::string_view text, Provenance prov, bool 
         {"dont-use-at-end-of-word", kNotAtEnd},
         {"use-only-for-whole-word", kWholeWord}};
     for (const auto& [slot, flag] : kRestr) {
-      if (slot_value(line, slot)) {
+      if (slots.get(slot)) {
         rule.restrictions |= flag;
         ++rule.n_restr;
       }
@@ -194,25 +196,30 @@ std::string de_accent_pinyin(std::string_view pinyin) {
 }  // namespace
 
 void load_pinyin_file(RuleBuilder& b, std::string_view text) {
+  std::unordered_map<std::string, std::string> de_accented;  // ~1,500 distinct syllables
   for_each_line(text, [&](std::string_view line) {
     if (is_skipped_line(line)) return;
-    std::vector<std::string_view> fields;
-    std::u32string cps = decode_utf8(line);
-    std::string field;
-    std::vector<std::string> parts;
-    for (char32_t cp : cps) {
-      if (ucd::is_space(cp)) {
-        if (!field.empty()) parts.push_back(std::move(field));
-        field.clear();
-      } else {
-        append_utf8(field, cp);
+    // str.split(): fields separated by (Unicode) whitespace; exactly two are expected.
+    std::string_view parts[3];
+    size_t n_parts = 0, i = 0;
+    while (i < line.size() && n_parts < 3) {
+      while (i < line.size() && space_at(line, i)) i += space_at(line, i);
+      if (i >= line.size()) break;
+      size_t start = i;
+      while (i < line.size() && !space_at(line, i)) {
+        auto c = static_cast<unsigned char>(line[i]);
+        i += c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
       }
+      parts[n_parts++] = line.substr(start, i - start);
     }
-    if (!field.empty()) parts.push_back(std::move(field));
-    if (parts.size() != 2) return;
+    if (n_parts != 2) return;
+    auto it = de_accented.find(std::string(parts[1]));
+    if (it == de_accented.end()) {
+      it = de_accented.emplace(std::string(parts[1]), de_accent_pinyin(parts[1])).first;
+    }
     RomRule rule;
     rule.prov = Provenance::kPinyin;
-    rule.t = de_accent_pinyin(parts[1]);
+    rule.t = it->second;
     rule.has_t = true;
     b.append(decode_utf8(parts[0]), std::move(rule));
   });

@@ -15,10 +15,23 @@ bool has_letter(const std::string& t) {
 
 }  // namespace
 
+std::vector<uint32_t>& RuleBuilder::list_of(const std::u32string& s) {
+  uint32_t node = 0;
+  for (char32_t cp : s) {
+    uint64_t key = (static_cast<uint64_t>(node) << 21) | cp;
+    uint32_t next = trie_.find(key);
+    if (next == FlatMap::kMissing) {
+      next = static_cast<uint32_t>(node_lists_.size());
+      node_lists_.emplace_back();
+      trie_.insert(key, next);
+    }
+    node = next;
+  }
+  return node_lists_[node];
+}
+
 void RuleBuilder::add(const std::u32string& s, RomRule rule) {
-  auto [it, fresh] = by_source_.try_emplace(s);
-  if (fresh) order_.push_back(s);
-  auto& list = it->second;
+  auto& list = list_of(s);
   rule.t_has_letter = rule.has_t && has_letter(rule.t);
   bool replace = list.size() == 1 &&
                  (rules_[list[0]].prov == Provenance::kAuto ||
@@ -33,16 +46,14 @@ void RuleBuilder::add(const std::u32string& s, RomRule rule) {
 }
 
 void RuleBuilder::append(const std::u32string& s, RomRule rule) {
-  auto [it, fresh] = by_source_.try_emplace(s);
-  if (fresh) order_.push_back(s);
+  auto& list = list_of(s);
   rule.t_has_letter = rule.has_t && has_letter(rule.t);
   rules_.push_back(std::move(rule));
-  it->second.push_back(static_cast<uint32_t>(rules_.size() - 1));
+  list.push_back(static_cast<uint32_t>(rules_.size() - 1));
 }
 
 void RuleBuilder::add_if_absent(const std::u32string& s, RomRule rule) {
-  auto it = by_source_.find(s);
-  if (it != by_source_.end() && !it->second.empty()) return;
+  if (!list_of(s).empty()) return;
   append(s, std::move(rule));
 }
 
@@ -60,27 +71,11 @@ void RuleBuilder::add_thai_cancellation_rules() {
 }
 
 void RuleBuilder::freeze(Data& d) {
-  // Node ids: 0 = root; a node for every prefix of every source with rules.
-  std::vector<std::vector<uint32_t>> node_lists(1);
-  for (const auto& s : order_) {
-    const auto& list = by_source_[s];
-    if (list.empty() || s.empty()) continue;
-    uint32_t node = 0;
-    for (char32_t cp : s) {
-      uint32_t next = d.child(node, cp);
-      if (next == FlatMap::kMissing) {
-        next = static_cast<uint32_t>(node_lists.size());
-        node_lists.emplace_back();
-        d.trie.insert((static_cast<uint64_t>(node) << 21) | cp, next);
-      }
-      node = next;
-    }
-    node_lists[node] = list;
-  }
-  d.node_rule_begin.assign(node_lists.size() + 1, 0);
-  for (size_t i = 0; i < node_lists.size(); ++i) {
-    d.node_rule_begin[i + 1] = d.node_rule_begin[i] + static_cast<uint32_t>(node_lists[i].size());
-    d.node_rules.insert(d.node_rules.end(), node_lists[i].begin(), node_lists[i].end());
+  d.trie = std::move(trie_);
+  d.node_rule_begin.assign(node_lists_.size() + 1, 0);
+  for (size_t i = 0; i < node_lists_.size(); ++i) {
+    d.node_rule_begin[i + 1] = d.node_rule_begin[i] + static_cast<uint32_t>(node_lists_[i].size());
+    d.node_rules.insert(d.node_rules.end(), node_lists_[i].begin(), node_lists_[i].end());
   }
   d.rules = std::move(rules_);
 }

@@ -12,6 +12,11 @@ namespace translit {
 
 class RuleBuilder {
  public:
+  RuleBuilder() {
+    rules_.reserve(1 << 16);
+    node_lists_.reserve(1 << 16);
+  }
+
   // Adds a rule for source s: replaces a single automatic/overwrite rule when the new rule is
   // unrestricted (uroman's load_rom_file), otherwise appends.
   void add(const std::u32string& s, RomRule rule);
@@ -25,9 +30,12 @@ class RuleBuilder {
   void freeze(Data& d);
 
  private:
+  // The rule list of a source string, creating trie nodes for all its prefixes.
+  std::vector<uint32_t>& list_of(const std::u32string& s);
+
   std::vector<RomRule> rules_;
-  std::unordered_map<std::u32string, std::vector<uint32_t>> by_source_;
-  std::vector<std::u32string> order_;
+  FlatMap trie_;
+  std::vector<std::vector<uint32_t>> node_lists_ = std::vector<std::vector<uint32_t>>(1);
 };
 
 }  // namespace translit

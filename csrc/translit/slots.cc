@@ -45,6 +45,8 @@ bool starts_with_next_slot(std::string_view s, size_t i) {
 
 size_t space_at(std::string_view s, size_t i) {
   if (i >= s.size()) return 0;
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return (b == ' ' || (b >= 9 && b <= 13) || (b >= 28 && b <= 31)) ? 1 : 0;
   size_t len = char_len(static_cast<unsigned char>(s[i]));
   if (i + len > s.size()) return 0;
   return ucd::is_space(decode_at(s, i, len)) ? len : 0;
@@ -52,6 +54,7 @@ size_t space_at(std::string_view s, size_t i) {
 
 size_t space_before(std::string_view s, size_t i) {
   if (i == 0) return 0;
+  if (!(static_cast<unsigned char>(s[i - 1]) & 0x80)) return space_at(s, i - 1);
   size_t j = i - 1;
   while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80 && i - j < 4) --j;
   return space_at(s, j) == i - j ? i - j : 0;
@@ -74,6 +77,7 @@ bool is_skipped_line(std::string_view line) {
 }
 
 std::string_view strip_comment(std::string_view line) {
+  if (line.find('#') == std::string_view::npos) return line;
   size_t i = 0;
   while (i < line.size()) {
     size_t run = space_run(line, i);
@@ -93,29 +97,35 @@ std::string_view strip_comment(std::string_view line) {
   return line;
 }
 
-std::optional<std::string_view> slot_value(std::string_view line, std::string_view slot) {
-  std::string key = "::";
-  key += slot;
-  size_t p = line.rfind(key);
-  while (p != std::string_view::npos) {
-    bool preceded = p == 0 || space_before(line, p) > 0;
-    size_t q = p + key.size();
-    if (preceded) {
-      if (all_space(line, q) || starts_with_next_slot(line, q)) return std::string_view();
-      size_t k = space_run(line, q);
-      if (k > 0) {
-        size_t v = q + k;  // first non-space character of the value
-        size_t j = v + char_len(static_cast<unsigned char>(line[v]));
-        while (j < line.size() && !all_space(line, j) && !starts_with_next_slot(line, j)) {
-          j += char_len(static_cast<unsigned char>(line[j]));
-        }
-        return ucd::strip(line.substr(v, j - v));
-      }
+SlotLine::SlotLine(std::string_view line) {
+  // Boundaries: "::" at the start or after whitespace, followed by a non-space character.
+  std::vector<size_t> starts;
+  for (size_t p = line.find("::"); p != std::string_view::npos; p = line.find("::", p + 1)) {
+    if ((p == 0 || space_before(line, p) > 0) && p + 2 < line.size() && !space_at(line, p + 2)) {
+      starts.push_back(p);
     }
-    if (p == 0) break;
-    p = line.rfind(key, p - 1);
+  }
+  for (size_t k = 0; k < starts.size(); ++k) {
+    size_t name_begin = starts[k] + 2;
+    size_t seg_end = k + 1 < starts.size() ? starts[k + 1] : line.size();
+    size_t name_end = name_begin;
+    while (name_end < seg_end && !space_at(line, name_end)) {
+      name_end += char_len(static_cast<unsigned char>(line[name_end]));
+    }
+    std::string_view value = line.substr(name_end, seg_end - name_end);
+    slots_.push_back({line.substr(name_begin, name_end - name_begin), ucd::strip(value)});
+  }
+}
+
+std::optional<std::string_view> SlotLine::get(std::string_view slot) const {
+  for (size_t k = slots_.size(); k-- > 0;) {
+    if (slots_[k].name == slot) return slots_[k].value;
   }
   return std::nullopt;
+}
+
+std::optional<std::string_view> slot_value(std::string_view line, std::string_view slot) {
+  return SlotLine(line).get(slot);
 }
 
 std::string dequote(std::string_view value) {

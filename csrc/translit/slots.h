@@ -21,6 +21,22 @@ bool is_skipped_line(std::string_view line);
 // Removes a trailing comment introduced by two or more whitespace characters and '#'.
 std::string_view strip_comment(std::string_view line);
 
+// A line split into its "::name value" slots in one pass. A slot starts at "::" that begins
+// the line or follows whitespace and is followed by a non-space character; its value runs to
+// the next such slot. This is exactly what uroman's per-slot regular expression extracts.
+class SlotLine {
+ public:
+  explicit SlotLine(std::string_view line);
+  // The value of the last "::slot", stripped; nullopt when the slot is absent.
+  std::optional<std::string_view> get(std::string_view slot) const;
+
+ private:
+  struct Slot {
+    std::string_view name, value;
+  };
+  std::vector<Slot> slots_;
+};
+
 // The value of "::slot" (the last occurrence), stripped; nullopt when the slot is absent.
 std::optional<std::string_view> slot_value(std::string_view line, std::string_view slot);
 

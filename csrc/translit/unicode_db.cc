@@ -116,6 +116,15 @@ std::string str_capitalize(std::string_view utf8) {
 }
 
 std::string_view strip(std::string_view utf8) {
+  bool ascii = true;
+  for (char c : utf8) ascii = ascii && !(static_cast<unsigned char>(c) & 0x80);
+  if (ascii) {
+    auto sp = [](char c) { return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31); };
+    size_t b = 0, e = utf8.size();
+    while (b < e && sp(utf8[b])) ++b;
+    while (e > b && sp(utf8[e - 1])) --e;
+    return utf8.substr(b, e - b);
+  }
   std::u32string cps = decode_utf8(utf8);
   size_t b = 0, e = cps.size();
   while (b < e && is_space(cps[b])) ++b;
