@@ -105,7 +105,12 @@ class _Reachability:
         self.normalizer, self.pre_tokenizer = tok.normalizer, tok.pre_tokenizer
 
     def __call__(self, payload: str) -> bool:
-        if self.normalizer is not None and self.normalizer.normalize_str(payload) != payload:
+        # in context ("a" + payload) so that normalizers which prepend "▁" still pass
+        norm = self.normalizer
+        if (
+            norm is not None
+            and norm.normalize_str("a" + payload) != norm.normalize_str("a") + payload
+        ):
             return False
         if self.pre_tokenizer is None or payload.isalpha():
             return True  # no pre-tokenizer (Metaspace, byte-level, BERT, Whitespace) splits letters

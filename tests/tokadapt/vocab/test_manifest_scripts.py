@@ -59,3 +59,32 @@ def test_latin_only_and_select() -> None:
     assert selected("東京", "non-latin") and not selected("café", "non-latin")
     with pytest.raises(ConfigError, match="non-empty list of script names"):
         normalize_select([])
+
+
+class _CrashingRomanizer:
+    """Romanizes like translit but raises on one piece (uroman crashes on one XLM-R piece)."""
+
+    def __init__(self, bad: str) -> None:
+        import translit
+
+        self.bad, self.inner = bad, translit.Romanizer()
+
+    def romanize_vocab(self, pieces: list[str], num_threads: int = 0) -> list[str]:
+        if self.bad in pieces:
+            raise RuntimeError("uroman crashed")
+        return self.inner.romanize_vocab(pieces, num_threads)
+
+    def romanize_piece(self, piece: str) -> str:
+        return self.romanize_vocab([piece])[0]
+
+
+def test_a_piece_that_crashes_the_romanizer_is_skipped_and_reported(unigram_dir: Path) -> None:
+    from tokadapt.vocab.romanize import romanize_vocabulary
+    from tokadapt.vocab.source import load_source
+
+    src = load_source(unigram_dir)
+    bad_id = next(i for i, p in enumerate(src.pieces) if p.startswith("▁А") and len(p) > 3)
+    crashing = _CrashingRomanizer(src.pieces[bad_id])
+    result = romanize_vocabulary(src, crashing, "all")  # type: ignore[arg-type]
+    assert result.failed_ids == [bad_id] and result.counts["failed"] == 1
+    assert bad_id not in result.candidates and len(result.candidates) > 1000
