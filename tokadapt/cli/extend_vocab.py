@@ -46,8 +46,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     opts.add_argument(
         "--lang",
         default=None,
-        metavar="LCODE",
-        help="ISO-639-3 language code for romanization rules (uroman's -l)",
+        metavar="LCODE|SCRIPT=LCODE,...",
+        help="ISO-639-3 code for romanization rules (uroman's -l), or codes per script: "
+        "Cyrillic=ukr,Arabic=fas (* = all other scripts)",
     )
     opts.add_argument(
         "--select",

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import translit
-from tokadapt.errors import InputFileError
+from tokadapt.errors import ConfigError, InputFileError
 from tokadapt.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab import spm, writers
 from tokadapt.vocab.bpe import BpeState
@@ -49,23 +49,29 @@ def extend_vocab(
     out_dir: str | Path,
     *,
     mode: str = "max",
-    lang: str | None = None,
+    lang: str | Mapping[str, str] | None = None,
     select: str | Iterable[str] = "all",
     max_new: int | None = None,
     overwrite: bool = False,
     num_threads: int = 0,
 ) -> ExtendResult:
-    """Extend the tokenizer at ``input_path`` with romanized pieces; write it to ``out_dir``."""
+    """Extend the tokenizer at ``input_path`` with romanized pieces; write it to ``out_dir``.
+
+    ``lang``: one ISO-639-3 code for every piece (``"rus"``), or codes per script
+    (``{"Cyrillic": "ukr", "Arabic": "fas"}`` or ``"Cyrillic=ukr,Arabic=fas"``; ``"*"`` names
+    the code for all other scripts). ``select``: ``"all"``, ``"non-latin"`` or script names.
+    ``max_new`` keeps the best-scoring new pieces. Returns the summary and the manifest.
+    """
     merge_mode = check_mode(mode)
     sel = normalize_select(select)
     out = check_output_dir(out_dir, overwrite)
     times: dict[str, float] = {}
     start = time.perf_counter()
+    roms, lcodes = _romanizers(lang)
     src = load_source(input_path)
-    rom = Romanizer(lang)
     times["load_s"] = time.perf_counter() - start
     t = time.perf_counter()
-    rv = romanize_vocabulary(src, rom, sel, num_threads)
+    rv = romanize_vocabulary(src, roms, sel, num_threads)
     times["romanize_s"] = time.perf_counter() - t
     t = time.perf_counter()
     groups = group_by_romanization(rv.candidates, set(src.pieces))
@@ -91,11 +97,11 @@ def extend_vocab(
         new_pieces=new,
         score_kind=SCORE_KINDS[src.family],
         counts=counts,
-        romanizer=_romanizer_info(rom),
+        romanizer=_romanizer_info(roms["*"], lcodes),
         input={"path": str(input_path), "files": src.files},
         options={
             "mode": merge_mode,
-            "lang": rom.lang,
+            "lang": lcodes,
             "max_new": max_new,
             "select": sel if isinstance(sel, str) else sorted(sel),
         },
@@ -109,7 +115,7 @@ def extend_vocab(
         "output": str(out),
         "family": src.family,
         "mode": merge_mode,
-        "lang": rom.lang,
+        "lang": lcodes,
         "romanizer": manifest.romanizer["signature"],
         "base_vocab_size": src.base_vocab_size,
         "new_vocab_size": manifest.new_vocab_size,
@@ -128,12 +134,30 @@ def extend_vocab(
     return ExtendResult(out_dir=out, summary=summary, manifest=manifest)
 
 
-def _romanizer_info(rom: Romanizer) -> dict[str, Any]:
+def _romanizers(
+    lang: str | Mapping[str, str] | None,
+) -> tuple[dict[str, Romanizer], str | dict[str, str] | None]:
+    """``{script or "*": Romanizer}`` and the language option as recorded in the manifest."""
+    if lang is None or (isinstance(lang, str) and "=" not in lang):
+        rom = Romanizer(lang)
+        return {"*": rom}, rom.lang
+    if isinstance(lang, str):
+        pairs = [item.split("=", 1) for item in lang.split(",") if item.strip()]
+        if any(len(p) != 2 for p in pairs):
+            raise ConfigError(f"lang must be CODE or SCRIPT=CODE[,SCRIPT=CODE...], got {lang!r}")
+        lang = {k: v for k, v in pairs}
+    codes = {("*" if k.strip() == "*" else k.strip().title()): v.strip() for k, v in lang.items()}
+    roms = {script: Romanizer(code or None) for script, code in sorted(codes.items())}
+    roms.setdefault("*", Romanizer(None))
+    return roms, {s: r.lang or "" for s, r in sorted(roms.items())}
+
+
+def _romanizer_info(rom: Romanizer, lcodes: str | dict[str, str] | None) -> dict[str, Any]:
     return {
-        "signature": translit.signature(rom.lang),
+        "signature": translit.signature(lcodes if isinstance(lcodes, str) else None),
         "translit": translit.__version__,
         "uroman_data": f"{translit.UROMAN_VERSION}+{translit.data_hash()}",
-        "lcode": rom.lang,
+        "lcode": lcodes,
         "implementation": rom.implementation,
     }
 

@@ -29,11 +29,12 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Union
 
-from tokadapt.vocab.scripts import latin_only, selected
+from tokadapt.vocab.scripts import latin_only, selected, text_script
 from tokadapt.vocab.source import TokenizerSource
 from translit import Romanizer
 from translit.vocab import BYTE_LEVEL_SPACE, PieceParts, split_piece
@@ -41,6 +42,8 @@ from translit.vocab import BYTE_LEVEL_SPACE, PieceParts, split_piece
 log = logging.getLogger(__name__)
 
 CHUNK = 4096
+#: one romanizer, or one per script name with "*" for every other script
+RomanizerChoice = Union[Romanizer, Mapping[str, Romanizer]]  # noqa: UP007 (a runtime alias)
 _SPACE_MARKERS = ("\u2581", BYTE_LEVEL_SPACE)
 
 
@@ -145,8 +148,27 @@ def _romanizable_form(src: TokenizerSource, piece: str) -> str | None:
     return BYTE_LEVEL_SPACE + text[1:] if text.startswith(" ") and len(text) > 1 else text
 
 
+def _romanize_by_script(
+    rom: RomanizerChoice, forms: list[str], split: list[PieceParts], num_threads: int
+) -> list[str | None]:
+    """One romanizer for all pieces, or per script (``{"Cyrillic": ukr, "*": default}``)."""
+    if not isinstance(rom, Mapping):
+        return _romanize_safe(rom, forms, num_threads)
+    groups: dict[str, list[int]] = {}
+    for k, parts in enumerate(split):
+        script = text_script(parts.payload)
+        groups.setdefault(script if script in rom else "*", []).append(k)
+    out: list[str | None] = [None] * len(forms)
+    for key, idx in sorted(groups.items()):
+        for k, res in zip(
+            idx, _romanize_safe(rom[key], [forms[k] for k in idx], num_threads), strict=True
+        ):
+            out[k] = res
+    return out
+
+
 def romanize_vocabulary(
-    src: TokenizerSource, rom: Romanizer, select: str | frozenset[str], num_threads: int = 0
+    src: TokenizerSource, rom: RomanizerChoice, select: str | frozenset[str], num_threads: int = 0
 ) -> RomanizedVocab:
     """Romanize every eligible piece of ``src``; see the module docstring for the outcomes."""
     result = RomanizedVocab(candidates={})
@@ -172,7 +194,7 @@ def romanize_vocabulary(
             split.append(parts)
     counts["romanized"] = len(ids)
     reachable = _Reachability(src.tokjson)
-    outs = _romanize_safe(rom, forms, num_threads)
+    outs = _romanize_by_script(rom, forms, split, num_threads)
     for i, form, parts, out in zip(ids, forms, split, outs, strict=True):
         reason = _classify(form, parts, out, reachable)
         counts[reason] += 1

@@ -128,3 +128,27 @@ def test_min_mode_picks_the_lowest_source_score(extended: Callable) -> None:
     for p in multi:
         assert p.score == min(p.source_scores)
         assert p.chosen == min(zip(p.source_scores, p.sources, strict=True))[1]
+
+
+def test_language_codes_per_script(tmp_path: Path, unigram_dir: Path) -> None:
+    """Cyrillic pieces romanized with Ukrainian rules (г -> h), everything else without a code."""
+    import translit
+
+    result = extend_vocab(
+        unigram_dir, tmp_path / "out", lang="Cyrillic=ukr", select="Cyrillic,Greek"
+    )
+    manifest = Manifest.load(tmp_path / "out")
+    assert manifest.options["lang"] == {"*": "", "Cyrillic": "ukr"}
+    pieces = json.loads((unigram_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"][
+        "vocab"
+    ]
+    ukr, plain = translit.Romanizer("ukr"), translit.Romanizer()
+    differs = 0
+    for p in manifest.new_pieces:
+        src = pieces[p.sources[0]][0]
+        rom = ukr if any("\u0400" <= c <= "\u04ff" for c in src) else plain
+        assert rom.romanize_piece(src) == p.piece
+        differs += ukr.romanize_piece(src) != plain.romanize_piece(src)
+    assert differs > 10 and result.summary["lang"] == {"*": "", "Cyrillic": "ukr"}
+    with pytest.raises(ConfigError, match="SCRIPT=CODE"):
+        extend_vocab(unigram_dir, tmp_path / "o2", lang="Cyrillic=ukr,oops")
