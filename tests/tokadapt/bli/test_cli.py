@@ -1,0 +1,100 @@
+"""The ``tokadapt bli`` / ``retrieval`` commands end to end on generated files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tokadapt.bli.embeddings import Embeddings, write_vec
+from tokadapt.cli import main
+
+
+@pytest.fixture
+def rotated(tmp_path: Path, rng) -> Path:
+    words = [f"w{i}" for i in range(400)]
+    x = (rng.standard_normal((400, 20)) * np.linspace(2, 0.5, 20)).astype(np.float32)
+    q, _ = np.linalg.qr(rng.standard_normal((20, 20)))
+    write_vec(Embeddings(words, x), tmp_path / "src.vec")
+    write_vec(Embeddings([f"v{i}" for i in range(400)], x @ q), tmp_path / "tgt.vec")
+    (tmp_path / "train.txt").write_text("".join(f"w{i} v{i}\n" for i in range(100)))
+    (tmp_path / "test.txt").write_text("".join(f"w{i} v{i}\n" for i in range(100, 400)) + "zz v1\n")
+    return tmp_path
+
+
+def bli(folder: Path, *extra: str) -> list[str]:
+    return [
+        "bli",
+        "--src",
+        str(folder / "src.vec"),
+        "--tgt",
+        str(folder / "tgt.vec"),
+        "--train-dict",
+        str(folder / "train.txt"),
+        "--test-dict",
+        str(folder / "test.txt"),
+        "--json",
+        *extra,
+    ]
+
+
+def test_bli_json_recovers_the_rotation(rotated: Path, capsys) -> None:
+    assert main(bli(rotated, "--method", "procrustes", "--retrieval", "csls")) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["p@1"] == 100.0 and out["p@10"] == 100.0
+    assert out["oov_pairs"] == 1 and out["coverage"] == pytest.approx(300 / 301)
+    assert (
+        out["signature"].startswith("bli|")
+        and "method:procrustes|retrieval:csls|k:10" in (out["signature"])
+    )
+
+
+def test_bli_without_mapping_fails_on_rotated_spaces(rotated: Path, capsys) -> None:
+    assert main(bli(rotated, "--method", "none", "--retrieval", "nn")) == 0
+    assert json.loads(capsys.readouterr().out)["p@1"] < 20.0
+
+
+def test_bli_empty_overlap_is_reported(rotated: Path, capsys) -> None:
+    (rotated / "bad.txt").write_text("nope nada\n")
+    code = main(
+        [
+            "bli",
+            "--src",
+            str(rotated / "src.vec"),
+            "--tgt",
+            str(rotated / "tgt.vec"),
+            "--test-dict",
+            str(rotated / "bad.txt"),
+            "--method",
+            "none",
+        ]
+    )
+    assert code == 2
+    assert "empty overlap" in capsys.readouterr().err
+
+
+def test_retrieval_command_both_directions(tiny, tmp_path: Path, capsys) -> None:
+    _, _, folder = tiny
+    (tmp_path / "a.txt").write_text("Москва\nЛондон\nПариж\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Москва\nЛондон\nПариж\n", encoding="utf-8")
+    args = [
+        "retrieval",
+        "--model",
+        str(folder),
+        "--src",
+        str(tmp_path / "a.txt"),
+        "--tgt",
+        str(tmp_path / "b.txt"),
+        "--layer",
+        "1",
+        "--json",
+    ]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["src->tgt"]["top1"] == 1.0 and out["tgt->src"]["top1"] == 1.0
+    (tmp_path / "c.txt").write_text("one\ntwo\n", encoding="utf-8")
+    args[4] = str(tmp_path / "c.txt")
+    assert main(args) == 2
+    assert "c.txt has 2 lines but" in capsys.readouterr().err
