@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def signature(env: dict[str, Any]) -> str:
+def signature(env: dict[str, Any], backend: str) -> str:
     core = env.get("translit_core", {})
     flags = core.get("flags") or core.get("compiler") or ""
     return (
-        f"translit:{env.get('translit')}|impl:{env.get('translit_implementation')}"
+        f"translit:{env.get('translit')}|impl:{backend}"
         f"|uroman-data:{env['uroman_data']['version']}+{env['uroman_data']['hash']}"
         f"|python:{env.get('python')}|{env.get('platform')}" + (f"|core:{flags}" if flags else "")
     )
@@ -49,7 +49,12 @@ def _vocab(v: dict[str, Any]) -> list[str]:
 
 
 def markdown_report(res: dict[str, Any]) -> str:
-    lines = ["# translit romanization benchmark", "", f"`{signature(res['environment'])}`", ""]
+    lines = [
+        "# translit romanization benchmark",
+        "",
+        f"`{signature(res['environment'], res['args']['backend'])}`",
+        "",
+    ]
     lines += [*_corpus(res["corpus"]), "", *_vocab(res["vocab"]), ""]
     t = res["threads"]
     lines.append(
