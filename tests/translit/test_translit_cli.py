@@ -202,3 +202,18 @@ def test_sigpipe_head_exits_cleanly(golden_backend: str) -> None:
     assert first == b"x\n"
     assert code == 0, err
     assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+def test_output_to_a_device_needs_no_overwrite(golden_backend: str, tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("Привет\n", encoding="utf-8")
+    assert translit_main(["-i", str(src), "-o", "/dev/null", "--backend", golden_backend]) == 0
+    assert Path("/dev/null").is_char_device()
+
+
+def test_max_lines_stops_early(golden_backend: str, tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.txt", tmp_path / "out.txt"
+    src.write_text("один\nдва\nтри\n", encoding="utf-8")
+    argv = ["-i", str(src), "-o", str(dst), "--max-lines", "2", "--backend", golden_backend]
+    assert translit_main(argv) == 0
+    assert dst.read_text(encoding="utf-8") == "odin\ndva\n"

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import translit
+from translit._backend import load_core
 from translit.vocab import split_piece
 
 ANY_CHAR = st.characters(codec=None, exclude_categories=())  # includes lone surrogates
@@ -37,8 +38,22 @@ SCRIPT_SAMPLES = st.sampled_from(
 MIXED = st.lists(st.one_of(SCRIPT_SAMPLES, st.text(NO_SURROGATE, max_size=4)), max_size=8).map(
     "".join
 )
+
+
+def _native_built() -> bool:
+    try:
+        load_core()
+    except translit.BackendError:
+        return False
+    return True
+
+
+# the python fallback is uroman (~3k words/s): fewer examples when it is what runs
+EXAMPLES = 150 if _native_built() else 30
 CFG = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
