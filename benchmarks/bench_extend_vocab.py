@@ -150,11 +150,77 @@ def qwen2(work: Path) -> dict[str, Any] | None:
     src = work / "qwen2"
     src.mkdir()
     (src / "tokenizer.json").write_bytes(gzip.decompress(SHARED_QWEN2.read_bytes()))
-    return run_child(src, work / "qwen2_out")
+    res = run_child(src, work / "qwen2_out")
+    res.update(quality(src, work / "qwen2_out"))
+    return res
+
+
+NON_LATIN = [
+    "ru",
+    "uk",
+    "el",
+    "he",
+    "ar",
+    "fa",
+    "hi",
+    "bn",
+    "ta",
+    "te",
+    "th",
+    "ka",
+    "hy",
+    "am",
+    "ja",
+    "ko",
+    "zh",
+    "my",
+    "km",
+    "si",
+]
+
+
+def quality(src: Path, out: Path) -> dict[str, Any]:
+    """On CLDR names: texts without a Latin letter whose ids change (must be 0); tokens per
+    word on translit-romanized names before/after; English names whose tokenization changes."""
+    from babel import Locale
+    from tokenizers import Tokenizer
+
+    from tokadapt.vocab.scripts import char_script
+
+    def names(loc: str) -> list[str]:
+        locale = Locale.parse(loc)
+        return sorted({*locale.territories.values(), *locale.languages.values()})
+
+    def encode(tok: Tokenizer, texts: list[str]) -> list[list[int]]:
+        return [e.ids for e in tok.encode_batch(texts, add_special_tokens=False)]
+
+    before = Tokenizer.from_file(str(src / "tokenizer.json"))
+    after = Tokenizer.from_file(str(out / "tokenizer.json"))
+    originals = [
+        n for loc in NON_LATIN for n in names(loc) if not any(char_script(c) == "Latin" for c in n)
+    ]
+    changed = sum(
+        a != b for a, b in zip(encode(before, originals), encode(after, originals), strict=True)
+    )
+    romanized = translit.Romanizer().romanize_batch(originals[::5])
+    words = sum(len(t.split()) for t in romanized)
+    english = names("en")
+    en_changed = sum(
+        a != b for a, b in zip(encode(before, english), encode(after, english), strict=True)
+    )
+    return {
+        "original_script_texts": len(originals),
+        "original_script_changed": changed,
+        "romanized_words": words,
+        "fertility_before": round(sum(map(len, encode(before, romanized))) / words, 3),
+        "fertility_after": round(sum(map(len, encode(after, romanized))) / words, 3),
+        "english_names": len(english),
+        "english_changed": en_changed,
+    }
 
 
 def markdown(res: dict[str, Any]) -> str:
-    x, t, uf = res["xlmr"], res["transmi"], res["uroman_fast"]
+    x, t, uf, xq = res["xlmr"], res["transmi"], res["uroman_fast"], res["xlmr_quality"]
     stage = " / ".join(f"{x[k]:.1f}" for k in ("load_s", "romanize_s", "merge_s", "write_s"))
     lines = [
         "# extend-vocab: XLM-R (250,002-piece Unigram) end to end",
@@ -182,6 +248,11 @@ def markdown(res: dict[str, Any]) -> str:
         f"uroman-fast (Rust) romanizes the full vocabulary in {uf['uroman_fast_full_vocab_s']} s "
         f"(agrees with translit on {uf['uroman_fast_agreement_pct']} % of pieces).",
         f"`.model`: {res['model_source']}.",
+        f"On CLDR names: {xq['original_script_changed']} of {xq['original_script_texts']:,} "
+        f"non-Latin names change ids; tokens/word on romanized names "
+        f"{xq['fertility_before']:.2f} -> {xq['fertility_after']:.2f}; English names whose "
+        f"tokenization changes: {xq['english_changed']}/{xq['english_names']} "
+        f"({xq['english_changed'] / xq['english_names']:.1%}).",
     ]
     q = res.get("qwen2")
     if q:
@@ -190,7 +261,11 @@ def markdown(res: dict[str, Any]) -> str:
             f"Qwen2 byte-level BPE ({q['base_vocab_size']:,} tokens): {q['new_pieces']:,} new "
             f"tokens ({q['bpe_intermediates']:,} merge intermediates), not UTF-8 "
             f"{q.get('not_utf8', 0):,}, unreachable {q.get('unreachable', 0):,}; "
-            f"{q['total_s']:.1f} s, peak {q['peak_rss_mb']:.0f} MB.",
+            f"{q['total_s']:.1f} s, peak {q['peak_rss_mb']:.0f} MB. On CLDR names: "
+            f"{q['original_script_changed']} of {q['original_script_texts']:,} non-Latin names "
+            f"change ids; tokens/word on romanized names {q['fertility_before']:.2f} -> "
+            f"{q['fertility_after']:.2f}; English names changed {q['english_changed']}/"
+            f"{q['english_names']}.",
         ]
     return "\n".join(lines) + "\n"
 
@@ -215,6 +290,7 @@ def main() -> int:
             "transmi": transmi_estimate(
                 src, 1000 if args.quick else 4000, 20 if args.quick else 60
             ),
+            "xlmr_quality": quality(src, work / "out0"),
             "uroman_fast": uroman_fast_full(src),
             "qwen2": qwen2(work),
         }
