@@ -87,8 +87,8 @@ std::string Lattice::add_default_abugida_vowel(std::string rom, int start, int e
   char32_t next = at(end);
   char32_t next2 = at(end + 1);
   if (tibetan) {
-    if (edge_delete_[start]) return "";
-    if (edge_vowel_[start] == 1) return plus;
+    if (pos_[start].edge_delete) return "";
+    if (pos_[start].edge_vowel == 1) return plus;
     return base;
   }
   if (next &&

@@ -29,7 +29,7 @@ void Lattice::prep_braille() {
       if (c == kBrailleSpace) {
         all_caps = false;
       } else {
-        is_upper_[i] = 1;
+        pos_[i].is_upper = 1;
       }
     }
   }

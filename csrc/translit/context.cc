@@ -21,30 +21,30 @@ bool is_consonant_no_wy(char c) {  // [bcdfghjklmnpqrstvxz] (sic: no w)
 }  // namespace
 
 bool Lattice::at_start_of_word(int pos) {
-  if (preceded_by_alpha_[pos] >= 0) return !preceded_by_alpha_[pos];
+  if (pos_[pos].preceded_by_alpha >= 0) return !pos_[pos].preceded_by_alpha;
   bool braille = is_braille(at(pos));
   if (pos > 0 && ucd::is_alpha(s_[pos - 1])) {
-    preceded_by_alpha_[pos] = 1;
+    pos_[pos].preceded_by_alpha = 1;
     return false;
   }
-  for (int i = head_end_[pos]; i >= 0; i = edges_[i].next_same_end) {
+  for (int i = pos_[pos].head_end; i >= 0; i = edges_[i].next_same_end) {
     const std::string& txt = edges_[i].txt;
     if (txt.empty()) continue;
     char32_t last = last_code_point(txt);
     if (ucd::is_alpha(last) || (braille && last == '\'')) {
-      preceded_by_alpha_[pos] = 1;
+      pos_[pos].preceded_by_alpha = 1;
       return false;
     }
   }
-  preceded_by_alpha_[pos] = 0;
+  pos_[pos].preceded_by_alpha = 0;
   return true;
 }
 
 bool Lattice::at_end_of_word(int pos) {
-  if (followed_by_alpha_[pos] >= 0) return !followed_by_alpha_[pos];
+  if (pos_[pos].followed_by_alpha >= 0) return !pos_[pos].followed_by_alpha;
   int start = pos;
   if (start < n_ && ucd::is_alpha(s_[start])) {
-    followed_by_alpha_[pos] = 1;
+    pos_[pos].followed_by_alpha = 1;
     return false;
   }
   while (start + 1 < n_ && ucd::category(s_[start]) == ucd::kMn &&
@@ -59,12 +59,12 @@ bool Lattice::at_end_of_word(int pos) {
     for (const uint32_t* r = b; r != e; ++r) {
       const RomRule& rule = data_.rules[*r];
       if (!(rule.restrictions & kOnlyAtStart) && rule.t_has_letter) {
-        followed_by_alpha_[pos] = 1;
+        pos_[pos].followed_by_alpha = 1;
         return false;
       }
     }
   }
-  followed_by_alpha_[pos] = 0;
+  pos_[pos].followed_by_alpha = 0;
   return true;
 }
 
@@ -122,7 +122,7 @@ bool Lattice::cand_is_valid(const RomRule& rule, int start, int end) {
 
 const std::string* Lattice::simple_top(int start, int end, bool simple_search, uint32_t node) {
   if (start < 0 || end > n_) return nullptr;
-  for (int i = cache_head_[start]; i >= 0; i = cache_[i].next) {
+  for (int i = pos_[start].cache_head; i >= 0; i = cache_[i].next) {
     if (cache_[i].end == end) return cache_[i].rom;
   }
   if (node == kUnknownNode) node = data_.node_of(s_.substr(start, end - start));
@@ -142,8 +142,8 @@ const std::string* Lattice::simple_top(int start, int end, bool simple_search, u
     rom = &best->t_end_of_syllable;
   }
   if (rom) {
-    cache_.push_back({end, rom, cache_head_[start]});
-    cache_head_[start] = static_cast<int>(cache_.size() - 1);
+    cache_.push_back({end, rom, pos_[start].cache_head});
+    pos_[start].cache_head = static_cast<int>(cache_.size() - 1);
   }
   return rom;
 }

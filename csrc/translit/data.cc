@@ -4,6 +4,61 @@
 #include "translit/rule_builder.h"
 
 namespace translit {
+namespace {
+
+// Walks the trie below `node` (reached by ASCII source `path`) and checks that every rule maps
+// its source to itself: unconditionally equal targets, no end-of-syllable variant.
+bool ascii_rules_are_identity(const Data& d, uint32_t node, std::string& path) {
+  auto [b, e] = d.rules_of(node);
+  for (const uint32_t* r = b; r != e; ++r) {
+    const RomRule& rule = d.rules[*r];
+    if ((rule.has_t && rule.t != path) || rule.has_t_end_of_syllable) return false;
+  }
+  for (char32_t c = 1; c < 0x80; ++c) {
+    uint32_t child = d.child(node, c);
+    if (child == FlatMap::kMissing) continue;
+    path.push_back(static_cast<char>(c));
+    bool ok = ascii_rules_are_identity(d, child, path);
+    path.pop_back();
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// ASCII text romanizes to itself when ASCII rules are identities, ASCII digits are plain
+// digits, and signs and fraction connectors are not ASCII.
+bool check_ascii_identity(const Data& d) {
+  std::string path;
+  if (!ascii_rules_are_identity(d, 0, path)) return false;
+  for (char32_t c = 0; c < 0x80; ++c) {
+    const NumProp* p = d.num_prop(c);
+    if (!p) continue;
+    bool digit = c >= '0' && c <= '9' && p->type == "digit" && p->has_value &&
+                 p->value == static_cast<int64_t>(c - '0') && p->has_base && p->base == 1 &&
+                 !p->has_fraction && !p->is_large_power;
+    if (!digit) return false;
+  }
+  for (const auto* list : {&d.minus_signs, &d.plus_signs, &d.fraction_connectors}) {
+    for (const auto& s : *list) {
+      for (char32_t c : s) {
+        if (c < 0x80) return false;
+      }
+    }
+  }
+  for (char32_t c = 0; c < 0x80; ++c) {
+    if (d.info(c).flags) return false;
+    const Script* script = d.script_of(c);
+    if (script && !script->abugida_vowels.empty()) return false;
+    uint16_t id = d.script_id(c);
+    if (id && (id == d.sid_thai || id == d.sid_coptic || id == d.sid_tibetan ||
+               id == d.sid_hiragana || id == d.sid_katakana)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 Data load_data(const std::map<std::string, std::string, std::less<>>& tables) {
   auto get = [&](const char* name) -> std::string_view {
@@ -31,6 +86,18 @@ Data load_data(const std::map<std::string, std::string, std::less<>>& tables) {
     load_unicode_props(get(name), d);
   }
   rules.freeze(d);
+  auto sid = [&](std::string_view name) {
+    for (size_t i = 1; i < d.script_names.size(); ++i) {
+      if (d.script_names[i] == name) return static_cast<uint16_t>(i);
+    }
+    return Data::kNoScript;
+  };
+  d.sid_thai = sid("Thai");
+  d.sid_coptic = sid("Coptic");
+  d.sid_tibetan = sid("Tibetan");
+  d.sid_hiragana = sid("Hiragana");
+  d.sid_katakana = sid("Katakana");
+  d.ascii_identity = check_ascii_identity(d);
   return d;
 }
 

@@ -86,7 +86,11 @@ struct Data {
 
   std::vector<std::u32string> minus_signs, plus_signs, fraction_connectors;
 
+  // First trie level as a direct table for the BMP (the hot lookup).
+  std::vector<uint32_t> root_children;
+
   uint32_t child(uint32_t node, char32_t cp) const {
+    if (node == 0 && cp < root_children.size()) return root_children[cp];
     return trie.find((static_cast<uint64_t>(node) << 21) | cp);
   }
   // Trie node of a source string, FlatMap::kMissing if it is no rule prefix.
@@ -97,7 +101,16 @@ struct Data {
             node_rules.data() + node_rule_begin[node + 1]};
   }
 
+  // Interned ids of the scripts that romanization treats specially (kNoScript if absent).
+  static constexpr uint16_t kNoScript = 0xFFFF;
+  uint16_t sid_thai = kNoScript, sid_coptic = kNoScript, sid_tibetan = kNoScript,
+           sid_hiragana = kNoScript, sid_katakana = kNoScript;
+  // True when every rule whose source is ASCII maps it to itself without conditions, so that
+  // ASCII text romanizes to itself (checked at load time; enables a fast path).
+  bool ascii_identity = false;
+
   const CharInfo& info(char32_t cp) const { return chars.get(cp); }
+  uint16_t script_id(char32_t cp) const { return info(cp).script; }
   const std::string& script_name(char32_t cp) const { return script_names[info(cp).script]; }
   const Script* script_of(char32_t cp) const {
     int32_t i = script_of_name[info(cp).script];

@@ -11,12 +11,25 @@ Engine::Engine(const Tables& tables) : data_(load_data(tables)) {}
 
 std::string Engine::romanize_cps(std::u32string_view text, std::string_view lcode) const {
   if (text.empty()) return "";
-  Lattice lattice(data_, text, lcode);
+  thread_local LatticeBuffers buffers;  // reused by every lattice of this thread
+  Lattice lattice(data_, text, lcode, &buffers);
   lattice.build();
   return lattice.best_string();
 }
 
+namespace {
+
+bool is_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string Engine::romanize(std::string_view utf8, std::string_view lcode) const {
+  if (data_.ascii_identity && is_ascii(utf8)) return std::string(utf8);
   std::u32string text = decode_utf8(utf8);
   return romanize_cps(text, lcode);
 }
@@ -35,9 +48,17 @@ std::vector<EdgeOut> Engine::edges(std::string_view utf8, std::string_view lcode
 }
 
 std::string Engine::romanize_piece(std::string_view utf8, std::string_view lcode) const {
+  if (data_.ascii_identity && is_ascii(utf8)) return std::string(utf8);
   std::u32string piece = decode_utf8(utf8);
   PieceSplit split = split_piece(piece);
   if (split.payload_len == 0) return std::string(utf8);
+  if (data_.ascii_identity) {
+    bool ascii = true;
+    for (size_t i = split.prefix_len; i < split.prefix_len + split.payload_len; ++i) {
+      ascii = ascii && piece[i] < 0x80;
+    }
+    if (ascii) return std::string(utf8);
+  }
   std::string out = encode_utf8(piece.substr(0, split.prefix_len));
   out += romanize_cps(piece.substr(split.prefix_len, split.payload_len), lcode);
   out += encode_utf8(piece.substr(split.prefix_len + split.payload_len));

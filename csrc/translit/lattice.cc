@@ -2,22 +2,27 @@
 
 namespace translit {
 
-Lattice::Lattice(const Data& data, std::u32string_view text, std::string_view lcode)
-    : data_(data), s_(text), n_(static_cast<int>(text.size())), lcode_(lcode) {
-  head_start_.assign(n_ + 1, -1);
-  tail_start_.assign(n_ + 1, -1);
-  head_end_.assign(n_ + 1, -1);
-  tail_end_.assign(n_ + 1, -1);
-  preceded_by_alpha_.assign(n_ + 1, -1);
-  followed_by_alpha_.assign(n_ + 1, -1);
-  edge_vowel_.assign(n_ + 1, -1);
-  edge_delete_.assign(n_ + 1, 0);
-  is_upper_.assign(n_ + 1, 0);
-  cache_head_.assign(n_ + 1, -1);
-  edges_.reserve(n_ * 2 + 4);
+Lattice::Lattice(const Data& data, std::u32string_view text, std::string_view lcode,
+                 LatticeBuffers* buffers)
+    : data_(data),
+      s_(text),
+      n_(static_cast<int>(text.size())),
+      lcode_(lcode),
+      own_(buffers ? nullptr : std::make_unique<LatticeBuffers>()),
+      buf_(buffers ? *buffers : *own_),
+      edges_(buf_.edges),
+      pos_(buf_.pos),
+      cache_(buf_.cache) {
+  edges_.clear();
+  cache_.clear();
+  pos_.assign(n_ + 1, LatticePos{});
+  init();
+}
+
+void Lattice::init() {
   for (char32_t c : s_) {
     if (c >= 0x2800 && c <= 0x28FF) has_braille_ = true;
-    if (!has_tibetan_ && data_.script_name(c) == "Tibetan") has_tibetan_ = true;
+    if (!has_tibetan_ && data_.script_id(c) == data_.sid_tibetan) has_tibetan_ = true;
   }
 }
 
@@ -34,24 +39,24 @@ int Lattice::add_edge(Edge e) {
   int id = static_cast<int>(edges_.size());
   int start = e.start, end = e.end;
   edges_.push_back(std::move(e));
-  if (tail_start_[start] < 0) {
-    head_start_[start] = id;
+  if (pos_[start].tail_start < 0) {
+    pos_[start].head_start = id;
   } else {
-    edges_[tail_start_[start]].next_same_start = id;
+    edges_[pos_[start].tail_start].next_same_start = id;
   }
-  tail_start_[start] = id;
-  if (tail_end_[end] < 0) {
-    head_end_[end] = id;
+  pos_[start].tail_start = id;
+  if (pos_[end].tail_end < 0) {
+    pos_[end].head_end = id;
   } else {
-    edges_[tail_end_[end]].next_same_end = id;
+    edges_[pos_[end].tail_end].next_same_end = id;
   }
-  tail_end_[end] = id;
+  pos_[end].tail_end = id;
   return id;
 }
 
 bool Lattice::span_has_edges(int start, int end) const {
   if (start < 0 || start > n_) return false;
-  for (int i = head_start_[start]; i >= 0; i = edges_[i].next_same_start) {
+  for (int i = pos_[start].head_start; i >= 0; i = edges_[i].next_same_start) {
     if (edges_[i].end == end) return true;
   }
   return false;
@@ -62,7 +67,7 @@ bool Lattice::span_has_edges(int start, int end) const {
 int Lattice::best_edge_in_span(int start, int end) const {
   if (start < 0 || start > n_) return -1;
   int decomp = -1, rom = -1, other = -1;
-  for (int i = head_start_[start]; i >= 0; i = edges_[i].next_same_start) {
+  for (int i = pos_[start].head_start; i >= 0; i = edges_[i].next_same_start) {
     const Edge& e = edges_[i];
     if (e.end != end) continue;
     if (e.is_num && e.active) return i;
@@ -81,7 +86,7 @@ int Lattice::best_edge_in_span(int start, int end) const {
 int Lattice::best_right_neighbor(int start) const {
   if (start < 0 || start > n_) return -1;
   int best_end = -1;
-  for (int i = head_start_[start]; i >= 0; i = edges_[i].next_same_start) {
+  for (int i = pos_[start].head_start; i >= 0; i = edges_[i].next_same_start) {
     if (edges_[i].end > best_end) best_end = edges_[i].end;
   }
   return best_end < 0 ? -1 : best_edge_in_span(start, best_end);
@@ -90,7 +95,7 @@ int Lattice::best_right_neighbor(int start) const {
 int Lattice::best_left_neighbor(int end) const {
   if (end < 0 || end > n_) return -1;
   int best_start = n_ + 1;
-  for (int i = head_end_[end]; i >= 0; i = edges_[i].next_same_end) {
+  for (int i = pos_[end].head_end; i >= 0; i = edges_[i].next_same_end) {
     if (edges_[i].start < best_start) best_start = edges_[i].start;
   }
   return best_start > n_ ? -1 : best_edge_in_span(best_start, end);

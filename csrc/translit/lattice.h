@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,9 +36,31 @@ struct Edge {
   int next_same_start = -1, next_same_end = -1;
 };
 
+// Per position: edge lists and memoised context (uroman's props: -1 unknown, 0 false, 1 true).
+struct LatticePos {
+  int head_start = -1, tail_start = -1, head_end = -1, tail_end = -1, cache_head = -1;
+  int8_t preceded_by_alpha = -1, followed_by_alpha = -1, edge_vowel = -1;
+  uint8_t edge_delete = 0, is_upper = 0;
+};
+
+// Memoised rule choice of a span (uroman's simple_top_rom_cache).
+struct RomCacheEntry {
+  int end;
+  const std::string* rom;
+  int next;
+};
+
+struct LatticeBuffers {
+  std::vector<Edge> edges;
+  std::vector<LatticePos> pos;
+  std::vector<RomCacheEntry> cache;
+};
+
 class Lattice {
  public:
-  Lattice(const Data& data, std::u32string_view text, std::string_view lcode);
+  // `buffers` (optional) are reused storage, e.g. one per thread, to avoid allocations.
+  Lattice(const Data& data, std::u32string_view text, std::string_view lcode,
+          LatticeBuffers* buffers = nullptr);
 
   // Runs every phase of uroman's romanize_string_core.
   void build();
@@ -79,6 +102,7 @@ class Lattice {
   void add_braille_numbers();                                            // braille.cc
   void add_numbers();                                                    // numbers.cc
 
+  void init();
   char32_t at(int i) const { return (i >= 0 && i < n_) ? s_[i] : 0; }
   std::string_view script_name_at(int i) const {
     return (i >= 0 && i < n_) ? std::string_view(data_.script_name(s_[i])) : std::string_view();
@@ -91,18 +115,11 @@ class Lattice {
   int n_;
   std::string lcode_;
   bool has_braille_ = false, has_tibetan_ = false;
-  std::vector<Edge> edges_;
-  std::vector<int> head_start_, tail_start_, head_end_, tail_end_;
-  // Memoised context (uroman's props): -1 unknown, 0 false, 1 true.
-  std::vector<int8_t> preceded_by_alpha_, followed_by_alpha_, edge_vowel_;
-  std::vector<uint8_t> edge_delete_, is_upper_;
-  struct CacheEntry {
-    int end;
-    const std::string* rom;
-    int next;
-  };
-  std::vector<int> cache_head_;
-  std::vector<CacheEntry> cache_;
+  std::unique_ptr<LatticeBuffers> own_;
+  LatticeBuffers& buf_;
+  std::vector<Edge>& edges_;
+  std::vector<LatticePos>& pos_;
+  std::vector<RomCacheEntry>& cache_;
 };
 
 }  // namespace translit

@@ -41,7 +41,7 @@ void Lattice::add_romanization() {
       const std::string* top = simple_top(start, end, false, node);
       if (!top) continue;
       std::string rom = *top;
-      if (has_braille_ && start + 1 == end && is_upper_[start]) rom = ucd::str_upper(rom);
+      if (has_braille_ && start + 1 == end && pos_[start].is_upper) rom = ucd::str_upper(rom);
       std::string type = "rom";
       if (is_tail_marker(rom)) {
         rom.erase(0, 1);
@@ -121,7 +121,7 @@ std::string Lattice::expand_special(std::string rom, int& start, int& end, std::
       prev = at(start - 1);
     }
   }
-  if (data_.script_name(first) == "Thai") {
+  if (data_.script_id(first) == data_.sid_thai) {
     if (start + 1 == end && all_in(rom, kConsonants) && prev &&
         data_.has_flag(prev, kPrePostVowel) && start >= 1) {
       for (int suffix_len = 3; suffix_len >= 1; --suffix_len) {
@@ -140,7 +140,7 @@ std::string Lattice::expand_special(std::string rom, int& start, int& end, std::
         return rom + (rule.has_t ? rule.t : "");
       }
     }
-    if (prev && data_.script_name(prev) == "Thai" && data_.has_flag(prev, kPrePostVowel) &&
+    if (prev && data_.script_id(prev) == data_.sid_thai && data_.has_flag(prev, kPrePostVowel) &&
         in_set(rom[0], kConsonants)) {
       const std::string* vowel = first_rule_target(prev);
       if (vowel && !vowel->empty()) {
@@ -151,7 +151,8 @@ std::string Lattice::expand_special(std::string rom, int& start, int& end, std::
     }
     if (first == 0x0E2D && end - start == 1) {  // THAI CHARACTER O ANG
       bool keep = false;
-      if (prev && next && data_.script_name(prev) == "Thai" && data_.script_name(next) == "Thai") {
+      if (prev && next && data_.script_id(prev) == data_.sid_thai &&
+          data_.script_id(next) == data_.sid_thai) {
         std::string prev_rom = rom_path_backwards(start, 1);
         if (all_in(prev_rom, "bcdfghjklmnpqrstvwxz")) {
           const std::string* next_rom = first_rule_target(next);
@@ -165,7 +166,7 @@ std::string Lattice::expand_special(std::string rom, int& start, int& end, std::
     }
   }
   // Coptic: consonant + combining grave = e + consonant.
-  if (next == 0x0300 && data_.script_name(last) == "Coptic") {
+  if (next == 0x0300 && data_.script_id(last) == data_.sid_coptic) {
     const std::string* r = simple_top(orig_start, end + 1, false);
     if (!r || r->empty()) {
       rom = "e" + rom;
@@ -179,7 +180,7 @@ std::string Lattice::expand_special(std::string rom, int& start, int& end, std::
   if (next &&
       std::u32string_view(U"\u3083\u3085\u3087\u30E3\u30E5\u30E7").find(next) !=
           std::u32string_view::npos &&
-      data_.script_name(last) == data_.script_name(next) && rom.size() >= 2 && rom.back() == 'i' &&
+      data_.script_id(last) == data_.script_id(next) && rom.size() >= 2 && rom.back() == 'i' &&
       in_set(rom[rom.size() - 2], kConsonants)) {
     const std::string* y_rom = first_rule_target(next);
     if (y_rom && !y_rom->empty()) {
@@ -199,9 +200,9 @@ std::string Lattice::expand_special(std::string rom, int& start, int& end, std::
   }
   // Japanese prolonged sound mark lengthens the vowel.
   if (next == 0x30FC) {
-    std::string_view sc = data_.script_name(last);
+    uint16_t sc = data_.script_id(last);
     char32_t last_rom = last_code_point(rom);
-    if ((sc == "Hiragana" || sc == "Katakana") && last_rom < 0x80 &&
+    if ((sc == data_.sid_hiragana || sc == data_.sid_katakana) && last_rom < 0x80 &&
         in_set(static_cast<char>(last_rom), "aeiou")) {
       rom.push_back(static_cast<char>(last_rom));
       ++end;

@@ -72,6 +72,10 @@ void RuleBuilder::add_thai_cancellation_rules() {
 
 void RuleBuilder::freeze(Data& d) {
   d.trie = std::move(trie_);
+  d.root_children.assign(0x10000, FlatMap::kMissing);
+  for (char32_t cp = 0; cp < 0x10000; ++cp) {
+    d.root_children[cp] = d.trie.find(cp);  // root node 0: key == cp
+  }
   d.node_rule_begin.assign(node_lists_.size() + 1, 0);
   for (size_t i = 0; i < node_lists_.size(); ++i) {
     d.node_rule_begin[i + 1] = d.node_rule_begin[i] + static_cast<uint32_t>(node_lists_[i].size());

@@ -60,7 +60,7 @@ void Lattice::pick_tibetan_vowel_edge() {
   for (int i = 0; i < n_; ++i) {
     char32_t c = s_[i];
     bool letter = (data_.name_flags(c) & ucd::kNameLetter) || data_.has_flag(c, kVowelSign);
-    if (data_.script_name(c) == "Tibetan" && letter) {
+    if (data_.script_id(c) == data_.sid_tibetan && letter) {
       current.push_back(i);
     } else if (!current.empty()) {
       syllables.push_back(std::move(current));
@@ -77,30 +77,30 @@ void Lattice::pick_tibetan_vowel_edge() {
       char32_t c = s_[i];
       const std::string* top = simple_top(i, i + 1, false);
       std::string rom = top ? *top : "?";
-      edge_vowel_[i] = -1;
+      pos_[i].edge_vowel = -1;
       bool all_vowels = !rom.empty();
       for (char ch : rom) all_vowels = all_vowels && in_set(ch, "aeiou");
       if (data_.has_flag(c, kVowelSign) || all_vowels) {
         vowel_pos = i;
-        edge_vowel_[i] = 1;
-        if (roms.size() == 1 && roms[0] == "'") edge_delete_[i - 1] = 1;
+        pos_[i].edge_vowel = 1;
+        if (roms.size() == 1 && roms[0] == "'") pos_[i - 1].edge_delete = 1;
       } else if (data_.name_flags(c) & ucd::kNameSubjoined) {
         subjoined.push_back(i);
         if (i > first) {
           if (c == 0x0FB0) {
             vowel_pos = i - 1;
-            edge_vowel_[i - 1] = 1;
+            pos_[i - 1].edge_vowel = 1;
           } else {
-            edge_vowel_[i - 1] = 0;
+            pos_[i - 1].edge_vowel = 0;
           }
         }
         rom = drop_final_a(rom);
       } else if (c == 0x0F60) {  // TIBETAN LETTER -A
-        edge_vowel_[i] = 0;
+        pos_[i].edge_vowel = 0;
         if (i > first) {
           vowel_pos = i - 1;
-          edge_vowel_[i - 1] = 1;
-          if (i == positions.back()) edge_delete_[i] = 1;
+          pos_[i - 1].edge_vowel = 1;
+          if (i == positions.back()) pos_[i].edge_delete = 1;
         }
         bool prev_vowelish =
             !roms.empty() && std::string_view("aeiou").find(roms.back()) != std::string_view::npos;
@@ -112,7 +112,7 @@ void Lattice::pick_tibetan_vowel_edge() {
     }
     if (vowel_pos >= 0) {
       for (int i : positions) {
-        if (edge_vowel_[i] < 0) edge_vowel_[i] = 0;
+        if (pos_[i].edge_vowel < 0) pos_[i].edge_vowel = 0;
       }
       continue;
     }
@@ -125,7 +125,7 @@ void Lattice::pick_tibetan_vowel_edge() {
       for (size_t j = 0; j <= k; ++j) pre += roms[j];
       for (size_t j = k + 1; j < n_letters; ++j) post += roms[j];
       double cost;
-      if (edge_vowel_[i] == 0) {
+      if (pos_[i].edge_vowel == 0) {
         cost = 20;
       } else if (n_letters == 1) {
         cost = 0;
@@ -161,7 +161,7 @@ void Lattice::pick_tibetan_vowel_edge() {
     }
     if (best_pos >= 0) {
       for (int i : positions) {
-        if (edge_vowel_[i] < 0) edge_vowel_[i] = (i == best_pos) ? 1 : 0;
+        if (pos_[i].edge_vowel < 0) pos_[i].edge_vowel = (i == best_pos) ? 1 : 0;
       }
     }
   }

@@ -75,6 +75,17 @@ const char* unicode_version() { return TRANSLIT_UNICODE_VERSION; }
 
 bool str_isupper(std::string_view utf8) {
   bool cased = false;
+  bool ascii = true;
+  for (char c : utf8) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (c >= 'a' && c <= 'z') return false;
+    if (c >= 'A' && c <= 'Z') cased = true;
+  }
+  if (ascii) return cased;
+  cased = false;
   for (char32_t cp : decode_utf8(utf8)) {
     uint32_t r = record(cp);
     if (r & (kLower | kTitle)) return false;

@@ -83,18 +83,31 @@ size_t count_code_points(std::string_view text) {
   return n;
 }
 
+namespace {
+
+char32_t decode_one(std::string_view s, size_t i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return b;
+  size_t len = (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : 4;
+  char32_t cp = b & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  for (size_t k = 1; k < len && i + k < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  }
+  return cp;
+}
+
+}  // namespace
+
 char32_t last_code_point(std::string_view text) {
   if (text.empty()) return 0;
   size_t i = text.size() - 1;
   while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
-  return decode_utf8(text.substr(i))[0];
+  return decode_one(text, i);
 }
 
 char32_t first_code_point(std::string_view text) {
   if (text.empty()) return 0;
-  auto b = static_cast<unsigned char>(text[0]);
-  size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : 4;
-  return decode_utf8(text.substr(0, len))[0];
+  return decode_one(text, 0);
 }
 
 void pop_code_point(std::string& text) {
