@@ -8,7 +8,9 @@ Corpora (all installed by pip):
   ``prefix + uroman(payload) + suffix`` (:func:`translit.vocab.split_piece`);
 * ``cldr``     babel's CLDR names (territories, languages, scripts, months, weekdays) of every
   base locale (≈40 scripts), plus the rule-sensitive locales again with their language code;
-* ``wordfreq`` the top-N words of the 42 wordfreq languages, with their language code.
+* ``wordfreq`` the top-N words of the 42 wordfreq languages, with their language code;
+* ``udhr``     UDHR article 1 in ~530 language varieties, with and without their language code
+  (whole sentences; only in the development checkout, where ``../shared/data`` exists).
 
 uroman's outputs are cached under ``.cache/conformance/`` (see ``benchmarks/reference.py``); the
 first full run takes several minutes, reruns seconds. Every difference goes to a TSV.
@@ -115,7 +117,12 @@ def vocab_rows(backend: str, limit: int | None) -> list[Row]:
 
 
 def plain_rows(corpus: str, backend: str, limit: int | None, top_n: int) -> list[Row]:
-    full = corpora.cldr_items() if corpus == "cldr" else corpora.wordfreq_items(top_n)
+    if corpus == "cldr":
+        full = corpora.cldr_items()
+    elif corpus == "udhr":
+        full = corpora.udhr_items()
+    else:
+        full = corpora.wordfreq_items(top_n)
     items = corpora.sample(full, limit)
     refs = uroman_outputs(corpus, [(it.text, it.lcode) for it in items])
     got = _candidate(backend, items, vocab=False)

@@ -9,16 +9,22 @@ dominant Unicode script of a string with uroman's script names (``Scripts.txt``)
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
 from translit._data import data_dir
 
-CORPORA = ("golden", "xlmr", "cldr", "wordfreq")
+CORPORA = ("golden", "xlmr", "cldr", "wordfreq", "udhr")
+#: Optional real data of the development checkout (absent from a user's clone).
+SHARED_DATA = Path(
+    os.environ.get("TOKADAPT_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 _LCODE_LINE = re.compile(r"(::lcode\s+)([a-z]{3})(\s+)(.*)$", re.DOTALL)
 
 #: ISO 639-1 (babel / wordfreq) -> ISO 639-3 (uroman's ``-l``), for the languages we sample.
@@ -144,6 +150,21 @@ def wordfreq_items(top_n: int = 2000) -> list[Item]:
         lcode = ISO3.get(lang, "")
         for word in wordfreq.top_n_list(lang, top_n):
             items.append(Item(f"wordfreq:{lang}", word, lcode))
+    return items
+
+
+def udhr_items() -> list[Item]:
+    """UDHR article 1 in ~530 language varieties (``/work/shared/data``; only when present),
+    each with its ISO-639-3 code and again without a code."""
+    path = SHARED_DATA / "udhr_article1.tsv"
+    if not path.is_file():
+        return []
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        code, _bcp47, iso, *_rest, text = line.split("\t")
+        lcode = iso if len(iso) == 3 and iso.isalpha() and iso.islower() else ""
+        for lc in dict.fromkeys(("", lcode)):
+            items.append(Item(f"udhr:{code}", text, lc))
     return items
 
 
