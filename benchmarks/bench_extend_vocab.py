@@ -204,6 +204,12 @@ def quality(src: Path, out: Path) -> dict[str, Any]:
     )
     romanized = translit.Romanizer().romanize_batch(originals[::5])
     words = sum(len(t.split()) for t in romanized)
+    import wordfreq
+
+    frequent = [w for w in wordfreq.top_n_list("en", 10_000) if w.isalpha()]
+    freq_changed = sum(
+        a != b for a, b in zip(encode(before, frequent), encode(after, frequent), strict=True)
+    )
     english = names("en")
     en_changed = sum(
         a != b for a, b in zip(encode(before, english), encode(after, english), strict=True)
@@ -216,6 +222,8 @@ def quality(src: Path, out: Path) -> dict[str, Any]:
         "fertility_after": round(sum(map(len, encode(after, romanized))) / words, 3),
         "english_names": len(english),
         "english_changed": en_changed,
+        "frequent_english_words": len(frequent),
+        "frequent_english_changed": freq_changed,
     }
 
 
@@ -252,7 +260,10 @@ def markdown(res: dict[str, Any]) -> str:
         f"non-Latin names change ids; tokens/word on romanized names "
         f"{xq['fertility_before']:.2f} -> {xq['fertility_after']:.2f}; English names whose "
         f"tokenization changes: {xq['english_changed']}/{xq['english_names']} "
-        f"({xq['english_changed'] / xq['english_names']:.1%}).",
+        f"({xq['english_changed'] / xq['english_names']:.1%}); of the "
+        f"{xq['frequent_english_words']:,} most frequent English words (wordfreq): "
+        f"{xq['frequent_english_changed']} "
+        f"({xq['frequent_english_changed'] / xq['frequent_english_words']:.1%}).",
     ]
     q = res.get("qwen2")
     if q:

@@ -98,3 +98,19 @@ def test_sentencepiece_and_auto_tokenizer_load_the_output(
     assert all(b for a, b in zip(agree_before, agree_after, strict=True) if a)
     auto = AutoTokenizer.from_pretrained(str(out))
     assert auto(texts, add_special_tokens=False)["input_ids"] == hf_after
+
+
+def test_latin_change_share_on_frequent_english_words(
+    xlmr: ExtendResult, xlmr_spm_dir: Path
+) -> None:
+    import wordfreq
+
+    words = [w for w in wordfreq.top_n_list("en", 10_000) if w.isalpha()]
+    before = ids(output_tokenizer(xlmr_spm_dir), words)
+    after = ids(output_tokenizer(xlmr.out_dir), words)
+    changed = [b for a, b in zip(before, after, strict=True) if a != b]
+    print(
+        f"\nXLM-R: {len(changed)}/{len(words)} of the most frequent English words change "
+        f"tokenization ({len(changed) / len(words):.1%})"
+    )
+    assert all(any(i >= XLMR_SIZE for i in b) for b in changed)
