@@ -60,6 +60,16 @@ def clean_text(text: str, errors: Errors = "strict", *, what: str = "text") -> s
     )
 
 
+def clean_texts(texts: Iterable[str], errors: Errors = "strict", *, what: str) -> list[str]:
+    """:func:`clean_text` over many strings; the common all-valid case is checked in one pass."""
+    items = list(texts)
+    try:
+        "".join(items).encode("utf-8")  # all str and no lone surrogates: nothing to clean
+    except (TypeError, UnicodeEncodeError):
+        return [clean_text(t, errors, what=f"{what}[{i}]") for i, t in enumerate(items)]
+    return items
+
+
 class Romanizer:
     """A romanizer bound to one language code (or none), compatible with uroman 1.3.1.1.
 
@@ -94,7 +104,7 @@ class Romanizer:
 
     def romanize_batch(self, texts: Iterable[str], num_threads: int = 0) -> list[str]:
         """Romanize many strings; ``num_threads=0`` uses every core. Same result for any count."""
-        items = [clean_text(t, self.errors, what=f"texts[{i}]") for i, t in enumerate(texts)]
+        items = clean_texts(texts, self.errors, what="texts")
         if num_threads < 0:
             raise InputError(f"num_threads must be >= 0 (0 = all cores), got {num_threads}")
         return self._backend.romanize_batch(items, self.lang or "", num_threads)
@@ -105,7 +115,7 @@ class Romanizer:
 
     def romanize_vocab(self, pieces: Sequence[str], num_threads: int = 0) -> list[str]:
         """Vocabulary mode: keep subword markers (see :mod:`translit.vocab`), romanize the rest."""
-        items = [clean_text(p, self.errors, what=f"pieces[{i}]") for i, p in enumerate(pieces)]
+        items = clean_texts(pieces, self.errors, what="pieces")
         if num_threads < 0:
             raise InputError(f"num_threads must be >= 0 (0 = all cores), got {num_threads}")
         return self._backend.romanize_vocab(items, self.lang or "", num_threads)
