@@ -71,6 +71,13 @@ def extend_vocab(
     src = load_source(input_path)
     times["load_s"] = time.perf_counter() - start
     t = time.perf_counter()
+    log.info(
+        "romanizing the %s vocabulary of %s (%d pieces, translit %s backend)",
+        src.family,
+        input_path,
+        src.base_vocab_size,
+        roms["*"].implementation,
+    )
     rv = romanize_vocabulary(src, roms, sel, num_threads)
     times["romanize_s"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -107,6 +114,7 @@ def extend_vocab(
         },
     )
     t = time.perf_counter()
+    log.info("writing %d new pieces to %s", len(new), out)
     files = _write(src, out, overwrite, new, merged, appended, manifest)
     times["write_s"] = time.perf_counter() - t
     times["total_s"] = time.perf_counter() - start
