@@ -9,6 +9,12 @@ The three stages of TransMI's vocabulary part, for Unigram, BPE and WordPiece to
 3. append the new pieces after every existing id — with scores (Unigram, also in the
    SentencePiece ``.model``), with derived merges (BPE) or as vocabulary entries (WordPiece) — and
    write ``tokenizer.json``, configs and ``tokadapt_manifest.json`` atomically.
+
+Scores merged by ``max``/``min``/``mean`` (manifest ``score_kind``): Unigram log-probabilities
+(``logprob``); BPE ``-(rank + 1)`` of the merge that creates the token, 0 for alphabet tokens
+(``neg_rank``: earlier merges are more frequent pairs); WordPiece ``-id`` (``neg_id``: trainers
+emit pieces in frequency order). The merged score orders the new pieces (and, for Unigram, is the
+new piece's log-probability in Viterbi; for BPE, the order in which merges are appended).
 """
 
 from __future__ import annotations
