@@ -57,9 +57,12 @@ def markdown_report(res: dict[str, Any]) -> str:
     ]
     lines += [*_corpus(res["corpus"]), "", *_vocab(res["vocab"]), ""]
     t = res["threads"]
+    scaling = ", ".join(
+        f"{k.split('_')[1]} threads {v:.2f}x" for k, v in t.items() if k.startswith("speedup_")
+    )
     lines.append(
-        f"Thread scaling (batch): 1 thread {t['threads1_s']:.2f} s, 2 threads "
-        f"{t['threads2_s']:.2f} s, speed-up {t['speedup_2_vs_1']:.2f}x on {t['cpus']:.0f} CPUs."
+        f"Thread scaling of `romanize_batch` ({t['texts']:.0f} texts, {t['cpus']:.0f} CPUs): "
+        f"1 thread {t['threads1_s']:.2f} s; speed-up {scaling}."
     )
     f = res["first_call"]
     lines.append(

@@ -15,6 +15,7 @@ Writes ``benchmarks/results/bench_romanize.json`` and ``.md``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import statistics
@@ -24,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -51,14 +53,19 @@ def corpus(n_cldr: int) -> list[Line]:
     return lines + [(it.text, "") for it in corpora.sample(cldr, n_cldr)]
 
 
-def runners(backend: str) -> dict[str, Callable[[list[Line]], list[str]]]:
-    import anyascii
-    import icu
-    import uroman
-    import uroman_fast
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        print(f"  ({module} is not installed: left out)", file=sys.stderr)
+        return None
 
+
+def runners(backend: str) -> dict[str, Callable[[list[Line]], list[str]]]:
+    import uroman
+
+    anyascii, icu, uroman_fast = _optional("anyascii"), _optional("icu"), _optional("uroman_fast")
     ur = uroman.Uroman()
-    icu_tr = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
     roms: dict[str, translit.Romanizer] = {}
 
     def tl(lc: str) -> translit.Romanizer:
@@ -78,15 +85,20 @@ def runners(backend: str) -> dict[str, Callable[[list[Line]], list[str]]]:
                 out[i] = r
         return out
 
-    return {
+    funcs: dict[str, Callable[[list[Line]], list[str]]] = {
         "uroman 1.3.1.1": lambda ls: [ur.romanize_string(t, lc or None) for t, lc in ls],
-        "uroman-fast": lambda ls: [uroman_fast.romanize(t, lc or None) for t, lc in ls],
-        "PyICU Any-Latin": lambda ls: [icu_tr.transliterate(t) for t, _ in ls],
-        "anyascii": lambda ls: [anyascii.anyascii(t) for t, _ in ls],
-        "translit (per call)": lambda ls: [tl(lc).romanize(t) for t, lc in ls],
-        "translit (batch, 1 thread)": lambda ls: batch(ls, 1),
-        "translit (batch, all threads)": lambda ls: batch(ls, 0),
     }
+    if uroman_fast:
+        funcs["uroman-fast"] = lambda ls: [uroman_fast.romanize(t, lc or None) for t, lc in ls]
+    if icu:
+        icu_tr = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+        funcs["PyICU Any-Latin"] = lambda ls: [icu_tr.transliterate(t) for t, _ in ls]
+    if anyascii:
+        funcs["anyascii"] = lambda ls: [anyascii.anyascii(t) for t, _ in ls]
+    funcs["translit (per call)"] = lambda ls: [tl(lc).romanize(t) for t, lc in ls]
+    funcs["translit (batch, 1 thread)"] = lambda ls: batch(ls, 1)
+    funcs["translit (batch, all threads)"] = lambda ls: batch(ls, 0)
+    return funcs
 
 
 def interleaved(
@@ -124,11 +136,10 @@ def corpus_table(backend: str, lines: list[Line], rounds: int) -> list[dict[str,
     return rows
 
 
-def vocab_table(backend: str, sample_n: int, limit: int | None) -> dict[str, object]:
+def vocab_table(backend: str, pieces: list[str], sample_n: int) -> dict[str, object]:
     import uroman
-    import uroman_fast
 
-    pieces = [it.text for it in corpora.sample(corpora.xlmr_items(), limit)]
+    uroman_fast = _optional("uroman_fast")
     rom = translit.Romanizer(backend=backend)  # type: ignore[arg-type]
     res: dict[str, object] = {"pieces": len(pieces)}
     ours: list[str] = []
@@ -142,8 +153,12 @@ def vocab_table(backend: str, sample_n: int, limit: int | None) -> dict[str, obj
         res[f"translit_s_threads{threads}"] = time.perf_counter() - start
     parts = [split_piece(p) for p in pieces]
     start = time.perf_counter()
-    fast = [p.prefix + uroman_fast.romanize(p.payload) + p.suffix for p in parts]
-    res["uroman_fast_s"] = time.perf_counter() - start
+    fast = (
+        [p.prefix + uroman_fast.romanize(p.payload) + p.suffix for p in parts]
+        if uroman_fast
+        else []
+    )
+    res["uroman_fast_s"] = time.perf_counter() - start if uroman_fast else float("nan")
     sample = corpora.sample(list(range(len(pieces))), sample_n)
     ur = uroman.Uroman()
     start, ref = time.perf_counter(), {}
@@ -162,22 +177,28 @@ def vocab_table(backend: str, sample_n: int, limit: int | None) -> dict[str, obj
         / len(sample),
         uroman_fast_agreement_pct_on_sample=100.0
         * sum(fast[i] == ref[i] for i in sample)
-        / len(sample),
+        / len(sample)
+        if fast
+        else float("nan"),
     )
     return res
 
 
 def thread_scaling(backend: str, lines: list[Line], copies: int) -> dict[str, float]:
+    """Best of two runs of ``romanize_batch`` for 1, 2, 4 … threads up to the CPU count."""
     texts = [t for t, _ in lines] * copies
     rom = translit.Romanizer(backend=backend)  # type: ignore[arg-type]
-    out: dict[str, float] = {}
-    for threads in (1, 2, 1, 2):
-        start = time.perf_counter()
-        rom.romanize_batch(texts, num_threads=threads)
-        secs = time.perf_counter() - start
-        out[f"threads{threads}_s"] = min(secs, out.get(f"threads{threads}_s", secs))
-    out["speedup_2_vs_1"] = out["threads1_s"] / out["threads2_s"]
-    out["cpus"] = float(os.cpu_count() or 1)
+    cpus = os.cpu_count() or 1
+    counts = [n for n in (1, 2, 4, 8, 16, 32, 64) if n <= max(2, cpus)]
+    out: dict[str, float] = {"cpus": float(cpus), "texts": float(len(texts))}
+    for _ in range(2):
+        for threads in counts:
+            start = time.perf_counter()
+            rom.romanize_batch(texts, num_threads=threads)
+            secs = time.perf_counter() - start
+            out[f"threads{threads}_s"] = min(secs, out.get(f"threads{threads}_s", secs))
+    for threads in counts[1:]:
+        out[f"speedup_{threads}_vs_1"] = out["threads1_s"] / out[f"threads{threads}_s"]
     return out
 
 
@@ -251,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vocab-sample", type=int, help="pieces timed with uroman (5000; 1000)")
     parser.add_argument("--vocab-limit", type=int, help="XLM-R pieces (all; quick 20000)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--dump-inputs", type=Path, help="write corpus + pieces JSON and stop")
+    parser.add_argument("--inputs", type=Path, help="read them (a machine without babel)")
     args = parser.parse_args(argv)
     defaults = {
         "cldr": 6000,
@@ -270,10 +293,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tokadapt.environment import collect
 
-    lines = corpus(args.cldr)
+    if args.inputs:
+        data = json.loads(args.inputs.read_text(encoding="utf-8"))
+        lines, pieces = [tuple(x) for x in data["lines"]], data["pieces"]
+    else:
+        lines = corpus(args.cldr)
+        pieces = [it.text for it in corpora.sample(corpora.xlmr_items(), args.vocab_limit)]
+    if args.dump_inputs:
+        payload = {"lines": lines, "pieces": pieces}
+        args.dump_inputs.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        return 0
     steps: dict[str, Callable[[], object]] = {
         "corpus": lambda: corpus_table(args.backend, lines, args.rounds),
-        "vocab": lambda: vocab_table(args.backend, args.vocab_sample, args.vocab_limit),
+        "vocab": lambda: vocab_table(args.backend, pieces, args.vocab_sample),
         "threads": lambda: thread_scaling(args.backend, lines, 20),
         "first_call": lambda: first_call_latency(5),
         "stream": lambda: stream_peak_rss(lines, args.stream_mb, args.backend),
