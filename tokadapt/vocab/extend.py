@@ -33,7 +33,7 @@ from tokadapt.vocab import spm, writers
 from tokadapt.vocab.bpe import BpeState
 from tokadapt.vocab.manifest import Manifest, NewPiece
 from tokadapt.vocab.merge import MergedPiece, check_mode, group_by_romanization, merge_groups
-from tokadapt.vocab.romanize import byte_decoder, romanize_vocabulary
+from tokadapt.vocab.romanize import RomanizedVocab, byte_decoder, romanize_vocabulary
 from tokadapt.vocab.scripts import char_script, normalize_select
 from tokadapt.vocab.source import TOKENIZER_JSON, VOCAB_TXT, TokenizerSource, load_source
 from translit import Romanizer
@@ -91,18 +91,7 @@ def extend_vocab(
     merged = merge_groups(groups, src.scores, merge_mode, max_new)
     new, appended = _new_pieces(src, merged)
     times["merge_s"] = time.perf_counter() - t
-    counts = dict(sorted(rv.counts.items()))
-    counts.update(
-        pieces=src.base_vocab_size,
-        existing=len(rv.candidates) - sum(len(g) for g in groups.values()),
-        distinct_new=len(groups),
-        collisions=sum(1 for m in merged if len(m.sources) > 1),
-        collided_sources=sum(len(m.sources) for m in merged if len(m.sources) > 1),
-        new_pieces=len(new),
-        bpe_intermediates=sum(1 for p in new if p.kind == "bpe_intermediate"),
-        dropped_no_merge_path=len(merged) - sum(1 for p in new if p.kind == "romanized"),
-        capped=len(groups) - len(merged),
-    )
+    counts = _counts(src, rv, groups, merged, new)
     manifest = Manifest(
         family=src.family,
         mode=merge_mode,
@@ -146,6 +135,29 @@ def extend_vocab(
         times["total_s"],
     )
     return ExtendResult(out_dir=out, summary=summary, manifest=manifest)
+
+
+def _counts(
+    src: TokenizerSource,
+    rv: RomanizedVocab,
+    groups: dict[str, list[int]],
+    merged: list[MergedPiece],
+    new: list[NewPiece],
+) -> dict[str, int]:
+    """Per-reason romanization counts plus what grouping and merging made of the candidates."""
+    counts = dict(sorted(rv.counts.items()))
+    counts.update(
+        pieces=src.base_vocab_size,
+        existing=len(rv.candidates) - sum(len(g) for g in groups.values()),
+        distinct_new=len(groups),
+        collisions=sum(1 for m in merged if len(m.sources) > 1),
+        collided_sources=sum(len(m.sources) for m in merged if len(m.sources) > 1),
+        new_pieces=len(new),
+        bpe_intermediates=sum(1 for p in new if p.kind == "bpe_intermediate"),
+        dropped_no_merge_path=len(merged) - sum(1 for p in new if p.kind == "romanized"),
+        capped=len(groups) - len(merged),
+    )
+    return counts
 
 
 def _romanizers(
