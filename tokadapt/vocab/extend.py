@@ -66,7 +66,9 @@ def extend_vocab(
     ``lang``: one ISO-639-3 code for every piece (``"rus"``), or codes per script
     (``{"Cyrillic": "ukr", "Arabic": "fas"}`` or ``"Cyrillic=ukr,Arabic=fas"``; ``"*"`` names
     the code for all other scripts). ``select``: ``"all"``, ``"non-latin"`` or script names.
-    ``max_new`` keeps the best-scoring new pieces. Returns the summary and the manifest.
+    ``max_new`` keeps the best-scoring romanized pieces (BPE may add merge intermediates on
+    top, manifest ``kind="bpe_intermediate"``). Returns the summary and the manifest; the
+    output directory is written atomically and a non-empty one is refused unless ``overwrite``.
     """
     merge_mode = check_mode(mode)
     sel = normalize_select(select)
