@@ -95,7 +95,7 @@ def cldr_sets(locales: Iterable[str] = tuple(CLDR_SCRIPTS), limit: int = 200) ->
     return sets
 
 
-def _encode_all(model: Any, tokenizer: Any, texts: Iterable[str]) -> dict[str, np.ndarray]:
+def encode_all(model: Any, tokenizer: Any, texts: Iterable[str]) -> dict[str, np.ndarray]:
     """Each distinct text encoded once (``"query: "`` prefix, mean pooling)."""
     from tokadapt.retrieval import encode_texts
 
@@ -121,13 +121,13 @@ def retrieval_table(
 
     table: dict[str, dict[str, float]] = {s.name: {} for s in sets}
     model, tok = load_encoder(original_dir, device="cpu")
-    vec = _encode_all(model, tok, (t for s in sets for t in s.english + s.original + s.romanized))
+    vec = encode_all(model, tok, (t for s in sets for t in s.english + s.original + s.romanized))
     for s in sets:
         table[s.name]["original script (e5)"] = _top1(vec, s.original, s.english)
         table[s.name]["romanized (e5)"] = _top1(vec, s.romanized, s.english)
     for label, path in adapted.items():
         model, tok = load_encoder(path, device="cpu")
-        vec = _encode_all(model, tok, (t for s in sets for t in s.english + s.romanized))
+        vec = encode_all(model, tok, (t for s in sets for t in s.english + s.romanized))
         for s in sets:
             table[s.name][f"romanized ({label})"] = _top1(vec, s.romanized, s.english)
         log.info("retrieval with %s done", label)

@@ -49,7 +49,7 @@ def test_not_an_extension(tiny_mlm: Any, tmp_path: Path) -> None:
     data = json.loads((ext / "tokenizer.json").read_text())
     data["model"]["vocab"][10][0] = "▁swapped"
     (ext / "tokenizer.json").write_text(json.dumps(data))
-    with pytest.raises(ShapeError, match="is not an extension of.*id 10 is '▁swapped'"):
+    with pytest.raises(ShapeError, match=r"is not an extension of.*id 10 is '▁swapped'"):
         initialize.init_embeddings(model, ext, tmp_path / "o")
 
 
@@ -70,7 +70,7 @@ def test_config_vocab_size_mismatch(tiny_mlm: Any, extended_factory: Any, tmp_pa
     config = json.loads((model / "config.json").read_text())
     config["vocab_size"] += 7
     (model / "config.json").write_text(json.dumps(config))
-    with pytest.raises(ShapeError, match="config.json says vocab_size"):
+    with pytest.raises(ShapeError, match=r"config\.json says vocab_size"):
         initialize.init_embeddings(model, extended_factory(model, NEW), tmp_path / "o")
 
 

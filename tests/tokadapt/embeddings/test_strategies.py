@@ -81,7 +81,7 @@ def test_chunked_combine_equals_direct(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unknown_strategy_names_the_choices() -> None:
-    with pytest.raises(ConfigError, match="unknown initialization strategy 'focus'.*transmi"):
+    with pytest.raises(ConfigError, match=r"unknown initialization strategy 'focus'.*transmi"):
         get_strategy("focus")
 
 
