@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tokenizers import Tokenizer
 from vocab_helpers import fertility_by_script, has_latin_letter, ids, output_tokenizer
 
 from tokadapt.vocab import ExtendResult, Manifest, extend_vocab
@@ -13,6 +14,16 @@ from tokadapt.vocab import ExtendResult, Manifest, extend_vocab
 pytestmark = pytest.mark.slow
 
 XLMR_SIZE = 250_002
+
+
+@pytest.fixture(scope="module")
+def tok_before(xlmr_spm_dir: Path) -> Tokenizer:
+    return output_tokenizer(xlmr_spm_dir)
+
+
+@pytest.fixture(scope="module")
+def tok_after(xlmr: ExtendResult) -> Tokenizer:
+    return output_tokenizer(xlmr.out_dir)
 
 
 @pytest.fixture(scope="module")
@@ -29,29 +40,37 @@ def test_counts_and_contiguous_ids(xlmr: ExtendResult) -> None:
     assert [p.id for p in manifest.new_pieces] == list(range(XLMR_SIZE, s["new_vocab_size"]))
 
 
-def test_old_ids_unchanged_and_mask_stays(xlmr: ExtendResult, xlmr_spm_dir: Path) -> None:
+def test_old_ids_unchanged_and_mask_stays(
+    xlmr: ExtendResult, xlmr_spm_dir: Path, tok_after: Tokenizer
+) -> None:
     before = json.loads((xlmr_spm_dir / "tokenizer.json").read_text(encoding="utf-8"))
     after = json.loads((xlmr.out_dir / "tokenizer.json").read_text(encoding="utf-8"))
     assert after["model"]["vocab"][:XLMR_SIZE] == before["model"]["vocab"]
     assert after["added_tokens"] == before["added_tokens"]
-    assert output_tokenizer(xlmr.out_dir).token_to_id("<mask>") == 250_001
+    assert tok_after.token_to_id("<mask>") == 250_001
 
 
 def test_original_script_text_identical_ids(
-    xlmr: ExtendResult, xlmr_spm_dir: Path, original_script_texts: list[str]
+    xlmr: ExtendResult,
+    xlmr_spm_dir: Path,
+    original_script_texts: list[str],
+    tok_before: Tokenizer,
+    tok_after: Tokenizer,
 ) -> None:
-    before = ids(output_tokenizer(xlmr_spm_dir), original_script_texts)
-    after = ids(output_tokenizer(xlmr.out_dir), original_script_texts)
+    before = ids(tok_before, original_script_texts)
+    after = ids(tok_after, original_script_texts)
     assert [t for t, a, b in zip(original_script_texts, before, after, strict=True) if a != b] == []
 
 
 def test_romanized_fertility_per_script(
-    xlmr: ExtendResult, xlmr_spm_dir: Path, romanized_sample: tuple[list[str], list[str]]
+    xlmr: ExtendResult,
+    xlmr_spm_dir: Path,
+    romanized_sample: tuple[list[str], list[str]],
+    tok_before: Tokenizer,
+    tok_after: Tokenizer,
 ) -> None:
     originals, romanized = romanized_sample
-    table = fertility_by_script(
-        output_tokenizer(xlmr_spm_dir), output_tokenizer(xlmr.out_dir), originals, romanized
-    )
+    table = fertility_by_script(tok_before, tok_after, originals, romanized)
     print("\nXLM-R fertility on romanized CLDR names (tokens/word), before -> after")
     for script, row in table.items():
         print(f"  {script:12s} {row['before']:6.2f} -> {row['after']:6.2f}  ({row['words']} words)")
@@ -61,11 +80,15 @@ def test_romanized_fertility_per_script(
 
 
 def test_latin_change_share_is_measured(
-    xlmr: ExtendResult, xlmr_spm_dir: Path, names_by_locale: dict[str, list[str]]
+    xlmr: ExtendResult,
+    xlmr_spm_dir: Path,
+    names_by_locale: dict[str, list[str]],
+    tok_before: Tokenizer,
+    tok_after: Tokenizer,
 ) -> None:
     english = [n for n in names_by_locale["en"] if has_latin_letter(n)]
-    before = ids(output_tokenizer(xlmr_spm_dir), english)
-    after = ids(output_tokenizer(xlmr.out_dir), english)
+    before = ids(tok_before, english)
+    after = ids(tok_after, english)
     changed = [b for a, b in zip(before, after, strict=True) if a != b]
     print(
         f"\nXLM-R: {len(changed)}/{len(english)} English CLDR names change tokenization "
@@ -79,6 +102,8 @@ def test_sentencepiece_and_auto_tokenizer_load_the_output(
     xlmr_spm_dir: Path,
     romanized_sample: tuple[list[str], list[str]],
     original_script_texts: list[str],
+    tok_before: Tokenizer,
+    tok_after: Tokenizer,
 ) -> None:
     import sentencepiece as spm
     from transformers import AutoTokenizer
@@ -89,8 +114,8 @@ def test_sentencepiece_and_auto_tokenizer_load_the_output(
     assert sp_after.get_piece_size() == xlmr.manifest.new_vocab_size
     texts = original_script_texts[::50] + romanized_sample[1]
     hf_before, hf_after = (
-        ids(output_tokenizer(xlmr_spm_dir), texts),
-        ids(output_tokenizer(out), texts),
+        ids(tok_before, texts),
+        ids(tok_after, texts),
     )
     agree_before = [sp_before.encode(t) == h for t, h in zip(texts, hf_before, strict=True)]
     agree_after = [sp_after.encode(t) == h for t, h in zip(texts, hf_after, strict=True)]
@@ -101,13 +126,13 @@ def test_sentencepiece_and_auto_tokenizer_load_the_output(
 
 
 def test_latin_change_share_on_frequent_english_words(
-    xlmr: ExtendResult, xlmr_spm_dir: Path
+    xlmr: ExtendResult, xlmr_spm_dir: Path, tok_before: Tokenizer, tok_after: Tokenizer
 ) -> None:
     import wordfreq
 
     words = [w for w in wordfreq.top_n_list("en", 10_000) if w.isalpha()]
-    before = ids(output_tokenizer(xlmr_spm_dir), words)
-    after = ids(output_tokenizer(xlmr.out_dir), words)
+    before = ids(tok_before, words)
+    after = ids(tok_after, words)
     changed = [b for a, b in zip(before, after, strict=True) if a != b]
     print(
         f"\nXLM-R: {len(changed)}/{len(words)} of the most frequent English words change "
