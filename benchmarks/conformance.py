@@ -10,7 +10,10 @@ Corpora (all installed by pip):
   base locale (≈40 scripts), plus the rule-sensitive locales again with their language code;
 * ``wordfreq`` the top-N words of the 42 wordfreq languages, with their language code;
 * ``udhr``     UDHR article 1 in ~530 language varieties, with and without their language code
-  (whole sentences; only in the development checkout, where ``../shared/data`` exists).
+  (whole sentences; only in the development checkout, where ``../shared/data`` exists);
+* ``chars``, ``numbers`` synthetic stress tests (``corpora_synthetic.py``), only on request:
+  every code point alone and between Latin letters; numerals of every digit set, CJK,
+  Ethiopic, Roman numerals and fractions.
 
 uroman's outputs are cached under ``.cache/conformance/`` (see ``benchmarks/reference.py``); the
 first full run takes several minutes, reruns seconds. Every difference goes to a TSV.
@@ -121,6 +124,10 @@ def plain_rows(corpus: str, backend: str, limit: int | None, top_n: int) -> list
         full = corpora.cldr_items()
     elif corpus == "udhr":
         full = corpora.udhr_items()
+    elif corpus in ("chars", "numbers"):
+        import corpora_synthetic
+
+        full = getattr(corpora_synthetic, f"{corpus}_items")()
     else:
         full = corpora.wordfreq_items(top_n)
     items = corpora.sample(full, limit)
@@ -221,7 +228,9 @@ def write_diffs(rows: Sequence[Row], path: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("cpp", "python", "auto"), default="cpp")
-    parser.add_argument("--corpus", nargs="+", choices=CORPORA, default=list(CORPORA))
+    parser.add_argument(
+        "--corpus", nargs="+", choices=(*CORPORA, "chars", "numbers"), default=list(CORPORA)
+    )
     parser.add_argument("--limit", type=int, default=None, help="at most N items per corpus")
     parser.add_argument("--top-n", type=int, default=2000, help="wordfreq words per language")
     parser.add_argument("--diff-out", type=Path, default=None, help="TSV of every difference")

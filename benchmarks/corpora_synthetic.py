@@ -1,0 +1,67 @@
+"""Synthetic stress corpora for the conformance check (not real text; reported apart).
+
+* ``chars``: every assigned, non-private code point as a one-character string, and each
+  letter/mark/number between two Latin letters (tables, contexts and combining marks);
+* ``numbers``: integers and decimals written with every decimal digit set of Unicode, plus
+  seeded combinations of CJK, Ethiopic and Roman numerals and fractions (uroman's numeral
+  handling is the most intricate part of its algorithm).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import unicodedata
+
+from corpora import Item
+
+_CJK_NUMERALS = "零〇一二三四五六七八九十百千万萬亿億两兩廿卅分之点點"
+_ETHIOPIC = "".join(chr(c) for c in range(0x1369, 0x137D))
+_ROMAN = "".join(chr(c) for c in range(0x2160, 0x2189))
+_FRACTIONS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
+_INTEGERS = ("0", "7", "10", "12", "99", "100", "101", "1000", "2024", "12345", "1000000")
+_DECIMALS = ("3.14", "0.5", "1,000", "12,5", "-7", "1/2")
+
+
+def _assigned(cp: int) -> bool:
+    return unicodedata.category(chr(cp)) not in ("Cn", "Co", "Cs")
+
+
+def chars_items() -> list[Item]:
+    items = []
+    for cp in range(sys.maxunicode + 1):
+        if not _assigned(cp):
+            continue
+        ch = chr(cp)
+        items.append(Item(f"char:U+{cp:04X}", ch, ""))
+        if unicodedata.category(ch)[0] in "LMN" and cp > 0x7F:
+            items.append(Item(f"char-ctx:U+{cp:04X}", f"a{ch}b", ""))
+    return items
+
+
+def _digit_zeros() -> list[str]:
+    return [
+        chr(cp)
+        for cp in range(sys.maxunicode + 1)
+        if _assigned(cp)
+        and unicodedata.category(chr(cp)) == "Nd"
+        and unicodedata.digit(chr(cp)) == 0
+    ]
+
+
+def numbers_items(seed: int = 0, combos: int = 3000) -> list[Item]:
+    items = []
+    for zero in _digit_zeros():
+        table = str.maketrans("0123456789", "".join(chr(ord(zero) + d) for d in range(10)))
+        for number in (*_INTEGERS, *_DECIMALS):
+            items.append(Item(f"numbers:U+{ord(zero):04X}", number.translate(table), ""))
+    rng = random.Random(seed)
+    for name, alphabet in (("cjk", _CJK_NUMERALS), ("ethiopic", _ETHIOPIC), ("roman", _ROMAN)):
+        for _ in range(combos if name == "cjk" else combos // 6):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
+            items.append(Item(f"numbers:{name}", text, ""))
+    for frac in _FRACTIONS:
+        for prefix in ("", "3", "12 ", "٣"):
+            items.append(Item("numbers:fraction", prefix + frac, ""))
+    seen: set[str] = set()
+    return [it for it in items if not (it.text in seen or seen.add(it.text))]  # type: ignore[func-returns-value]
