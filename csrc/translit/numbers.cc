@@ -217,18 +217,16 @@ void NumberBuilder::multiply_digits() {  // G1: 2*100 = 200
   for (int idx : list) {
     const Edge& e = edges_[idx];
     if (!(e.is_num && e.active && e.num_base.is_int() && e.num_base.i == 1 && e.value.is_int() &&
-          !e.value.overflow && e.value.i >= 1)) {
+          (e.value.overflow || e.value.i >= 1))) {
       continue;
     }
     int r = lat_.best_right_neighbor(e.end);
     if (!is_active_int(r)) continue;
     const Edge& re = edges_[r];
     if (!(re.num_base.is_int() && re.num_base.i > 1 && !re.is_large_power)) continue;
-    if (re.value.overflow) continue;
-    int128 v;
-    if (__builtin_mul_overflow(e.value.i, re.value.i, &v)) continue;
-    Edge ne = new_num_edge(e.start, re.end, int128_str(v));
-    ne.value = PyNum::of_int(v);
+    PyNum v = int_mul(e.value, re.value);
+    Edge ne = new_num_edge(e.start, re.end, py_str(v));
+    ne.value = v;
     ne.num_base = re.num_base;
     ne.type = "G1";
     ne.orig_txt = e.orig_txt + re.orig_txt;
@@ -259,17 +257,14 @@ void NumberBuilder::add_blocks() {  // G2: 200+30+4 = 234
       if (!is_gap_null(r)) prev_non = r;
     }
     if (sub.size() < 2) continue;
-    int128 sum = 0;
-    bool overflow = false;
+    PyNum sum = PyNum::of_int(0);
     std::string orig;
     for (int i : sub) {
-      overflow = overflow || edges_[i].value.overflow ||
-                 __builtin_add_overflow(sum, edges_[i].value.i, &sum);
+      sum = int_add(sum, edges_[i].value);
       orig += edges_[i].orig_txt;
     }
-    if (overflow) continue;
-    Edge ne = new_num_edge(edges_[sub.front()].start, edges_[sub.back()].end, int128_str(sum));
-    ne.value = PyNum::of_int(sum);
+    Edge ne = new_num_edge(edges_[sub.front()].start, edges_[sub.back()].end, py_str(sum));
+    ne.value = sum;
     ne.num_base = edges_[sub.back()].num_base;
     ne.type = "G2";
     ne.orig_txt = orig;
@@ -284,25 +279,17 @@ void NumberBuilder::multiply_large_powers() {  // G3: 234*1000 = 234000
   const std::vector<int> list = num_edges_;
   for (int idx : list) {
     const Edge& e = edges_[idx];
-    if (!(e.is_num && e.active && !e.is_large_power && e.value.is_number()) || e.value.overflow) {
-      continue;
-    }
+    if (!(e.is_num && e.active && !e.is_large_power && e.value.is_number())) continue;
     int r = lat_.best_right_neighbor(e.end);
     if (!is_active_int(r)) continue;
     const Edge& re = edges_[r];
     if (!(re.num_base.is_int() && re.num_base.i > 1 && re.is_large_power)) continue;
     PyNum v;
     if (e.value.is_int()) {
-      int128 p;
-      if (__builtin_mul_overflow(e.value.i, re.value.i, &p)) continue;
-      v = PyNum::of_int(p);
+      v = int_mul(e.value, re.value);
     } else {
       double p = py_round5(e.value.f * static_cast<double>(re.value.i));
-      if (p == static_cast<double>(static_cast<int128>(p)) && p < 1e37 && p > -1e37) {
-        v = PyNum::of_int(static_cast<int128>(p));
-      } else {
-        v = PyNum::of_float(p);
-      }
+      v = float_to_int_if_integral(p);
     }
     Edge ne = new_num_edge(e.start, re.end, py_str(v));
     ne.value = v;
@@ -344,17 +331,14 @@ void NumberBuilder::add_large_blocks() {  // G4: 234000+567 = 234567
       sub.push_back(r);
     }
     if (sub.size() < 2) continue;
-    int128 sum = 0;
-    bool overflow = false;
+    PyNum sum = PyNum::of_int(0);
     std::string orig;
     for (int i : sub) {
-      overflow = overflow || edges_[i].value.overflow ||
-                 __builtin_add_overflow(sum, edges_[i].value.i, &sum);
+      sum = int_add(sum, edges_[i].value);
       orig += edges_[i].orig_txt;
     }
-    if (overflow) continue;
-    Edge ne = new_num_edge(edges_[sub.front()].start, edges_[sub.back()].end, int128_str(sum));
-    ne.value = PyNum::of_int(sum);
+    Edge ne = new_num_edge(edges_[sub.front()].start, edges_[sub.back()].end, py_str(sum));
+    ne.value = sum;
     ne.num_base = edges_[sub.back()].num_base;
     ne.type = "G4";
     ne.orig_txt = orig;

@@ -1,8 +1,10 @@
 #include "translit/numval.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 namespace translit {
 
@@ -58,7 +60,7 @@ std::string py_float_repr(double v) {
 std::string py_str(const PyNum& n) {
   switch (n.kind) {
     case PyNum::kInt:
-      return int128_str(n.i);
+      return n.overflow ? n.big : int128_str(n.i);
     case PyNum::kFloat:
       return py_float_repr(n.f);
     default:
@@ -72,6 +74,81 @@ double py_round5(double x) {
   return std::strtod(buf, nullptr);
 }
 
+namespace {
+
+std::string digits_of(const PyNum& n) { return n.overflow ? n.big : int128_str(n.i); }
+
+std::string strip_zeros(std::string s) {
+  size_t k = 0;
+  while (k + 1 < s.size() && s[k] == '0') ++k;
+  return s.substr(k);
+}
+
+PyNum from_digits(const std::string& digits) {
+  std::string d = strip_zeros(digits);
+  if (d.size() <= 37) {
+    PyNum n = PyNum::of_int(0);
+    for (char c : d) n.i = n.i * 10 + (c - '0');
+    return n;
+  }
+  PyNum n = PyNum::of_int(0);
+  n.overflow = true;
+  n.big = d;
+  return n;
+}
+
+std::string mul_digits(const std::string& a, const std::string& b) {
+  std::vector<int> r(a.size() + b.size(), 0);
+  for (size_t i = a.size(); i-- > 0;) {
+    for (size_t j = b.size(); j-- > 0;) {
+      r[i + j + 1] += (a[i] - '0') * (b[j] - '0');
+    }
+  }
+  for (size_t k = r.size(); k-- > 1;) {
+    r[k - 1] += r[k] / 10;
+    r[k] %= 10;
+  }
+  std::string out;
+  for (int v : r) out.push_back(static_cast<char>('0' + v));
+  return strip_zeros(out);
+}
+
+std::string add_digits(const std::string& a, const std::string& b) {
+  std::string out;
+  int carry = 0;
+  for (size_t k = 0; k < std::max(a.size(), b.size()) || carry; ++k) {
+    int v = carry;
+    if (k < a.size()) v += a[a.size() - 1 - k] - '0';
+    if (k < b.size()) v += b[b.size() - 1 - k] - '0';
+    out.push_back(static_cast<char>('0' + v % 10));
+    carry = v / 10;
+  }
+  return strip_zeros(std::string(out.rbegin(), out.rend()));
+}
+
+}  // namespace
+
+PyNum int_mul(const PyNum& a, const PyNum& b) {
+  int128 p;
+  if (!a.overflow && !b.overflow && !__builtin_mul_overflow(a.i, b.i, &p)) return PyNum::of_int(p);
+  return from_digits(mul_digits(digits_of(a), digits_of(b)));
+}
+
+PyNum int_add(const PyNum& a, const PyNum& b) {
+  int128 p;
+  if (!a.overflow && !b.overflow && !__builtin_add_overflow(a.i, b.i, &p)) return PyNum::of_int(p);
+  return from_digits(add_digits(digits_of(a), digits_of(b)));
+}
+
+PyNum float_to_int_if_integral(double x) {
+  if (!std::isfinite(x) || x != std::floor(x)) return PyNum::of_float(x);
+  if (x > -1e36 && x < 1e36) return PyNum::of_int(static_cast<int128>(x));
+  if (x < 0) return PyNum::of_float(x);  // never produced by uroman's number grammar
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%.0f", x);  // exact decimal value of the double
+  return from_digits(buf);
+}
+
 PyNum parse_decimal(const std::string& s) {
   if (s.find('.') != std::string::npos) return PyNum::of_float(std::strtod(s.c_str(), nullptr));
   size_t k = 0;
@@ -80,6 +157,7 @@ PyNum parse_decimal(const std::string& s) {
   n.kind = PyNum::kInt;
   if (s.size() - k > 37) {
     n.overflow = true;
+    n.big = s.substr(k);
     return n;
   }
   for (size_t j = k; j < s.size(); ++j) n.i = n.i * 10 + (s[j] - '0');

@@ -12,7 +12,8 @@ using int128 = __int128;
 struct PyNum {
   enum Kind : uint8_t { kNone, kInt, kFloat };
   Kind kind = kNone;
-  bool overflow = false;  // an int beyond 128 bits (only its digits are known)
+  bool overflow = false;  // a non-negative int beyond 128 bits, kept as decimal digits in `big`
+  std::string big;
   int128 i = 0;
   double f = 0;
 
@@ -41,6 +42,13 @@ struct PyNum {
 std::string int128_str(int128 v);
 std::string py_float_repr(double v);
 std::string py_str(const PyNum& n);
+
+// Python int arithmetic on non-negative ints (exact, switching to decimal digits on overflow).
+PyNum int_mul(const PyNum& a, const PyNum& b);
+PyNum int_add(const PyNum& a, const PyNum& b);
+
+// x if it has a fractional part, else int(x) (exact, as Python converts floats to ints).
+PyNum float_to_int_if_integral(double x);
 
 // Python round(x, 5) for floats.
 double py_round5(double x);
