@@ -18,7 +18,9 @@ Update the list of known differences after ``python benchmarks/conformance.py`` 
 ``.cache/conformance/diffs-cpp.tsv``); explanations of rows already listed are kept, new rows get
 ``TODO`` (the tests refuse it until a real explanation replaces it)::
 
-    python tests/translit/golden/make_golden.py --known-from .cache/conformance/diffs-cpp.tsv
+    python benchmarks/conformance.py --corpus numbers --diff-out /tmp/diffs-numbers.tsv
+    python tests/translit/golden/make_golden.py --known-from .cache/conformance/diffs-cpp.tsv \
+        /tmp/diffs-numbers.tsv
 
 The uroman outputs come from the conformance cache (``.cache/conformance``), computed on the
 first run (a few minutes) by ``benchmarks/reference.py``.
@@ -89,14 +91,15 @@ def select(rows: list[tuple[str, corpora.Item, str, str]]) -> dict[str, list[str
     return files
 
 
-def update_known(diffs: Path) -> int:
-    """Rewrite ``known_differences.tsv`` from a conformance diff TSV, keeping explanations."""
+def update_known(diff_files: list[Path]) -> int:
+    """Rewrite ``known_differences.tsv`` from conformance diff TSVs, keeping explanations."""
     known_path = HERE / "known_differences.tsv"
     lines = known_path.read_text(encoding="utf-8").split("\n")
     header, old = lines[0], [line.split("\t") for line in lines[1:] if line]
     explained = {(f[0], f[3], f[4]): f[7] for f in old}
     rows = []
-    for line in diffs.read_text(encoding="utf-8").split("\n")[1:]:
+    diff_lines = [ln for d in diff_files for ln in d.read_text(encoding="utf-8").split("\n")[1:]]
+    for line in diff_lines:
         if line:
             f = line.split("\t")
             rows.append("\t".join([*f, explained.get((f[0], f[3], f[4]), "TODO")]) + "\n")
@@ -107,7 +110,7 @@ def update_known(diffs: Path) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--known-from", type=Path, help="conformance diff TSV to list")
+    parser.add_argument("--known-from", type=Path, nargs="+", help="conformance diff TSVs to list")
     args = parser.parse_args()
     if args.known_from:
         return update_known(args.known_from)
