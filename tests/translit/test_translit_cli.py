@@ -217,3 +217,25 @@ def test_max_lines_stops_early(golden_backend: str, tmp_path: Path) -> None:
     argv = ["-i", str(src), "-o", str(dst), "--max-lines", "2", "--backend", golden_backend]
     assert translit_main(argv) == 0
     assert dst.read_text(encoding="utf-8") == "odin\ndva\n"
+
+
+def test_stream_keeps_order_across_chunks_and_languages(golden_backend: str) -> None:
+    from translit.stream import romanize_stream
+
+    langs = ("", "ukr", "rus", "bul")
+    lines = [(f"::lcode {langs[i % 4]} " if i % 4 else "") + f"Игорь {i}" for i in range(23)]
+    src = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
+    dst = io.StringIO()
+    rom = translit.Romanizer(backend=golden_backend)  # type: ignore[arg-type]
+    stats = romanize_stream(src, dst, rom, chunk_lines=5, num_threads=2)
+    assert stats.lines == len(lines)
+    assert dst.getvalue().split("\n")[:-1] == _expected(golden_backend, lines)
+
+
+def test_stream_strict_error_is_input_error(golden_backend: str) -> None:
+    from translit.stream import romanize_stream
+
+    src = io.BytesIO("один\n".encode() * 9 + b"\xe2\x82\n")
+    rom = translit.Romanizer(backend=golden_backend)  # type: ignore[arg-type]
+    with pytest.raises(translit.InputError, match=r"in.txt: line 10, byte offset 81"):
+        romanize_stream(src, io.StringIO(), rom, name="in.txt")
