@@ -179,6 +179,27 @@ NON_LATIN = [
 ]
 
 
+def by_script(
+    before: Any, after: Any, originals: list[str], romanized: list[str]
+) -> dict[str, Any]:
+    """Tokens per word on romanized text, grouped by the script of the original."""
+    from tokadapt.vocab.scripts import text_script
+
+    acc: dict[str, list[int]] = {}
+    b = before.encode_batch(romanized, add_special_tokens=False)
+    a = after.encode_batch(romanized, add_special_tokens=False)
+    for orig, rom, eb, ea in zip(originals, romanized, b, a, strict=True):
+        row = acc.setdefault(text_script(orig), [0, 0, 0])
+        row[0] += len(rom.split())
+        row[1] += len(eb.ids)
+        row[2] += len(ea.ids)
+    return {
+        s: {"words": w, "before": round(x / w, 2), "after": round(y / w, 2)}
+        for s, (w, x, y) in sorted(acc.items())
+        if w
+    }
+
+
 def quality(src: Path, out: Path) -> dict[str, Any]:
     """On CLDR names: texts without a Latin letter whose ids change (must be 0); tokens per
     word on translit-romanized names before/after; English names whose tokenization changes."""
@@ -220,6 +241,7 @@ def quality(src: Path, out: Path) -> dict[str, Any]:
         "romanized_words": words,
         "fertility_before": round(sum(map(len, encode(before, romanized))) / words, 3),
         "fertility_after": round(sum(map(len, encode(after, romanized))) / words, 3),
+        "fertility_by_script": by_script(before, after, originals[::5], romanized),
         "english_names": len(english),
         "english_changed": en_changed,
         "frequent_english_words": len(frequent),
@@ -265,6 +287,20 @@ def markdown(res: dict[str, Any]) -> str:
         f"{xq['frequent_english_changed']} "
         f"({xq['frequent_english_changed'] / xq['frequent_english_words']:.1%}).",
     ]
+    lines += [
+        "",
+        "Tokens per word on translit-romanized CLDR names, by script of the original:",
+        "",
+        "| script | words | XLM-R before | after |"
+        + (" Qwen2 before | after |" if res.get("qwen2") else ""),
+        "|---|---|---|---|" + ("---|---|" if res.get("qwen2") else ""),
+    ]
+    qs = (res.get("qwen2") or {}).get("fertility_by_script", {})
+    for script, row in xq["fertility_by_script"].items():
+        extra = f" {qs[script]['before']:.2f} | {qs[script]['after']:.2f} |" if script in qs else ""
+        lines.append(
+            f"| {script} | {row['words']} | {row['before']:.2f} | {row['after']:.2f} |" + extra
+        )
     q = res.get("qwen2")
     if q:
         lines += [
