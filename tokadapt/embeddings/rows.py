@@ -40,28 +40,36 @@ class RowWeights:
 
 
 def combine(table: np.ndarray, rw: RowWeights, fallback: np.ndarray | None = None) -> np.ndarray:
-    """The weighted row sums; rows with no weights get ``fallback`` (required if any)."""
+    """The weighted row sums; rows with no weights get ``fallback`` (required if any).
+
+    Rows that are a single source with weight 1 are copied exactly (no arithmetic)."""
     out = np.empty((len(rw), table.shape[1]), dtype=np.float32)
-    empty = rw.indptr[1:] == rw.indptr[:-1]
+    lengths = np.diff(rw.indptr)
+    empty = lengths == 0
     if empty.any():
         if fallback is None:  # internal invariant: strategies pass a fallback when needed
             raise ValueError("rows without weights need a fallback row")
         out[empty] = fallback
-    for start in range(0, len(rw), _CHUNK):
-        stop = min(start + _CHUNK, len(rw))
-        lo, hi = rw.indptr[start], rw.indptr[stop]
-        if lo == hi:
-            continue
-        idx = rw.indices[lo:hi]
-        order = np.argsort(idx, kind="stable")  # sorted gathers are much faster on a memmap
-        gathered = np.empty((hi - lo, table.shape[1]), dtype=np.float64)
-        gathered[order] = table[idx[order]]
-        gathered *= rw.weights[lo:hi, None]
-        local = rw.indptr[start:stop] - lo
-        keep = ~empty[start:stop]
-        sums = np.add.reduceat(gathered, local[keep], axis=0)
-        out[start:stop][keep] = sums
+    copies = np.flatnonzero(lengths == 1)
+    copies = copies[rw.weights[rw.indptr[copies]] == 1.0]
+    if copies.size:
+        out[copies] = table[rw.indices[rw.indptr[copies]]]
+    rest = np.ones(len(rw), dtype=bool)
+    rest[copies] = False
+    rest &= ~empty
+    todo = np.flatnonzero(rest)
+    for start in range(0, todo.size, _CHUNK):
+        _weighted_sums(table, rw, todo[start : start + _CHUNK], out)
     return out
+
+
+def _weighted_sums(table: np.ndarray, rw: RowWeights, rows: np.ndarray, out: np.ndarray) -> None:
+    starts, ends = rw.indptr[rows], rw.indptr[rows + 1]
+    take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+    gathered = table[rw.indices[take]].astype(np.float64)
+    gathered *= rw.weights[take, None]
+    offsets = np.concatenate([[0], np.cumsum(ends - starts)[:-1]])
+    out[rows] = np.add.reduceat(gathered, offsets, axis=0)
 
 
 def column_mean(table: np.ndarray) -> np.ndarray:

@@ -97,14 +97,20 @@ def _weights(request: InitRequest, mode: str | None) -> tuple[RowWeights, dict[s
     ids: list[list[int]] = []
     weights: list[list[float]] = []
     counts: Counter[str] = Counter()
-    for i in range(len(request.pieces)):
-        sources = request.sources[i]
+    one = [1.0]
+    for sources, scores, subwords in zip(
+        request.sources, request.source_scores, request.subwords, strict=True
+    ):
+        if mode is not None and len(sources) == 1:  # the common case: a plain copy
+            ids.append(sources)
+            weights.append(one)
+            counts["copy"] += 1
+            continue
         if mode is not None and sources:
-            picked, w = pick_source(sources, request.source_scores[i], mode)
-            counts["copy" if len(sources) == 1 else f"merged-{mode}"] += 1
-        elif request.subwords[i]:
-            picked = request.subwords[i]
-            w = [1.0 / len(picked)] * len(picked)
+            picked, w = pick_source(sources, scores, mode)
+            counts[f"merged-{mode}"] += 1
+        elif subwords:
+            picked, w = subwords, [1.0 / len(subwords)] * len(subwords)
             counts["subword-mean"] += 1
         else:
             picked, w = [], []

@@ -9,6 +9,7 @@ import pytest
 
 from tokadapt.embeddings.initialize import init_embeddings
 from tokadapt.embeddings.quality import cldr_sets, markdown, retrieval_table
+from tokadapt.embeddings.strategies import pick_source
 
 
 def test_cldr_sets_are_parallel_and_romanized() -> None:
@@ -22,7 +23,12 @@ def test_cldr_sets_are_parallel_and_romanized() -> None:
 def test_retrieval_before_and_after_transmi(e5_dir: Path, tmp_path: Path) -> None:
     from tokadapt.vocab import extend_vocab
 
-    ext = extend_vocab(e5_dir, tmp_path / "ext", select=["Cyrillic"]).out_dir
+    result = extend_vocab(e5_dir, tmp_path / "ext", select=["Cyrillic"])
+    ext = result.out_dir
+    merged = [p for p in result.manifest.new_pieces if len(p.sources) > 1]
+    assert merged  # our merge pick agrees with the vocabulary stage's choice
+    for p in merged:
+        assert pick_source(p.sources, p.source_scores, result.manifest.mode)[0] == [p.chosen]
     init_embeddings(e5_dir, ext, tmp_path / "adapted", strategy="transmi")
     sets = cldr_sets(["ru"], limit=50)
     table = retrieval_table(e5_dir, {"TransMI": tmp_path / "adapted"}, sets)
