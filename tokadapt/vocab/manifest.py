@@ -79,7 +79,15 @@ class Manifest:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "new_pieces"}
         data = json.loads(json.dumps(data))  # plain JSON types, detached from self
         data["new_pieces"] = [
-            dict(vars(p), sources=list(p.sources), source_scores=list(p.source_scores))
+            {
+                "chosen": p.chosen,
+                "id": p.id,
+                "kind": p.kind,
+                "piece": p.piece,
+                "score": p.score,
+                "source_scores": list(p.source_scores),
+                "sources": list(p.sources),
+            }
             for p in self.new_pieces
         ]
         data["format"] = FORMAT

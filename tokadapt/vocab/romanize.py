@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from translit.vocab import BYTE_LEVEL_SPACE, PieceParts, split_piece
 log = logging.getLogger(__name__)
 
 CHUNK = 4096
+_WHITESPACE = re.compile(r"\s")
 #: one romanizer, or one per script name with "*" for every other script
 RomanizerChoice = Union[Romanizer, Mapping[str, Romanizer]]  # noqa: UP007 (a runtime alias)
 _SPACE_MARKERS = ("\u2581", BYTE_LEVEL_SPACE)
@@ -152,6 +154,8 @@ def _romanize_by_script(
     rom: RomanizerChoice, forms: list[str], split: list[PieceParts], num_threads: int
 ) -> list[str | None]:
     """One romanizer for all pieces, or per script (``{"Cyrillic": ukr, "*": default}``)."""
+    if isinstance(rom, Mapping) and set(rom) == {"*"}:
+        rom = rom["*"]
     if not isinstance(rom, Mapping):
         return _romanize_safe(rom, forms, num_threads)
     groups: dict[str, list[int]] = {}
@@ -214,7 +218,7 @@ def _classify(form: str, parts: PieceParts, out: str | None, reachable: _Reachab
     payload = out[len(parts.prefix) : len(out) - len(parts.suffix)]
     if not payload.strip():
         return "empty"
-    if any(c.isspace() for c in payload):
+    if _WHITESPACE.search(payload):
         return "space"
     if not latin_only(payload):
         return "not_latin"

@@ -88,3 +88,10 @@ def test_a_piece_that_crashes_the_romanizer_is_skipped_and_reported(unigram_dir:
     result = romanize_vocabulary(src, crashing, "all")  # type: ignore[arg-type]
     assert result.failed_ids == [bad_id] and result.counts["failed"] == 1
     assert bad_id not in result.candidates and len(result.candidates) > 1000
+
+
+def test_manifest_json_has_every_new_piece_field() -> None:
+    from dataclasses import fields
+
+    row = _manifest(["a"]).to_json()["new_pieces"][0]
+    assert set(row) == {f.name for f in fields(NewPiece)}
