@@ -112,7 +112,10 @@ std::string Lattice::add_default_abugida_vowel(std::string rom, int start, int e
     }
     if (!r_vowel) return plus;
   }
-  if (at_end_of_word(end)) {
+  bool raised = false;  // uroman's try/except around this function then keeps rom
+  bool end_of_word = at_end_of_word(end, &raised);
+  if (raised) return rom;
+  if (end_of_word) {
     if (script_name == "Devanagari" && lcode_ != "san") return rom;
     if (lcode_ == "asm" || lcode_ == "ben" || lcode_ == "guj" || lcode_ == "kas" ||
         lcode_ == "pan") {

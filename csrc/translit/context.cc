@@ -40,7 +40,7 @@ bool Lattice::at_start_of_word(int pos) {
   return true;
 }
 
-bool Lattice::at_end_of_word(int pos) {
+bool Lattice::at_end_of_word(int pos, bool* raised) {
   if (pos_[pos].followed_by_alpha >= 0) return !pos_[pos].followed_by_alpha;
   int start = pos;
   if (start < n_ && ucd::is_alpha(s_[start])) {
@@ -51,6 +51,7 @@ bool Lattice::at_end_of_word(int pos) {
          (data_.name_flags(s_[start]) & ucd::kNameNukta)) {
     ++start;
   }
+  bool saw_untargeted = false;  // uroman raises here; the scan goes on without that rule
   uint32_t node = 0;
   for (int end = start + 1; end <= n_; ++end) {
     node = data_.child(node, s_[end - 1]);
@@ -58,13 +59,19 @@ bool Lattice::at_end_of_word(int pos) {
     auto [b, e] = data_.rules_of(node);
     for (const uint32_t* r = b; r != e; ++r) {
       const RomRule& rule = data_.rules[*r];
-      if (!(rule.restrictions & kOnlyAtStart) && rule.t_has_letter) {
-        pos_[pos].followed_by_alpha = 1;
+      if (rule.restrictions & kOnlyAtStart) continue;
+      if (!rule.has_t) {
+        if (!saw_untargeted && raised) *raised = true;
+        saw_untargeted = true;
+        continue;
+      }
+      if (rule.t_has_letter) {
+        if (!saw_untargeted) pos_[pos].followed_by_alpha = 1;
         return false;
       }
     }
   }
-  pos_[pos].followed_by_alpha = 0;
+  if (!saw_untargeted) pos_[pos].followed_by_alpha = 0;
   return true;
 }
 

@@ -82,7 +82,9 @@ class Lattice {
 
   // --- word and syllable context (context.cc)
   bool at_start_of_word(int pos);
-  bool at_end_of_word(int pos);
+  // `*raised` (optional) is set where uroman's is_at_end_of_word raises TypeError: a following
+  // rule without target (e.g. a number-only rule) is reached before any rule with a letter.
+  bool at_end_of_word(int pos, bool* raised = nullptr);
   bool at_end_of_syllable(int pos);
   bool cand_is_valid(const RomRule& rule, int start, int end);
   const std::string* simple_top(int start, int end, bool simple_search,

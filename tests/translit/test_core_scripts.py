@@ -54,3 +54,10 @@ def test_scripts_match_uroman(native: str, text: str, lcode: str) -> None:
 def test_unknown_and_known_lcodes_match_uroman(native: str, lcode: str) -> None:
     text = "Çç Игорь गांधी"
     assert engine().romanize(text, lcode) == reference_string(text, lcode)
+
+
+@pytest.mark.parametrize("text", ["কক\uf8f1", "কক\uf8f1ক", "ककक\uf8f2", "কক〇ক"])
+def test_abugida_before_number_only_rule_keeps_uroman_fallback(native: str, text: str) -> None:
+    """uroman's end-of-word test raises on a following rule without target (number-only rules);
+    its abugida step catches that and keeps the consonant bare. translit reproduces it."""
+    assert engine().romanize(text, "") == reference_string(text)
