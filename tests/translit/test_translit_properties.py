@@ -158,3 +158,40 @@ def test_ten_megabyte_line(native: str) -> None:
     assert rom.romanize(unit * 3) == one * 3  # the unit romanizes compositionally
     n = 10_000_000 // len(unit.encode("utf-8")) + 1
     assert rom.romanize(unit * n) == one * n
+
+
+PIECE_PARTS = st.sampled_from(
+    [
+        "▁",
+        "Ġ",
+        "##",
+        "</w>",
+        "<",
+        ">",
+        "0x",
+        "4F",
+        "e2",
+        "s",
+        "|",
+        "[",
+        "]",
+        "CLS",
+        "мир",
+        "东",
+        " ",
+        "unk",
+        "/",
+        "_",
+    ]
+)
+
+
+@CFG
+@given(piece=st.lists(PIECE_PARTS, max_size=7).map("".join))
+def test_vocab_mode_follows_split_piece(golden_backend: str, piece: str) -> None:
+    """Whatever splits pieces natively agrees with translit.vocab.split_piece."""
+    rom = _rom(golden_backend)
+    parts = split_piece(piece)
+    want = parts.prefix + rom.romanize(parts.payload) + parts.suffix
+    assert rom.romanize_piece(piece) == want
+    assert rom.romanize_vocab([piece, piece], num_threads=2) == [want, want]
