@@ -43,43 +43,68 @@ class StreamStats:
     replaced_bytes: int = 0
 
 
-def _decode_lines(stream: BinaryIO, errors: Errors, name: str, stats: StreamStats) -> Iterator[str]:
-    offset = 0
-    for number, raw in enumerate(stream, 1):
-        body = raw[:-1] if raw.endswith(b"\n") else raw
-        if body.endswith(b"\r"):
-            body = body[:-1]
+def _decode_line(
+    raw: bytes, number: int, offset: int, errors: Errors, name: str, stats: StreamStats
+) -> str:
+    body = raw[:-1] if raw.endswith(b"\n") else raw
+    if body.endswith(b"\r"):
+        body = body[:-1]
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if errors == "strict":
+            bad = body[exc.start : exc.start + 1].hex()
+            raise InputError(
+                f"{name}: line {number}, byte offset {offset + exc.start}: invalid UTF-8 "
+                f"(byte 0x{bad}: {exc.reason}). Fix the file, or pass --errors replace to "
+                "romanize bad bytes as U+FFFD."
+            ) from exc
+        text = body.decode("utf-8", errors="replace")
+        before = body.decode("utf-8", errors="ignore").count("\ufffd")
+        stats.replaced_bytes += text.count("\ufffd") - before
+        return text
+
+
+def _decode_chunks(
+    stream: BinaryIO,
+    errors: Errors,
+    name: str,
+    stats: StreamStats,
+    size: int,
+    max_bytes: int = 1 << 20,
+) -> Iterator[list[str]]:
+    """Lists of at most ``size`` decoded lines read in ~``max_bytes`` blocks (a longer line
+    comes alone). A block decodes in one call; one with a bad byte is redone line by line to
+    name the line and byte offset (or to replace the bad bytes)."""
+    number = offset = 0
+    while raw_lines := stream.readlines(max_bytes):
+        blob = b"".join(raw_lines)
         try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if errors == "strict":
-                bad = body[exc.start : exc.start + 1].hex()
-                raise InputError(
-                    f"{name}: line {number}, byte offset {offset + exc.start}: invalid UTF-8 "
-                    f"(byte 0x{bad}: {exc.reason}). Fix the file, or pass --errors replace to "
-                    "romanize bad bytes as U+FFFD."
-                ) from exc
-            text = body.decode("utf-8", errors="replace")
-            stats.replaced_bytes += text.count("\ufffd") - body.decode(
-                "utf-8", errors="ignore"
-            ).count("\ufffd")
-        offset += len(raw)
-        yield text
+            text = blob.decode("utf-8")
+        except UnicodeDecodeError:
+            lines = [
+                _decode_line(raw, number + i + 1, offset + pos, errors, name, stats)
+                for i, (raw, pos) in enumerate(zip(raw_lines, _starts(raw_lines), strict=True))
+            ]
+        else:
+            lines = text.split("\n")
+            if text.endswith("\n"):
+                lines.pop()
+            if "\r" in text:
+                lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        number += len(raw_lines)
+        offset += len(blob)
+        for i in range(0, len(lines), size):
+            yield lines[i : i + size]
 
 
-def _chunks(lines: Iterator[str], size: int, max_chars: int = 1 << 22) -> Iterator[list[str]]:
-    """Groups of at most ``size`` lines and about ``max_chars`` characters (long lines alone)."""
-    chunk: list[str] = []
-    chars = 0
-    for line in lines:
-        chunk.append(line)
-        chars += len(line)
-        if len(chunk) >= size or chars >= max_chars:
-            yield chunk
-            chunk = []
-            chars = 0
-    if chunk:
-        yield chunk
+def _starts(raw_lines: list[bytes]) -> list[int]:
+    """Byte offset of each line from the start of its block."""
+    starts, pos = [], 0
+    for raw in raw_lines:
+        starts.append(pos)
+        pos += len(raw)
+    return starts
 
 
 def _romanize_chunk(
@@ -91,6 +116,8 @@ def _romanize_chunk(
 ) -> list[str]:
     if fmt == "vocab":
         return base.romanize_vocab(lines, threads)
+    if fmt == "str" and not any(line.startswith("::lcode") for line in lines):
+        return base.romanize_batch(lines, threads)
     prefixes = [""] * len(lines)
     groups: dict[str | None, list[int]] = {}
     bodies = list(lines)
@@ -128,12 +155,13 @@ def romanize_stream(
     *,
     fmt: Format = "str",
     num_threads: int = 0,
-    chunk_lines: int = 4096,
+    chunk_lines: int = 16384,
     name: str = "<stdin>",
     max_lines: int | None = None,
     vocab: bool = False,
 ) -> StreamStats:
-    """Romanize every line of ``src`` into ``dst``; memory is bounded by ``chunk_lines``.
+    """Romanize every line of ``src`` into ``dst`` in ~1 MiB blocks of at most ``chunk_lines``
+    lines (a longer line is one block): memory stays flat whatever the file size.
 
     ``vocab=True``: every line is one tokenizer piece, romanized in vocabulary mode.
     """
@@ -147,8 +175,7 @@ def romanize_stream(
         raise InputError(f"max_lines must be >= 0, got {max_lines}")
     stats = StreamStats()
     cache: dict[str, Romanizer] = {romanizer.lang or "": romanizer}
-    lines = _decode_lines(src, romanizer.errors, name, stats)
-    for chunk in _chunks(lines, chunk_lines):
+    for chunk in _decode_chunks(src, romanizer.errors, name, stats, chunk_lines):
         if max_lines is not None:
             chunk = chunk[: max(0, max_lines - stats.lines)]
         mode: Format | Literal["vocab"] = "vocab" if vocab else fmt

@@ -239,3 +239,24 @@ def test_stream_strict_error_is_input_error(golden_backend: str) -> None:
     rom = translit.Romanizer(backend=golden_backend)  # type: ignore[arg-type]
     with pytest.raises(translit.InputError, match=r"in.txt: line 10, byte offset 81"):
         romanize_stream(src, io.StringIO(), rom, name="in.txt")
+
+
+def test_stream_error_offset_counts_earlier_blocks(native: str) -> None:
+    from translit.stream import romanize_stream
+
+    first = b"a" * 1_200_000 + b"\n"  # longer than one read block
+    src = io.BytesIO(first + "мир\n".encode() * 3 + b"x\xc3(\n")
+    rom = translit.Romanizer(backend=native)  # type: ignore[arg-type]
+    offset = len(first) + 3 * len("мир\n".encode()) + 1
+    with pytest.raises(translit.InputError, match=rf"line 5, byte offset {offset}:"):
+        romanize_stream(src, io.StringIO(), rom)
+    replaced = io.StringIO()
+    lenient = translit.Romanizer(backend=native, errors="replace")  # type: ignore[arg-type]
+    stats = romanize_stream(io.BytesIO(src.getvalue()), replaced, lenient)
+    assert stats.lines == 5 and stats.replaced_bytes == 1
+    assert replaced.getvalue().split("\n")[1:5] == [
+        "mir",
+        "mir",
+        "mir",
+        lenient.romanize("x\ufffd("),
+    ]
