@@ -179,8 +179,9 @@ def romanize_stream(
         if max_lines is not None:
             chunk = chunk[: max(0, max_lines - stats.lines)]
         mode: Format | Literal["vocab"] = "vocab" if vocab else fmt
-        for line in _romanize_chunk(chunk, romanizer, mode, num_threads, cache):
-            dst.write(line)
+        out = _romanize_chunk(chunk, romanizer, mode, num_threads, cache)
+        if out:
+            dst.write("\n".join(out))
             dst.write("\n")
         stats.lines += len(chunk)
         stats.chars += sum(len(c) for c in chunk)
