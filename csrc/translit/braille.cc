@@ -44,7 +44,8 @@ void Lattice::add_braille_numbers() {
     e.end = end;
     e.is_num = true;
     e.txt = num;
-    e.orig_txt = num;
+    e.num = std::make_unique<NumData>();
+    e.num->orig_txt = num;
     e.type = "number";
     add_edge(std::move(e));
     num.clear();

@@ -15,13 +15,8 @@
 
 namespace translit {
 
-struct Edge {
-  int start = 0, end = 0;
-  std::string txt;
-  std::string type;
-  // Number edges (uroman's NumEdge).
-  bool is_num = false;
-  bool active = false;
+// The number data of uroman's NumEdge.
+struct NumData {
   PyNum value;
   bool has_value_s = false;
   std::string value_s;
@@ -32,6 +27,15 @@ struct Edge {
   std::string script;
   bool is_large_power = false;
   std::string orig_txt;
+};
+
+struct Edge {
+  int start = 0, end = 0;
+  std::string txt;
+  std::string type;
+  bool is_num = false;  // uroman's NumEdge (then `num` is set)
+  bool active = false;
+  std::unique_ptr<NumData> num;
   // Intrusive lists of the edges that start / end at the same position (insertion order).
   int next_same_start = -1, next_same_end = -1;
 };

@@ -14,24 +14,25 @@ namespace {
 // uroman's NumEdge.update(): the text shown for a number edge.
 void update_num_txt(Edge& e) {
   std::string value_s;
-  if (e.has_value_s) {
-    value_s = e.value_s;
-  } else if (!e.value.is_none()) {
-    value_s = py_str(e.value);
+  if (e.num->has_value_s) {
+    value_s = e.num->value_s;
+  } else if (!e.num->value.is_none()) {
+    value_s = py_str(e.num->value);
   }
   std::string fraction_s;
-  if (e.has_fraction) fraction_s = std::to_string(e.frac_num) + "/" + std::to_string(e.frac_den);
+  if (e.num->has_fraction)
+    fraction_s = std::to_string(e.num->frac_num) + "/" + std::to_string(e.num->frac_den);
   std::string txt = value_s + ((!value_s.empty() && !fraction_s.empty()) ? " " : "") + fraction_s;
-  e.txt = txt.empty() ? e.orig_txt : txt;
+  e.txt = txt.empty() ? e.num->orig_txt : txt;
 }
 
 void set_fraction(Edge& e, int64_t num, int64_t den) {
   int64_t g = std::gcd(num, den);
   if (g == 0) g = 1;
   if (den < 0) g = -g;
-  e.has_fraction = true;
-  e.frac_num = num / g;
-  e.frac_den = den / g;
+  e.num->has_fraction = true;
+  e.num->frac_num = num / g;
+  e.num->frac_den = den / g;
 }
 
 bool int_gt(const PyNum& a, const PyNum& b) {  // a > b for numbers
@@ -45,9 +46,10 @@ Edge new_num_edge(int start, int end, const std::string& s) {
   e.start = start;
   e.end = end;
   e.is_num = true;
+  e.num = std::make_unique<NumData>();
   e.active = true;
   e.txt = s;
-  e.orig_txt = s;
+  e.num->orig_txt = s;
   return e;
 }
 
@@ -64,17 +66,17 @@ class NumberBuilder {
   bool is_digit(int i) const {
     if (i < 0) return false;
     const Edge& e = edges_[i];
-    return e.is_num && e.value.is_int() && !e.value.overflow && e.type == "digit" &&
-           e.value.i >= 0 && e.value.i <= 9 && e.end - e.start == 1;
+    return e.is_num && e.num->value.is_int() && !e.num->value.overflow && e.type == "digit" &&
+           e.num->value.i >= 0 && e.num->value.i <= 9 && e.end - e.start == 1;
   }
   bool is_gap_null(int i) const {
     const Edge& e = edges_[i];
-    return e.is_num && (e.orig_txt == "\u96F6" || e.orig_txt == "\u3007");
+    return e.is_num && (e.num->orig_txt == "\u96F6" || e.num->orig_txt == "\u3007");
   }
   bool is_active_int(int i) const {
     if (i < 0) return false;
     const Edge& e = edges_[i];
-    return e.is_num && e.active && e.value.is_int();
+    return e.is_num && e.active && e.num->value.is_int();
   }
   void replace(int new_edge, const std::vector<int>& old);
 
@@ -143,12 +145,12 @@ void NumberBuilder::singles() {
     std::string txt;
     append_utf8(txt, c);
     Edge e = new_num_edge(start, start + 1, txt);
-    if (p->has_value) e.value = PyNum::of_int(p->value);
+    if (p->has_value) e.num->value = PyNum::of_int(p->value);
     if (p->has_fraction) set_fraction(e, p->frac_num, p->frac_den);
-    if (p->has_base) e.num_base = PyNum::of_int(p->base);
+    if (p->has_base) e.num->num_base = PyNum::of_int(p->base);
     e.type = p->type;
-    e.script = p->script;
-    e.is_large_power = p->is_large_power;
+    e.num->script = p->script;
+    e.num->is_large_power = p->is_large_power;
     update_num_txt(e);
     num_edges_.push_back(lat_.add_edge(std::move(e)));
   }
@@ -160,7 +162,7 @@ void NumberBuilder::digit_sequences() {  // D1
   for (int idx : list) {
     if (!is_digit(idx) || !edges_[idx].active) continue;
     int n_points = 0, n_decimals = -1;
-    std::string value_s = int128_str(edges_[idx].value.i);
+    std::string value_s = int128_str(edges_[idx].num->value.i);
     std::vector<int> sub = {idx};
     int prev = idx;
     while (true) {
@@ -168,7 +170,7 @@ void NumberBuilder::digit_sequences() {  // D1
       int right = lat_.best_right_neighbor(prev_end);
       if (is_digit(right)) {
         sub.push_back(right);
-        value_s += int128_str(edges_[right].value.i);
+        value_s += int128_str(edges_[right].num->value.i);
         if (n_decimals >= 0) ++n_decimals;
         prev = right;
         continue;
@@ -186,7 +188,7 @@ void NumberBuilder::digit_sequences() {  // D1
           }
           sub.push_back(right);
           sub.push_back(right2);
-          value_s += "." + int128_str(edges_[right2].value.i);
+          value_s += "." + int128_str(edges_[right2].num->value.i);
           ++n_points;
           n_decimals = 1;
           prev = right2;
@@ -199,13 +201,13 @@ void NumberBuilder::digit_sequences() {  // D1
     PyNum value = parse_decimal(value_s);
     Edge e = new_num_edge(edges_[sub.front()].start, edges_[sub.back()].end,
                           value.overflow ? value_s : py_str(value));
-    e.value = value;
-    e.has_value_s = true;
-    e.value_s = value_s;
-    e.n_decimals = n_decimals;
-    e.num_base = PyNum::of_int(1);
+    e.num->value = value;
+    e.num->has_value_s = true;
+    e.num->value_s = value_s;
+    e.num->n_decimals = n_decimals;
+    e.num->num_base = PyNum::of_int(1);
     e.type = "D1";
-    e.script = edges_[sub.back()].script;
+    e.num->script = edges_[sub.back()].num->script;
     update_num_txt(e);
     int id = lat_.add_edge(std::move(e));
     replace(id, sub);
@@ -216,21 +218,21 @@ void NumberBuilder::multiply_digits() {  // G1: 2*100 = 200
   const std::vector<int> list = num_edges_;
   for (int idx : list) {
     const Edge& e = edges_[idx];
-    if (!(e.is_num && e.active && e.num_base.is_int() && e.num_base.i == 1 && e.value.is_int() &&
-          (e.value.overflow || e.value.i >= 1))) {
+    if (!(e.is_num && e.active && e.num->num_base.is_int() && e.num->num_base.i == 1 &&
+          e.num->value.is_int() && (e.num->value.overflow || e.num->value.i >= 1))) {
       continue;
     }
     int r = lat_.best_right_neighbor(e.end);
     if (!is_active_int(r)) continue;
     const Edge& re = edges_[r];
-    if (!(re.num_base.is_int() && re.num_base.i > 1 && !re.is_large_power)) continue;
-    PyNum v = int_mul(e.value, re.value);
+    if (!(re.num->num_base.is_int() && re.num->num_base.i > 1 && !re.num->is_large_power)) continue;
+    PyNum v = int_mul(e.num->value, re.num->value);
     Edge ne = new_num_edge(e.start, re.end, py_str(v));
-    ne.value = v;
-    ne.num_base = re.num_base;
+    ne.num->value = v;
+    ne.num->num_base = re.num->num_base;
     ne.type = "G1";
-    ne.orig_txt = e.orig_txt + re.orig_txt;
-    ne.script = re.script;
+    ne.num->orig_txt = e.num->orig_txt + re.num->orig_txt;
+    ne.num->script = re.num->script;
     update_num_txt(ne);
     int id = lat_.add_edge(std::move(ne));
     replace(id, {idx, r});
@@ -240,16 +242,16 @@ void NumberBuilder::multiply_digits() {  // G1: 2*100 = 200
 void NumberBuilder::add_blocks() {  // G2: 200+30+4 = 234
   const std::vector<int> list = num_edges_;
   for (int idx : list) {
-    if (!is_active_int(idx) || edges_[idx].is_large_power) continue;
+    if (!is_active_int(idx) || edges_[idx].num->is_large_power) continue;
     std::vector<int> sub = {idx};
     int prev = idx, prev_non = idx;
     while (true) {
       int r = lat_.best_right_neighbor(edges_[prev].end);
-      if (!is_active_int(r) || edges_[r].is_large_power) break;
+      if (!is_active_int(r) || edges_[r].num->is_large_power) break;
       const Edge& pn = edges_[prev_non];
       const Edge& re = edges_[r];
-      if (!(is_gap_null(prev_non) ||
-            (int_gt(pn.num_base, re.value) && int_gt(pn.num_base, re.num_base)))) {
+      if (!(is_gap_null(prev_non) || (int_gt(pn.num->num_base, re.num->value) &&
+                                      int_gt(pn.num->num_base, re.num->num_base)))) {
         break;
       }
       sub.push_back(r);
@@ -260,15 +262,15 @@ void NumberBuilder::add_blocks() {  // G2: 200+30+4 = 234
     PyNum sum = PyNum::of_int(0);
     std::string orig;
     for (int i : sub) {
-      sum = int_add(sum, edges_[i].value);
-      orig += edges_[i].orig_txt;
+      sum = int_add(sum, edges_[i].num->value);
+      orig += edges_[i].num->orig_txt;
     }
     Edge ne = new_num_edge(edges_[sub.front()].start, edges_[sub.back()].end, py_str(sum));
-    ne.value = sum;
-    ne.num_base = edges_[sub.back()].num_base;
+    ne.num->value = sum;
+    ne.num->num_base = edges_[sub.back()].num->num_base;
     ne.type = "G2";
-    ne.orig_txt = orig;
-    ne.script = edges_[sub.back()].script;
+    ne.num->orig_txt = orig;
+    ne.num->script = edges_[sub.back()].num->script;
     update_num_txt(ne);
     int id = lat_.add_edge(std::move(ne));
     replace(id, sub);
@@ -279,24 +281,24 @@ void NumberBuilder::multiply_large_powers() {  // G3: 234*1000 = 234000
   const std::vector<int> list = num_edges_;
   for (int idx : list) {
     const Edge& e = edges_[idx];
-    if (!(e.is_num && e.active && !e.is_large_power && e.value.is_number())) continue;
+    if (!(e.is_num && e.active && !e.num->is_large_power && e.num->value.is_number())) continue;
     int r = lat_.best_right_neighbor(e.end);
     if (!is_active_int(r)) continue;
     const Edge& re = edges_[r];
-    if (!(re.num_base.is_int() && re.num_base.i > 1 && re.is_large_power)) continue;
+    if (!(re.num->num_base.is_int() && re.num->num_base.i > 1 && re.num->is_large_power)) continue;
     PyNum v;
-    if (e.value.is_int()) {
-      v = int_mul(e.value, re.value);
+    if (e.num->value.is_int()) {
+      v = int_mul(e.num->value, re.num->value);
     } else {
-      double p = py_round5(e.value.f * static_cast<double>(re.value.i));
+      double p = py_round5(e.num->value.f * static_cast<double>(re.num->value.i));
       v = float_to_int_if_integral(p);
     }
     Edge ne = new_num_edge(e.start, re.end, py_str(v));
-    ne.value = v;
-    ne.num_base = re.num_base;
+    ne.num->value = v;
+    ne.num->num_base = re.num->num_base;
     ne.type = "G3";
-    ne.orig_txt = e.orig_txt + re.orig_txt;
-    ne.script = re.script;
+    ne.num->orig_txt = e.num->orig_txt + re.num->orig_txt;
+    ne.num->script = re.num->script;
     update_num_txt(ne);
     int id = lat_.add_edge(std::move(ne));
     replace(id, {idx, r});
@@ -314,17 +316,18 @@ void NumberBuilder::add_large_blocks() {  // G4: 234000+567 = 234567
       if (!is_active_int(r)) break;
       Edge& pe = edges_[prev];
       Edge& re = edges_[r];
-      if (!(int_gt(pe.num_base, re.value) && int_gt(pe.num_base, re.num_base))) break;
-      if (pe.script == "CJK" && pe.num_base.is_int() && pe.num_base.i >= 1000 &&
-          pe.type.find("tag") == std::string::npos && re.value.is_int() && re.value.i >= 1 &&
-          re.value.i <= 9 && re.start + 1 == re.end) {
-        std::string base_s = int128_str(pe.num_base.i);
+      if (!(int_gt(pe.num->num_base, re.num->value) && int_gt(pe.num->num_base, re.num->num_base)))
+        break;
+      if (pe.num->script == "CJK" && pe.num->num_base.is_int() && pe.num->num_base.i >= 1000 &&
+          pe.type.find("tag") == std::string::npos && re.num->value.is_int() &&
+          re.num->value.i >= 1 && re.num->value.i <= 9 && re.start + 1 == re.end) {
+        std::string base_s = int128_str(pe.num->num_base.i);
         bool power_of_ten = base_s.size() >= 2 && base_s[0] == '1' &&
                             base_s.find_first_not_of('0', 1) == std::string::npos;
         if (power_of_ten) {
-          int128 new_base = pe.num_base.i / 10;
-          re.value = PyNum::of_int(new_base * re.value.i);
-          re.num_base = PyNum::of_int(new_base);
+          int128 new_base = pe.num->num_base.i / 10;
+          re.num->value = PyNum::of_int(new_base * re.num->value.i);
+          re.num->num_base = PyNum::of_int(new_base);
           re.type = "G4tag";
         }
       }
@@ -334,15 +337,15 @@ void NumberBuilder::add_large_blocks() {  // G4: 234000+567 = 234567
     PyNum sum = PyNum::of_int(0);
     std::string orig;
     for (int i : sub) {
-      sum = int_add(sum, edges_[i].value);
-      orig += edges_[i].orig_txt;
+      sum = int_add(sum, edges_[i].num->value);
+      orig += edges_[i].num->orig_txt;
     }
     Edge ne = new_num_edge(edges_[sub.front()].start, edges_[sub.back()].end, py_str(sum));
-    ne.value = sum;
-    ne.num_base = edges_[sub.back()].num_base;
+    ne.num->value = sum;
+    ne.num->num_base = edges_[sub.back()].num->num_base;
     ne.type = "G4";
-    ne.orig_txt = orig;
-    ne.script = edges_[sub.back()].script;
+    ne.num->orig_txt = orig;
+    ne.num->script = edges_[sub.back()].num->script;
     update_num_txt(ne);
     int id = lat_.add_edge(std::move(ne));
     replace(id, sub);
@@ -355,28 +358,30 @@ void NumberBuilder::fractions() {
   const std::u32string_view s = lat_.s_;
   const std::vector<int> list = num_edges_;
   for (int idx : list) {
-    if (!edges_[idx].is_num || !edges_[idx].value.is_int() || edges_[idx].value.overflow) continue;
+    if (!edges_[idx].is_num || !edges_[idx].num->value.is_int() || edges_[idx].num->value.overflow)
+      continue;
     for (const auto& conn : lat_.data_.fraction_connectors) {
       const Edge& e = edges_[idx];
       size_t conn_end = e.end + conn.size();
       if (conn_end > s.size() || s.substr(e.end, conn.size()) != conn) continue;
       int r = lat_.best_right_neighbor(static_cast<int>(conn_end));
-      if (r < 0 || !edges_[r].is_num || edges_[r].value.is_none()) continue;
+      if (r < 0 || !edges_[r].is_num || edges_[r].num->value.is_none()) continue;
       const Edge& re = edges_[r];
-      if (e.value.i == 100) {
-        if (e.value.i >= 0) {
+      if (e.num->value.i == 100) {
+        if (e.num->value.i >= 0) {
           Edge pe;
           pe.start = e.start;
           pe.end = re.end;
-          pe.txt = py_str(re.value) + "%";
+          pe.txt = py_str(re.num->value) + "%";
           pe.type = "percentage";
           int id = lat_.add_edge(std::move(pe));
           replace(id, {idx, r});
         }
-      } else if (re.value.is_int() && !re.value.overflow && e.value.i > 0) {
-        std::string txt = py_str(re.value) + "/" + py_str(e.value);
+      } else if (re.num->value.is_int() && !re.num->value.overflow && e.num->value.i > 0) {
+        std::string txt = py_str(re.num->value) + "/" + py_str(e.num->value);
         Edge fe = new_num_edge(e.start, re.end, txt);
-        set_fraction(fe, static_cast<int64_t>(re.value.i), static_cast<int64_t>(e.value.i));
+        set_fraction(fe, static_cast<int64_t>(re.num->value.i),
+                     static_cast<int64_t>(e.num->value.i));
         fe.type = "fraction";
         int id = lat_.add_edge(std::move(fe));
         replace(id, {idx, r});
@@ -413,7 +418,7 @@ void NumberBuilder::separators() {  // F1: 23½ -> 23 1/2, 十一五 -> 11·5
     if (left < 0 || edges_[left].txt.empty()) continue;
     if (!ucd::is_decimal(last_code_point(edges_[left].txt))) continue;
     Edge& e = edges_[idx];
-    bool fraction = e.has_fraction && e.frac_num != 0;
+    bool fraction = e.num->has_fraction && e.num->frac_num != 0;
     e.txt = (fraction ? " " : "\u00B7") + e.txt;
   }
 }
@@ -422,10 +427,10 @@ void NumberBuilder::exceptions() {
   static const std::string_view kSingles = "\u5169\u53C3\u53C2\u4F0D\u9646\u9678\u4EC0";
   for (int idx : num_edges_) {
     Edge& e = edges_[idx];
-    if (!(e.is_num && e.active && !e.value.is_none())) continue;
-    bool big_single = e.end - e.start == 1 && int_gt(e.value, PyNum::of_int(1000));
-    if (big_single || kSingles.find(e.orig_txt) != std::string_view::npos ||
-        e.orig_txt == "\u4EAC\u5146") {
+    if (!(e.is_num && e.active && !e.num->value.is_none())) continue;
+    bool big_single = e.end - e.start == 1 && int_gt(e.num->value, PyNum::of_int(1000));
+    if (big_single || kSingles.find(e.num->orig_txt) != std::string_view::npos ||
+        e.num->orig_txt == "\u4EAC\u5146") {
       e.active = false;
     }
   }
