@@ -211,7 +211,27 @@ def markdown(summary: dict[str, object], corpus_names: Sequence[str], backend: s
         lines.append(f"| {script} | {n} | {n - ok} | {_pct(ok, n)} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Per-corpus cells are differences/items.")
+    lines.append(targets(summary))
     return "\n".join(lines)
+
+
+def targets(summary: dict[str, object]) -> str:
+    """The issue's targets: >= 99.99 % overall, >= 99.5 % in every script with >= 100 items."""
+    o: dict[str, object] = summary["overall"]  # type: ignore[assignment]
+    overall_ok = o["n"] == 0 or 100.0 * o["agree"] / o["n"] >= 99.99  # type: ignore[operator]
+    scripts: dict[str, dict[str, dict[str, int]]] = summary["scripts"]  # type: ignore[assignment]
+    weak = [
+        f"{s} ({100.0 * d['all']['agree'] / d['all']['n']:.2f} %)"
+        for s, d in scripts.items()
+        if d["all"]["n"] >= 100 and 100.0 * d["all"]["agree"] / d["all"]["n"] < 99.5
+    ]
+    big = sum(1 for d in scripts.values() if d["all"]["n"] >= 100)
+    verdict = "met" if overall_ok and not weak else "NOT met"
+    detail = f"; below 99.5 %: {', '.join(weak)}" if weak else ""
+    return (
+        f"\nTargets (>= 99.99 % overall, >= 99.5 % in each of the {big} scripts with >= 100 "
+        f"items): {verdict}{detail}"
+    )
 
 
 def write_diffs(rows: Sequence[Row], path: Path) -> int:
