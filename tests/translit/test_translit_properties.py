@@ -195,3 +195,15 @@ def test_vocab_mode_follows_split_piece(golden_backend: str, piece: str) -> None
     want = parts.prefix + rom.romanize(parts.payload) + parts.suffix
     assert rom.romanize_piece(piece) == want
     assert rom.romanize_vocab([piece, piece], num_threads=2) == [want, want]
+
+
+def test_romanizer_works_in_spawned_worker(golden_backend: str) -> None:
+    """What a DataLoader worker does: receive the Romanizer pickled and use it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    rom = translit.Romanizer("ukr", backend=golden_backend)  # type: ignore[arg-type]
+    texts = ["Игорь", "Ελλάδα", "東京"]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        assert list(pool.map(rom.romanize, texts)) == [rom.romanize(t) for t in texts]
