@@ -260,3 +260,14 @@ def test_stream_error_offset_counts_earlier_blocks(native: str) -> None:
         "mir",
         lenient.romanize("x\ufffd("),
     ]
+
+
+def test_tokadapt_romanize_subcommand_files(golden_backend: str, tmp_path: Path) -> None:
+    from tokadapt.cli import main as tokadapt_main
+
+    src, dst = tmp_path / "in.txt", tmp_path / "out.txt"
+    src.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    argv = ["romanize", "-i", str(src), "-o", str(dst), "--backend", golden_backend]
+    assert tokadapt_main(argv) == 0
+    assert dst.read_text(encoding="utf-8").split("\n")[:-1] == _expected(golden_backend, LINES)
+    assert tokadapt_main(argv) == 2  # refuses to overwrite
