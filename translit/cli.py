@@ -45,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _open_output(path: str | None, overwrite: bool) -> Iterator[TextIO]:
     """stdout (UTF-8, ``\n``) or ``path`` written atomically; never replaces without overwrite."""
     if path is None or path == "-":
+        sys.stdout.flush()
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         try:
             yield out
