@@ -26,6 +26,7 @@ first full run takes several minutes, reruns seconds. Every difference goes to a
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -38,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpora
 from corpora import CORPORA, Item, script_of, split_lcode_line
-from reference import CACHE_DIR, ERROR_PREFIX, REPO, uroman_outputs
+from reference import CACHE_DIR, ERROR_PREFIX, REPO, edges_json, uroman_outputs
 
 import translit
 from translit.vocab import split_piece
@@ -72,8 +73,9 @@ def esc(value: str) -> str:
     )
 
 
-def _candidate(backend: str, items: Sequence[Item], vocab: bool) -> list[str]:
-    """translit's output per item; batch per language code, item by item if a batch raises."""
+def _candidate(backend: str, items: Sequence[Item], vocab: bool, edges: bool = False) -> list[str]:
+    """translit's output per item; batch per language code, item by item if a batch raises.
+    ``edges=True``: the edges of each item as :func:`reference.edges_json` strings."""
     out = [""] * len(items)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
@@ -82,6 +84,8 @@ def _candidate(backend: str, items: Sequence[Item], vocab: bool) -> list[str]:
         rom = translit.Romanizer(lcode or None, backend=backend)  # type: ignore[arg-type]
         texts = [items[i].text for i in idx]
         run = rom.romanize_vocab if vocab else rom.romanize_batch
+        if edges:
+            run = functools.partial(_edges_batch, rom)
         try:
             results = run(texts)
         except Exception:
@@ -94,6 +98,10 @@ def _candidate(backend: str, items: Sequence[Item], vocab: bool) -> list[str]:
         for i, res in zip(idx, results, strict=True):
             out[i] = res
     return out
+
+
+def _edges_batch(rom: translit.Romanizer, texts: list[str]) -> list[str]:
+    return [edges_json(rom.edges(t)) for t in texts]
 
 
 def golden_rows(backend: str, limit: int | None) -> list[Row]:
@@ -119,7 +127,9 @@ def vocab_rows(backend: str, limit: int | None) -> list[Row]:
     return rows
 
 
-def plain_rows(corpus: str, backend: str, limit: int | None, top_n: int) -> list[Row]:
+def plain_rows(
+    corpus: str, backend: str, limit: int | None, top_n: int, edges: bool = False
+) -> list[Row]:
     if corpus == "cldr":
         full = corpora.cldr_items()
     elif corpus == "udhr":
@@ -131,19 +141,27 @@ def plain_rows(corpus: str, backend: str, limit: int | None, top_n: int) -> list
     else:
         full = corpora.wordfreq_items(top_n)
     items = corpora.sample(full, limit)
-    refs = uroman_outputs(corpus, [(it.text, it.lcode) for it in items])
-    got = _candidate(backend, items, vocab=False)
+    refs = uroman_outputs(corpus, [(it.text, it.lcode) for it in items], edges=edges)
+    got = _candidate(backend, items, vocab=False, edges=edges)
     return [
         Row(corpus, it.source, script_of(it.text), it.lcode, it.text, ref, g)
         for it, ref, g in zip(items, refs, got, strict=True)
     ]
 
 
-def collect(backend: str, corpus_names: Sequence[str], limit: int | None, top_n: int) -> list[Row]:
+def collect(
+    backend: str, corpus_names: Sequence[str], limit: int | None, top_n: int, edges: bool = False
+) -> list[Row]:
     rows: list[Row] = []
     for name in corpus_names:
         start = time.perf_counter()
-        if name == "golden":
+        if edges and name in ("golden", "xlmr"):
+            print(
+                f"  {name}: no edges comparison (line prefixes / vocabulary mode)", file=sys.stderr
+            )
+        elif edges:
+            rows += plain_rows(name, backend, limit, top_n, edges=True)
+        elif name == "golden":
             rows += golden_rows(backend, limit)
         elif name == "xlmr":
             rows += vocab_rows(backend, limit)
@@ -255,20 +273,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top-n", type=int, default=2000, help="wordfreq words per language")
     parser.add_argument("--diff-out", type=Path, default=None, help="TSV of every difference")
     parser.add_argument("--save", action="store_true", help="write JSON + markdown to results/")
+    parser.add_argument(
+        "--edges", action="store_true", help="compare uroman's edges format (offsets) instead"
+    )
     args = parser.parse_args(argv)
     try:
         translit.Romanizer(backend=args.backend)
     except translit.BackendError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    rows = collect(args.backend, args.corpus, args.limit, args.top_n)
+    rows = collect(args.backend, args.corpus, args.limit, args.top_n, args.edges)
     summary = summarize(rows)
-    table = markdown(summary, args.corpus, args.backend)
-    diff_out = args.diff_out or CACHE_DIR / f"diffs-{args.backend}.tsv"
+    table = markdown(summary, args.corpus, args.backend + (", edges" if args.edges else ""))
+    mode = "-edges" if args.edges else ""
+    diff_out = args.diff_out or CACHE_DIR / f"diffs-{args.backend}{mode}.tsv"
     n_diffs = write_diffs(rows, diff_out)  # before printing: a closed stdout must not lose it
     print(table)
     print(f"\n{n_diffs} differences written to {diff_out}")
-    if args.save:
+    if args.save and not args.edges:
         from tokadapt.environment import collect as environment
 
         RESULTS.mkdir(parents=True, exist_ok=True)

@@ -49,11 +49,19 @@ def _save(path: Path, data: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
+def edges_json(edges: Sequence[Sequence[object]]) -> str:
+    """One comparable string for a list of ``(start, end, text, type)`` edges."""
+    return json.dumps([list(e) for e in edges], ensure_ascii=False)
+
+
 def uroman_outputs(
-    corpus: str, requests: Sequence[tuple[str, str]], progress: bool = True
+    corpus: str, requests: Sequence[tuple[str, str]], progress: bool = True, edges: bool = False
 ) -> list[str]:
-    """uroman's output for each ``(text, lcode)``; a crash becomes ``ERROR_PREFIX + message``."""
-    path = _cache_path(corpus)
+    """uroman's output for each ``(text, lcode)``; a crash becomes ``ERROR_PREFIX + message``.
+
+    ``edges=True``: uroman's ``edges`` format instead, as :func:`edges_json` strings.
+    """
+    path = _cache_path(corpus + ("-edges" if edges else ""))
     cache = _load(path)
     keys = [f"{lcode}\t{text}" for text, lcode in requests]
     missing = sorted({k for k in keys if k not in cache})
@@ -62,10 +70,16 @@ def uroman_outputs(
 
         start = time.perf_counter()
         engine = uroman.Uroman()
+        fmt = uroman.RomFormat.EDGES if edges else uroman.RomFormat.STR
         for n, key in enumerate(missing, 1):
             lcode, text = key.split("\t", 1)
             try:
-                cache[key] = engine.romanize_string(text, lcode or None)
+                result = engine.romanize_string(text, lcode or None, rom_format=fmt)
+                cache[key] = (
+                    edges_json([(e.start, e.end, e.txt, e.type) for e in result])
+                    if edges
+                    else result
+                )
             except Exception as exc:
                 cache[key] = {"error": f"{type(exc).__name__}: {exc}"}
             if progress and n % 20000 == 0:
