@@ -89,8 +89,11 @@ struct Data {
   // First trie level as a direct table for the BMP (the hot lookup).
   std::vector<uint32_t> root_children;
 
+  std::vector<uint8_t> node_has_children;  // skips hash lookups below leaves
+
   uint32_t child(uint32_t node, char32_t cp) const {
     if (node == 0 && cp < root_children.size()) return root_children[cp];
+    if (!node_has_children[node]) return FlatMap::kMissing;
     return trie.find((static_cast<uint64_t>(node) << 21) | cp);
   }
   // Trie node of a source string, FlatMap::kMissing if it is no rule prefix.

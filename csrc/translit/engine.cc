@@ -7,17 +7,10 @@
 
 namespace translit {
 
-Engine::Engine(const Tables& tables) : data_(load_data(tables)) {}
-
-std::string Engine::romanize_cps(std::u32string_view text, std::string_view lcode) const {
-  if (text.empty()) return "";
-  thread_local LatticeBuffers buffers;  // reused by every lattice of this thread
-  Lattice lattice(data_, text, lcode, &buffers);
-  lattice.build();
-  return lattice.best_string();
-}
-
 namespace {
+
+// Per-thread buffers grown beyond this many code points are released after use.
+constexpr size_t kKeptPositions = 1 << 16;
 
 bool is_ascii(std::string_view s) {
   for (char c : s) {
@@ -28,10 +21,28 @@ bool is_ascii(std::string_view s) {
 
 }  // namespace
 
+Engine::Engine(const Tables& tables) : data_(load_data(tables)) {}
+
+std::string Engine::romanize_cps(std::u32string_view text, std::string_view lcode) const {
+  if (text.empty()) return "";
+  thread_local LatticeBuffers buffers;  // reused by every lattice of this thread
+  std::string out;
+  {
+    Lattice lattice(data_, text, lcode, &buffers);
+    lattice.build();
+    out = lattice.best_string();
+  }
+  if (buffers.pos.capacity() > kKeptPositions) buffers = LatticeBuffers();  // after a huge text
+  return out;
+}
+
 std::string Engine::romanize(std::string_view utf8, std::string_view lcode) const {
   if (data_.ascii_identity && is_ascii(utf8)) return std::string(utf8);
-  std::u32string text = decode_utf8(utf8);
-  return romanize_cps(text, lcode);
+  thread_local std::u32string text;
+  decode_utf8_into(utf8, text);
+  std::string out = romanize_cps(text, lcode);
+  if (text.capacity() > kKeptPositions) std::u32string().swap(text);
+  return out;
 }
 
 std::vector<EdgeOut> Engine::edges(std::string_view utf8, std::string_view lcode) const {

@@ -438,11 +438,11 @@ void NumberBuilder::exceptions() {
 
 void NumberBuilder::remaining_digits() {
   for (int start = 0; start < lat_.n_; ++start) {
-    int best = lat_.best_edge_in_span(start, start + 1);
-    if (best >= 0 && edges_[best].is_num) continue;
     char32_t c = lat_.s_[start];
     auto num = ucd::numeric(c);
     if (!num) continue;
+    int best = lat_.best_edge_in_span(start, start + 1);
+    if (best >= 0 && edges_[best].is_num) continue;
     if ((lat_.data_.name_flags(c) & ucd::kNameDigit) && *num == static_cast<int>(*num) &&
         *num >= 0 && *num <= 9) {
       Edge e;

@@ -47,8 +47,11 @@ void Lattice::add_romanization() {
         rom.erase(0, 1);
         type = "rom tail";
       }
-      std::string new_rom = add_default_abugida_vowel(rom, start, end, type);
-      if (new_rom.compare(0, rom.size(), rom) == 0) {
+      const Script* script = data_.script_of(s_[start]);
+      std::string new_rom = (script && !script->abugida_vowels.empty())
+                                ? add_default_abugida_vowel(rom, start, end, type)
+                                : rom;
+      if (new_rom.size() > rom.size() && new_rom.compare(0, rom.size(), rom) == 0) {
         std::string_view suffix = std::string_view(new_rom).substr(rom.size());
         if (all_in(suffix, "aeiou")) {
           type += " c:" + rom + " s:" + std::string(suffix);

@@ -23,6 +23,8 @@ std::vector<uint32_t>& RuleBuilder::list_of(const std::u32string& s) {
     if (next == FlatMap::kMissing) {
       next = static_cast<uint32_t>(node_lists_.size());
       node_lists_.emplace_back();
+      has_children_.push_back(0);
+      has_children_[node] = 1;
       trie_.insert(key, next);
     }
     node = next;
@@ -72,6 +74,7 @@ void RuleBuilder::add_thai_cancellation_rules() {
 
 void RuleBuilder::freeze(Data& d) {
   d.trie = std::move(trie_);
+  d.node_has_children = std::move(has_children_);
   d.root_children.assign(0x10000, FlatMap::kMissing);
   for (char32_t cp = 0; cp < 0x10000; ++cp) {
     d.root_children[cp] = d.trie.find(cp);  // root node 0: key == cp

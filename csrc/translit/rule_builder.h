@@ -35,6 +35,7 @@ class RuleBuilder {
 
   std::vector<RomRule> rules_;
   FlatMap trie_;
+  std::vector<uint8_t> has_children_ = std::vector<uint8_t>(1, 0);
   std::vector<std::vector<uint32_t>> node_lists_ = std::vector<std::vector<uint32_t>>(1);
 };
 

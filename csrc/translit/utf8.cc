@@ -13,6 +13,12 @@ namespace {
 
 std::u32string decode_utf8(std::string_view text) {
   std::u32string out;
+  decode_utf8_into(text, out);
+  return out;
+}
+
+void decode_utf8_into(std::string_view text, std::u32string& out) {
+  out.clear();
   out.reserve(text.size());
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
@@ -49,7 +55,6 @@ std::u32string decode_utf8(std::string_view text) {
     out.push_back(cp);
     i += len;
   }
-  return out;
 }
 
 void append_utf8(std::string& out, char32_t cp) {

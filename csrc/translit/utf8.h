@@ -10,6 +10,8 @@ namespace translit {
 // Decodes UTF-8; throws InputError naming the byte offset of the first invalid sequence
 // (overlong forms, surrogates and values above U+10FFFF are invalid).
 std::u32string decode_utf8(std::string_view text);
+// The same into a reused buffer (cleared first).
+void decode_utf8_into(std::string_view text, std::u32string& out);
 
 // Appends the UTF-8 encoding of one code point.
 void append_utf8(std::string& out, char32_t cp);
