@@ -76,6 +76,7 @@ class AlignConfig:
     warmup_steps: int = 0
     max_grad_norm: float = 1.0
     precision: Precision = "fp32"
+    compile: bool = False
     # data
     max_length: int = 128
     shuffle_buffer: int = 10000

@@ -110,6 +110,24 @@ def check_layer(model: Any, layer: int) -> int:
     return resolved
 
 
+class _Stop(Exception):  # noqa: N818 - control flow, not an error
+    def __init__(self, hidden: torch.Tensor) -> None:
+        super().__init__()
+        self.hidden = hidden
+
+
+def _stop_hook(module: nn.Module, inputs: Any, output: Any) -> None:
+    raise _Stop(output[0] if isinstance(output, tuple) else output)
+
+
+def _layer_block(encoder: Any, layer: int) -> nn.Module | None:
+    """The block whose output is ``hidden_states[layer]`` when later blocks exist, else None."""
+    blocks = getattr(getattr(encoder, "encoder", None), "layer", None)
+    if not isinstance(blocks, nn.ModuleList) or not 0 < layer < len(blocks):
+        return None
+    return blocks[layer - 1]
+
+
 class AlignModel(nn.Module):
     """Wraps the HF model with the TCM head; ``forward(batch)`` returns loss parts."""
 
@@ -126,38 +144,59 @@ class AlignModel(nn.Module):
     def encoder(self) -> Any:
         return self.hf_model.base_model if self.use_mlm else self.hf_model
 
+    def _hidden(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[Any, Any]:
+        """``(hidden_states[layer], last_hidden_state or None)``.
+
+        TCM-only runs stop after the TCM layer (a forward hook raises :class:`_Stop` with that
+        layer's output): the layers above it cannot influence the loss, so they are skipped.
+        """
+        block = _layer_block(self.encoder, self.layer) if not self.use_mlm else None
+        if block is None:
+            out = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
+            )
+            return out.hidden_states[self.layer], out.last_hidden_state
+        handle = block.register_forward_hook(_stop_hook)
+        try:
+            self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+        except _Stop as stop:
+            return stop.hidden, None
+        finally:
+            handle.remove()
+        raise RuntimeError("early-exit hook did not fire")  # pragma: no cover
+
     def embed(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, special: torch.Tensor | None
     ) -> torch.Tensor:
-        out = self.encoder(
-            input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
-        )
-        return pool(out.hidden_states[self.layer], attention_mask, special, self.pooling)
+        hidden, _ = self._hidden(input_ids, attention_mask)
+        return pool(hidden, attention_mask, special, self.pooling)
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        out = self.encoder(
-            input_ids=batch["input_ids"],
-            attention_mask=batch["attention_mask"],
-            output_hidden_states=True,
-        )
-        vec = pool(
-            out.hidden_states[self.layer],
-            batch["attention_mask"],
-            batch["special_tokens_mask"],
-            self.pooling,
-        )
+        hidden, last = self._hidden(batch["input_ids"], batch["attention_mask"])
+        vec = pool(hidden, batch["attention_mask"], batch["special_tokens_mask"], self.pooling)
         n = vec.shape[0] // 2
         tcm = self.tcm(vec[:n], vec[n:])
         parts = {"tcm": tcm}
         loss = self.tcm_weight * tcm
         if self.use_mlm and "labels" in batch:
-            mlm = self._mlm(out.last_hidden_state[:n], batch["labels"][:n]) + self._mlm(
-                out.last_hidden_state[n:], batch["labels"][n:]
+            mlm = self._mlm(last[:n], batch["labels"][:n]) + self._mlm(
+                last[n:], batch["labels"][n:]
             )
             parts["mlm"] = mlm
             loss = loss + mlm
         parts["loss"] = loss
         return parts
+
+    def compile_blocks(self) -> int:
+        """``torch.compile`` each transformer block and the MLM head in place (regional
+        compilation: the Python glue, the early exit and the loss stay eager). Returns the
+        number of compiled modules."""
+        blocks = getattr(getattr(self.encoder, "encoder", None), "layer", None)
+        mods = list(blocks) if isinstance(blocks, nn.ModuleList) else []
+        head = _head(self.hf_model) if self.use_mlm else None
+        for mod in [*mods, *([head] if head is not None else [])]:
+            mod.compile()
+        return len(mods) + (head is not None)
 
     def _mlm(self, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy at the masked positions of one side (head applied there only)."""

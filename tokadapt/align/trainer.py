@@ -75,6 +75,8 @@ class Trainer:
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
         self.module = AlignModel(loaded.model, cfg, self.use_mlm).to(self.device)
+        if cfg.compile:
+            log.info("torch.compile: %d modules", self.module.compile_blocks())
         self.optimizer, self.scheduler = build_optimizer(self.module, cfg, self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=cfg.precision == "fp16")
         self.eval_sets = list(eval_sets)
@@ -118,7 +120,7 @@ class Trainer:
         self.step, self.chunk = int(state["step"]), int(state["chunk"])
         log.info("resumed from %s at step %d (data chunk %d)", path, self.step, self.chunk)
 
-    def _loader(self) -> Iterator[dict[str, Any]]:
+    def make_loader(self) -> Iterator[dict[str, Any]]:
         cfg = self.cfg
         stream = PairStream(
             self.sources,
@@ -145,7 +147,7 @@ class Trainer:
         return iter(loader)
 
     # -- one optimizer step ----------------------------------------------------------------------
-    def _step(self, model: Any, batches: Iterator[dict[str, Any]]) -> dict[str, Any]:
+    def train_step(self, model: Any, batches: Iterator[dict[str, Any]]) -> dict[str, Any]:
         """One optimizer update over ``grad_accum`` micro-batches; values stay on the device."""
         cfg = self.cfg
         sums: dict[str, Any] = {"pairs": 0, "dropped": 0}
@@ -253,6 +255,34 @@ class Trainer:
             )
         distributed.barrier()
 
+    def _freeze_unreachable(self) -> None:
+        """Stop training parameters the loss cannot reach (pooler, layers above an early exit).
+
+        DDP requires every trainable parameter to get a gradient. A dry forward/backward in eval
+        mode (no dropout, so no RNG is consumed) finds those that do not; AdamW would skip them
+        anyway, so a single process trains exactly the same parameters.
+        """
+        enc = self.tokenizer(
+            ["ab cd", "ef", "gh ij", "kl"],
+            padding=True,
+            return_special_tokens_mask=True,
+            return_tensors="pt",
+        )
+        batch = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
+        labels = batch["input_ids"].masked_fill(batch["special_tokens_mask"].bool(), -100)
+        self.module.eval()
+        self.module({**batch, "labels": labels})["loss"].backward()
+        frozen = [
+            n for n, p in self.module.named_parameters() if p.requires_grad and p.grad is None
+        ]
+        for name, param in self.module.named_parameters():
+            if name in frozen:
+                param.requires_grad_(False)
+        self.optimizer.zero_grad(set_to_none=True)
+        self.module.zero_grad(set_to_none=True)
+        if frozen:
+            log.info("parameters the loss does not reach (not trained): %s", frozen)
+
     # -- main ----------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         cfg = self.cfg
@@ -262,14 +292,15 @@ class Trainer:
         before = self._evaluate() if self.step == 0 else {}
         model: Any = self.module
         if distributed.is_active():
+            self._freeze_unreachable()
             ids = [self.device.index] if self.device.type == "cuda" else None
             model = DistributedDataParallel(self.module, device_ids=ids)
         self.module.train()
-        batches = self._loader()
+        batches = self.make_loader()
         bar = _progress(cfg.steps, self.step, self.show_progress and self.dist.is_main)
         start, first = time.perf_counter(), self.step
         while self.step < cfg.steps:
-            stats = self._step(model, batches)
+            stats = self.train_step(model, batches)
             bar.update(1)
             if self.step % max(cfg.log_every, 1) == 0 or self.step == cfg.steps:
                 record = self._record(stats)

@@ -99,7 +99,9 @@ def test_empty_training_file(tiny_mlm_dir: Path, tmp_path: Path) -> None:
         train(tiny_mlm_dir, [f"{empty}:rus"], tmp_path / "o", make_config(**FAST))
 
 
-def test_existing_output_is_not_overwritten(tiny_mlm_dir: Path, train_specs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_existing_output_is_not_overwritten(  # type: ignore[no-untyped-def]
+    tiny_mlm_dir: Path, train_specs, tmp_path: Path
+) -> None:
     out = tmp_path / "o"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
@@ -130,3 +132,21 @@ def test_corrupt_checkpoint_is_refused_and_nothing_changes(run_a: Path, tiny_mlm
         train(tiny_mlm_dir, train_specs, out, cfg, resume=True)
     before["checkpoints/step-0000012/state.json"] = b"{trunc"
     assert _snapshot(out) == before
+
+
+def test_early_exit_equals_full_forward(tiny_encoder_dir: Path, xlmr_tokenizer) -> None:  # type: ignore[no-untyped-def]
+    """TCM-only runs stop after the TCM layer; the vectors equal hidden_states[layer]."""
+    from tokadapt.align.model import AlignModel, load
+
+    loaded = load(tiny_encoder_dir)
+    module = AlignModel(loaded.model, make_config(layer=2), use_mlm=False).eval()
+    enc = xlmr_tokenizer(["Москва", "Αθήνα", "दिल्ली"], padding=True, return_tensors="pt",
+                         return_special_tokens_mask=True)
+    with torch.no_grad():
+        got = module.embed(enc["input_ids"], enc["attention_mask"], enc["special_tokens_mask"])
+        full = loaded.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                            output_hidden_states=True).hidden_states[2]
+    from tokadapt.align.loss import pool
+
+    torch.testing.assert_close(got, pool(full, enc["attention_mask"],
+                                         enc["special_tokens_mask"], "mean"))
