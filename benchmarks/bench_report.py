@@ -19,15 +19,18 @@ def _corpus(rows: list[dict[str, Any]]) -> list[str]:
     words = rows[0]["words"]
     out = [
         f"Corpus: {rows[0]['lines']} lines, {words} words (uroman mini-test texts + CLDR names), "
-        "one call per line, best of the interleaved rounds.",
+        "one call per line, best of the interleaved rounds. CPU-time columns are the steadier "
+        "measure on a shared machine (meaningless for the multi-threaded row).",
         "",
-        "| romanizer | words/s | speed-up vs uroman | agreement with uroman % |",
-        "|---|---:|---:|---:|",
+        "| romanizer | words/s | speed-up vs uroman | words/CPU-s | speed-up (CPU) "
+        "| agreement with uroman % |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         out.append(
             f"| {r['romanizer']} | {r['words_per_s']:,.0f} | {r['speedup_vs_uroman']:.1f}x "
-            f"| {r['agreement_pct']:.2f} |"
+            f"| {r.get('words_per_cpu_s', float('nan')):,.0f} "
+            f"| {r.get('speedup_vs_uroman_cpu', float('nan')):.1f}x | {r['agreement_pct']:.2f} |"
         )
     return out
 

@@ -103,31 +103,37 @@ def runners(backend: str) -> dict[str, Callable[[list[Line]], list[str]]]:
 
 def interleaved(
     funcs: dict[str, Callable[[list[Line]], list[str]]], lines: list[Line], rounds: int
-) -> tuple[dict[str, float], dict[str, list[str]]]:
-    """Best-of-``rounds`` seconds per runner, the runners alternating within every round."""
-    times: dict[str, list[float]] = {k: [] for k in funcs}
+) -> tuple[dict[str, tuple[float, float]], dict[str, list[str]]]:
+    """Best-of-``rounds`` (wall, CPU) seconds per runner, alternating within every round.
+
+    CPU time is the steadier measure for the single-threaded runners on a shared machine."""
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in funcs}
     outputs: dict[str, list[str]] = {}
     for _ in range(rounds):
         for name, fn in funcs.items():
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             outputs[name] = fn(lines)
-            times[name].append(time.perf_counter() - start)
-    return {k: min(v) for k, v in times.items()}, outputs
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in times.items()}
+    return best, outputs
 
 
 def corpus_table(backend: str, lines: list[Line], rounds: int) -> list[dict[str, object]]:
     words = sum(len(t.split()) for t, _ in lines)
     best, outputs = interleaved(runners(backend), lines, rounds)
-    ref, base = outputs["uroman 1.3.1.1"], best["uroman 1.3.1.1"]
-    rows = []
-    for name, secs in best.items():
+    ref, (base, base_cpu) = outputs["uroman 1.3.1.1"], best["uroman 1.3.1.1"]
+    rows: list[dict[str, object]] = []
+    for name, (secs, cpu) in best.items():
         agree = sum(a == b for a, b in zip(outputs[name], ref, strict=True))
         rows.append(
             {
                 "romanizer": name,
                 "seconds": secs,
+                "cpu_seconds": cpu,
                 "words_per_s": words / secs,
+                "words_per_cpu_s": words / cpu if cpu > 0 else float("nan"),
                 "speedup_vs_uroman": base / secs,
+                "speedup_vs_uroman_cpu": base_cpu / cpu if cpu > 0 else float("nan"),
                 "agreement_pct": 100.0 * agree / len(ref),
                 "lines": len(lines),
                 "words": words,
