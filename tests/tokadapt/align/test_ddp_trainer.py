@@ -6,12 +6,14 @@ import os
 import socket
 from pathlib import Path
 
+import pytest
 import torch
 import torch.multiprocessing as mp
 from safetensors.torch import load_file
 
 from tokadapt.align import make_config, train
 
+pytestmark = pytest.mark.slow  # two processes that each load transformers: ~30-60 s
 CFG = {"steps": 3, "layer": 2, "lr": 1e-2, "shuffle_buffer": 32, "log_every": 1, "save_every": 3}
 
 
@@ -22,6 +24,7 @@ def _free_port() -> int:
 
 
 def _worker(rank: int, port: int, model: str, specs: list[str], out: str) -> None:
+    torch.set_num_threads(1)
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2",
                       MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     try:
