@@ -94,14 +94,61 @@ class NumberBuilder {
 
   Lattice& lat_;
   std::vector<Edge>& edges_;
-  std::vector<int> num_edges_;
+  // uroman's num_edges list, as a linked list so that replacing sub-edges is O(1) per edge.
+  struct ListNode {
+    int edge;
+    int prev, next;
+    int64_t key;  // list order
+  };
+  std::vector<ListNode> nodes_;
+  std::vector<int> node_of_edge_;  // edge index -> list node, -1 if not in the list
+  int head_ = -1, tail_ = -1;
+  int64_t next_key_ = 0;
+
+  int node_of(int edge) const {
+    return edge < static_cast<int>(node_of_edge_.size()) ? node_of_edge_[edge] : -1;
+  }
+  void set_node(int edge, int node) {
+    if (edge >= static_cast<int>(node_of_edge_.size())) node_of_edge_.resize(edge + 1, -1);
+    node_of_edge_[edge] = node;
+  }
+  void append(int edge) {
+    nodes_.push_back({edge, tail_, -1, next_key_++});
+    int n = static_cast<int>(nodes_.size() - 1);
+    if (tail_ >= 0) {
+      nodes_[tail_].next = n;
+    } else {
+      head_ = n;
+    }
+    tail_ = n;
+    set_node(edge, n);
+  }
+  void unlink(int n) {
+    const ListNode& node = nodes_[n];
+    if (node.prev >= 0) {
+      nodes_[node.prev].next = node.next;
+    } else {
+      head_ = node.next;
+    }
+    if (node.next >= 0) {
+      nodes_[node.next].prev = node.prev;
+    } else {
+      tail_ = node.prev;
+    }
+  }
+  // The list as it is now (each pass of uroman iterates over a snapshot).
+  std::vector<int> snapshot() const {
+    std::vector<int> out;
+    for (int n = head_; n >= 0; n = nodes_[n].next) out.push_back(nodes_[n].edge);
+    return out;
+  }
 };
 
 void Lattice::add_numbers() { NumberBuilder(*this).run(); }
 
 void NumberBuilder::run() {
   singles();
-  if (num_edges_.empty()) {
+  if (head_ < 0) {
     remaining_digits();
     return;
   }
@@ -120,21 +167,25 @@ void NumberBuilder::run() {
 // uroman's update_edge_list: the first old edge in the list is replaced by the new one, the
 // other old edges leave the list; old edges in the list become inactive.
 void NumberBuilder::replace(int new_edge, const std::vector<int>& old) {
-  std::vector<int> result;
-  bool added = false;
-  for (int i : num_edges_) {
-    if (std::find(old.begin(), old.end(), i) != old.end()) {
-      edges_[i].active = false;
-      if (!added) {
-        result.push_back(new_edge);
-        added = true;
-      }
-    } else {
-      result.push_back(i);
-    }
+  int first = -1;
+  for (int e : old) {
+    int n = node_of(e);
+    if (n < 0) continue;
+    edges_[e].active = false;
+    if (first < 0 || nodes_[n].key < nodes_[first].key) first = n;
   }
-  if (!added) result.push_back(new_edge);
-  num_edges_.swap(result);
+  if (first < 0) {
+    append(new_edge);
+    return;
+  }
+  for (int e : old) {
+    int n = node_of(e);
+    if (n < 0) continue;
+    set_node(e, -1);
+    if (n != first) unlink(n);
+  }
+  nodes_[first].edge = new_edge;
+  set_node(new_edge, first);
 }
 
 void NumberBuilder::singles() {
@@ -152,13 +203,13 @@ void NumberBuilder::singles() {
     e.num->script = p->script;
     e.num->is_large_power = p->is_large_power;
     update_num_txt(e);
-    num_edges_.push_back(lat_.add_edge(std::move(e)));
+    append(lat_.add_edge(std::move(e)));
   }
 }
 
 void NumberBuilder::digit_sequences() {  // D1
   const std::u32string_view s = lat_.s_;
-  const std::vector<int> list = num_edges_;
+  const std::vector<int> list = snapshot();
   for (int idx : list) {
     if (!is_digit(idx) || !edges_[idx].active) continue;
     int n_points = 0, n_decimals = -1;
@@ -215,7 +266,7 @@ void NumberBuilder::digit_sequences() {  // D1
 }
 
 void NumberBuilder::multiply_digits() {  // G1: 2*100 = 200
-  const std::vector<int> list = num_edges_;
+  const std::vector<int> list = snapshot();
   for (int idx : list) {
     const Edge& e = edges_[idx];
     if (!(e.is_num && e.active && e.num->num_base.is_int() && e.num->num_base.i == 1 &&
@@ -240,7 +291,7 @@ void NumberBuilder::multiply_digits() {  // G1: 2*100 = 200
 }
 
 void NumberBuilder::add_blocks() {  // G2: 200+30+4 = 234
-  const std::vector<int> list = num_edges_;
+  const std::vector<int> list = snapshot();
   for (int idx : list) {
     if (!is_active_int(idx) || edges_[idx].num->is_large_power) continue;
     std::vector<int> sub = {idx};
@@ -278,7 +329,7 @@ void NumberBuilder::add_blocks() {  // G2: 200+30+4 = 234
 }
 
 void NumberBuilder::multiply_large_powers() {  // G3: 234*1000 = 234000
-  const std::vector<int> list = num_edges_;
+  const std::vector<int> list = snapshot();
   for (int idx : list) {
     const Edge& e = edges_[idx];
     if (!(e.is_num && e.active && !e.num->is_large_power && e.num->value.is_number())) continue;
@@ -306,7 +357,7 @@ void NumberBuilder::multiply_large_powers() {  // G3: 234*1000 = 234000
 }
 
 void NumberBuilder::add_large_blocks() {  // G4: 234000+567 = 234567
-  const std::vector<int> list = num_edges_;
+  const std::vector<int> list = snapshot();
   for (int idx : list) {
     if (!is_active_int(idx)) continue;
     std::vector<int> sub = {idx};
@@ -356,7 +407,7 @@ void NumberBuilder::add_large_blocks() {  // G4: 234000+567 = 234567
 // (nothing or no number after the connector) the connector is simply not combined.
 void NumberBuilder::fractions() {
   const std::u32string_view s = lat_.s_;
-  const std::vector<int> list = num_edges_;
+  const std::vector<int> list = snapshot();
   for (int idx : list) {
     if (!edges_[idx].is_num || !edges_[idx].num->value.is_int() || edges_[idx].num->value.overflow)
       continue;
@@ -392,7 +443,7 @@ void NumberBuilder::fractions() {
 
 void NumberBuilder::signs() {  // G6
   const std::u32string_view s = lat_.s_;
-  for (int idx : num_edges_) {
+  for (int idx : snapshot()) {
     for (int sign = 0; sign < 2; ++sign) {
       const auto& list = sign == 0 ? lat_.data_.minus_signs : lat_.data_.plus_signs;
       for (const auto& m : list) {
@@ -411,7 +462,7 @@ void NumberBuilder::signs() {  // G6
 }
 
 void NumberBuilder::separators() {  // F1: 23½ -> 23 1/2, 十一五 -> 11·5
-  for (int idx : num_edges_) {
+  for (int idx : snapshot()) {
     if (!edges_[idx].is_num || edges_[idx].txt.empty()) continue;
     if (!ucd::is_decimal(first_code_point(edges_[idx].txt))) continue;
     int left = lat_.best_left_neighbor(edges_[idx].start);
@@ -425,7 +476,7 @@ void NumberBuilder::separators() {  // F1: 23½ -> 23 1/2, 十一五 -> 11·5
 
 void NumberBuilder::exceptions() {
   static const std::string_view kSingles = "\u5169\u53C3\u53C2\u4F0D\u9646\u9678\u4EC0";
-  for (int idx : num_edges_) {
+  for (int idx : snapshot()) {
     Edge& e = edges_[idx];
     if (!(e.is_num && e.active && !e.num->value.is_none())) continue;
     bool big_single = e.end - e.start == 1 && int_gt(e.num->value, PyNum::of_int(1000));
