@@ -111,9 +111,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+EPILOG = """\
+One output line per input line, in order. A line starting with '::lcode xxx ' is romanized
+with language xxx and keeps its prefix (uroman's convention). --format edges writes one JSON
+array of [start, end, text, type] per line (character offsets). Invalid UTF-8 stops with the
+line and byte offset (exit code 2) unless --errors replace.
+
+examples:
+  echo 'Привет, мир' | python -m translit
+  python -m translit -l ukr -i news.uk.txt -o news.uk.rom.txt
+  python -m translit --vocab -i pieces.txt --threads 4 | head
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m translit", description="Romanize text (uroman 1.3.1.1 compatible)."
+        prog="python -m translit",
+        description="Romanize text (uroman 1.3.1.1 compatible).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_arguments(parser)
     return run(parser.parse_args(argv))
