@@ -80,7 +80,7 @@ def all_sizes(n: int, device: torch.device) -> list[int]:
 
 class _GatherRows(torch.autograd.Function):
     @staticmethod
-    def forward(ctx: Any, x: torch.Tensor, sizes: list[int]) -> torch.Tensor:  # type: ignore[override]
+    def forward(ctx: Any, x: torch.Tensor, sizes: list[int]) -> torch.Tensor:  # type: ignore[override,unused-ignore]
         rank = dist.get_rank()
         width = max(sizes)
         padded = x.new_zeros((width, *x.shape[1:]))
@@ -92,7 +92,7 @@ class _GatherRows(torch.autograd.Function):
         return torch.cat([p[:n] for p, n in zip(parts, sizes, strict=True)])
 
     @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override,unused-ignore]
         total = grad.contiguous().clone()
         dist.all_reduce(total, op=dist.ReduceOp.SUM)
         return total[ctx.offset : ctx.offset + ctx.n], None

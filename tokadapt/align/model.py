@@ -116,16 +116,21 @@ class _Stop(Exception):  # noqa: N818 - control flow, not an error
         self.hidden = hidden
 
 
-def _stop_hook(module: nn.Module, inputs: Any, output: Any) -> None:
-    raise _Stop(output[0] if isinstance(output, tuple) else output)
+def _stop_hook(module: nn.Module, args: Any, kwargs: Any) -> None:
+    raise _Stop(args[0] if args else kwargs["hidden_states"])
 
 
-def _layer_block(encoder: Any, layer: int) -> nn.Module | None:
-    """The block whose output is ``hidden_states[layer]`` when later blocks exist, else None."""
+def _blocks(encoder: Any) -> nn.ModuleList | None:
     blocks = getattr(getattr(encoder, "encoder", None), "layer", None)
-    if not isinstance(blocks, nn.ModuleList) or not 0 < layer < len(blocks):
+    return blocks if isinstance(blocks, nn.ModuleList) else None
+
+
+def _next_block(encoder: Any, layer: int) -> nn.Module | None:
+    """The block whose *input* is ``hidden_states[layer]`` (None if ``layer`` is the last)."""
+    blocks = _blocks(encoder)
+    if blocks is None or not 0 <= layer < len(blocks):
         return None
-    return blocks[layer - 1]
+    return blocks[layer]
 
 
 class AlignModel(nn.Module):
@@ -147,16 +152,17 @@ class AlignModel(nn.Module):
     def _hidden(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[Any, Any]:
         """``(hidden_states[layer], last_hidden_state or None)``.
 
-        TCM-only runs stop after the TCM layer (a forward hook raises :class:`_Stop` with that
-        layer's output): the layers above it cannot influence the loss, so they are skipped.
+        TCM-only runs stop after the TCM layer: a forward pre-hook on the next block raises
+        :class:`_Stop` with its input. The layers above cannot influence the loss, so they are
+        skipped (that block is never compiled, so the hook runs eagerly).
         """
-        block = _layer_block(self.encoder, self.layer) if not self.use_mlm else None
+        block = _next_block(self.encoder, self.layer) if not self.use_mlm else None
         if block is None:
             out = self.encoder(
                 input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
             )
             return out.hidden_states[self.layer], out.last_hidden_state
-        handle = block.register_forward_hook(_stop_hook)
+        handle = block.register_forward_pre_hook(_stop_hook, with_kwargs=True)
         try:
             self.encoder(input_ids=input_ids, attention_mask=attention_mask)
         except _Stop as stop:
@@ -188,15 +194,17 @@ class AlignModel(nn.Module):
         return parts
 
     def compile_blocks(self) -> int:
-        """``torch.compile`` each transformer block and the MLM head in place (regional
-        compilation: the Python glue, the early exit and the loss stay eager). Returns the
-        number of compiled modules."""
-        blocks = getattr(getattr(self.encoder, "encoder", None), "layer", None)
-        mods = list(blocks) if isinstance(blocks, nn.ModuleList) else []
+        """``torch.compile`` the transformer blocks that run (all of them with MLM, those below
+        the TCM layer without) and the MLM head, in place. Regional compilation: the Python
+        glue, the early exit and the loss stay eager. Returns the number of compiled modules."""
+        blocks = list(_blocks(self.encoder) or [])
+        if not self.use_mlm:
+            blocks = blocks[: self.layer]
         head = _head(self.hf_model) if self.use_mlm else None
-        for mod in [*mods, *([head] if head is not None else [])]:
+        mods = [*blocks, *([head] if head is not None else [])]
+        for mod in mods:
             mod.compile()
-        return len(mods) + (head is not None)
+        return len(mods)
 
     def _mlm(self, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy at the masked positions of one side (head applied there only)."""

@@ -14,7 +14,8 @@ _NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight", "norm.weight", "lo
 
 def param_groups(module: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
     """Two groups: weights with decay; biases, norms and the temperature without."""
-    decay, plain = [], []
+    decay: list[nn.Parameter] = []
+    plain: list[nn.Parameter] = []
     seen: set[int] = set()
     for name, param in module.named_parameters():
         if not param.requires_grad or id(param) in seen:

@@ -28,7 +28,7 @@ import translit
 from tokadapt.align.sources import Item, Source, raw_stream
 
 
-class PairStream(IterableDataset):  # type: ignore[type-arg]
+class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
     """Endless stream of tokenized pair batches for one rank (see module docstring)."""
 
     def __init__(

@@ -38,6 +38,16 @@ from tokadapt.outputs import check_output_dir
 
 log = logging.getLogger(__name__)
 _DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+_FREE_ON_RESUME = {
+    "steps",
+    "log_every",
+    "eval_every",
+    "save_every",
+    "keep_checkpoints",
+    "num_workers",
+    "eval_max_sentences",
+    "compile",
+}
 
 
 class Trainer:
@@ -111,6 +121,18 @@ class Trainer:
                 f"{state.get('world_size')} and batch size "
                 f"{state.get('batch_size')}; resume with the same values "
                 f"(now {self.dist.world_size} and {self.cfg.batch_size})"
+            )
+        saved = state.get("config", {})
+        changed = sorted(
+            k
+            for k, v in self.cfg.to_dict().items()
+            if k not in _FREE_ON_RESUME and saved.get(k, v) != v
+        )
+        if changed:
+            log.warning(
+                "resuming %s with changed settings %s: the run will not match an uninterrupted one",
+                path,
+                {k: (saved[k], getattr(self.cfg, k)) for k in changed},
             )
         self.module.load_state_dict(ck["model"])
         self.optimizer.load_state_dict(ck["optim"]["optimizer"])
