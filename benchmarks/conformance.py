@@ -11,9 +11,9 @@ Corpora (all installed by pip):
 * ``wordfreq`` the top-N words of the 42 wordfreq languages, with their language code;
 * ``udhr``     UDHR article 1 in ~530 language varieties, with and without their language code
   (whole sentences; only in the development checkout, where ``../shared/data`` exists);
-* ``chars``, ``numbers`` synthetic stress tests (``corpora_synthetic.py``), only on request:
+* ``chars``, ``numbers``, ``lcodes`` stress tests (``corpora_synthetic.py``), only on request:
   every code point alone and between Latin letters; numerals of every digit set, CJK,
-  Ethiopic, Roman numerals and fractions.
+  Ethiopic, Roman numerals and fractions; words under every rule-bearing language code.
 
 uroman's outputs are cached under ``.cache/conformance/`` (see ``benchmarks/reference.py``); the
 first full run takes several minutes, reruns seconds. Every difference goes to a TSV.
@@ -134,7 +134,7 @@ def plain_rows(
         full = corpora.cldr_items()
     elif corpus == "udhr":
         full = corpora.udhr_items()
-    elif corpus in ("chars", "numbers"):
+    elif corpus in ("chars", "numbers", "lcodes"):
         import corpora_synthetic
 
         full = getattr(corpora_synthetic, f"{corpus}_items")()
@@ -267,7 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("cpp", "python", "auto"), default="cpp")
     parser.add_argument(
-        "--corpus", nargs="+", choices=(*CORPORA, "chars", "numbers"), default=list(CORPORA)
+        "--corpus",
+        nargs="+",
+        choices=(*CORPORA, "chars", "numbers", "lcodes"),
+        default=list(CORPORA),
     )
     parser.add_argument("--limit", type=int, default=None, help="at most N items per corpus")
     parser.add_argument("--top-n", type=int, default=2000, help="wordfreq words per language")

@@ -4,7 +4,9 @@
   letter/mark/number between two Latin letters (tables, contexts and combining marks);
 * ``numbers``: integers and decimals written with every decimal digit set of Unicode, plus
   seeded combinations of CJK, Ethiopic and Roman numerals and fractions (uroman's numeral
-  handling is the most intricate part of its algorithm).
+  handling is the most intricate part of its algorithm);
+* ``lcodes``: non-ASCII wordfreq words romanized under every language code that has rules of
+  its own in uroman's tables (real words, unusual pairings: each rule set meets every script).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import random
 import sys
 import unicodedata
 
-from corpora import Item
+from corpora import RULE_LCODES, Item, sample, wordfreq_items
 
 _CJK_NUMERALS = "零〇一二三四五六七八九十百千万萬亿億两兩廿卅分之点點"
 _ETHIOPIC = "".join(chr(c) for c in range(0x1369, 0x137D))
@@ -65,3 +67,14 @@ def numbers_items(seed: int = 0, combos: int = 3000) -> list[Item]:
             items.append(Item("numbers:fraction", prefix + frac, ""))
     seen: set[str] = set()
     return [it for it in items if not (it.text in seen or seen.add(it.text))]  # type: ignore[func-returns-value]
+
+
+#: Codes with their own rules that are not plain ISO-639-3 (uroman's variant tables).
+_VARIANT_LCODES = ("mkd2", "srp2", "grc", "pnt")
+
+
+def lcodes_items(words: int = 6000) -> list[Item]:
+    pool = [it for it in wordfreq_items() if not it.text.isascii()]
+    chosen = sample(pool, words)
+    codes = sorted(RULE_LCODES | set(_VARIANT_LCODES))
+    return [Item(f"lcodes:{it.source}", it.text, lc) for lc in codes for it in chosen]
