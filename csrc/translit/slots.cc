@@ -33,14 +33,6 @@ size_t space_run(std::string_view s, size_t i) {
 
 bool all_space(std::string_view s, size_t i) { return i + space_run(s, i) == s.size(); }
 
-// Remainder r (after "::slot") matches \s+::\S.*$ .
-bool starts_with_next_slot(std::string_view s, size_t i) {
-  size_t k = space_run(s, i);
-  if (k == 0) return false;
-  size_t j = i + k;
-  return s.compare(j, 2, "::") == 0 && j + 2 < s.size() && !space_at(s, j + 2);
-}
-
 }  // namespace
 
 size_t space_at(std::string_view s, size_t i) {
