@@ -11,9 +11,10 @@ Corpora (all installed by pip):
 * ``wordfreq`` the top-N words of the 42 wordfreq languages, with their language code;
 * ``udhr``     UDHR article 1 in ~530 language varieties, with and without their language code
   (whole sentences; only in the development checkout, where ``../shared/data`` exists);
-* ``chars``, ``numbers``, ``lcodes`` stress tests (``corpora_synthetic.py``), only on request:
-  every code point alone and between Latin letters; numerals of every digit set, CJK,
-  Ethiopic, Roman numerals and fractions; words under every rule-bearing language code.
+* ``chars``, ``numbers``, ``lcodes``, ``mixed`` stress tests (``corpora_synthetic.py``), only
+  on request: every code point alone and between Latin letters; numerals of every digit set,
+  CJK, Ethiopic, Roman numerals and fractions; words under every rule-bearing language code;
+  seeded mixtures of words, numbers and marks of different scripts.
 
 uroman's outputs are cached under ``.cache/conformance/`` (see ``benchmarks/reference.py``); the
 first full run takes several minutes, reruns seconds. Every difference goes to a TSV.
@@ -134,7 +135,7 @@ def plain_rows(
         full = corpora.cldr_items()
     elif corpus == "udhr":
         full = corpora.udhr_items()
-    elif corpus in ("chars", "numbers", "lcodes"):
+    elif corpus in ("chars", "numbers", "lcodes", "mixed"):
         import corpora_synthetic
 
         full = getattr(corpora_synthetic, f"{corpus}_items")()
@@ -269,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus",
         nargs="+",
-        choices=(*CORPORA, "chars", "numbers", "lcodes"),
+        choices=(*CORPORA, "chars", "numbers", "lcodes", "mixed"),
         default=list(CORPORA),
     )
     parser.add_argument("--limit", type=int, default=None, help="at most N items per corpus")

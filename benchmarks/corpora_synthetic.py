@@ -6,7 +6,9 @@
   seeded combinations of CJK, Ethiopic and Roman numerals and fractions (uroman's numeral
   handling is the most intricate part of its algorithm);
 * ``lcodes``: non-ASCII wordfreq words romanized under every language code that has rules of
-  its own in uroman's tables (real words, unusual pairings: each rule set meets every script).
+  its own in uroman's tables (real words, unusual pairings: each rule set meets every script);
+* ``mixed``: seeded strings of 2-6 real words, numbers, numerals, marks and punctuation from
+  different scripts glued with and without separators (context at script boundaries).
 """
 
 from __future__ import annotations
@@ -78,3 +80,32 @@ def lcodes_items(words: int = 6000) -> list[Item]:
     chosen = sample(pool, words)
     codes = sorted(RULE_LCODES | set(_VARIANT_LCODES))
     return [Item(f"lcodes:{it.source}", it.text, lc) for lc in codes for it in chosen]
+
+
+_GLUE = ("", "", " ", "-", ", ", ".", "\u200c", "\u200d", "'")
+_EXTRAS = (
+    "12",
+    "3.5",
+    "1,000",
+    "٣٤",
+    "१२",
+    "½",
+    "百",
+    "万",
+    "\u0301",
+    "\u093f",
+    "\u0e31",
+    "№",
+    "%",
+)
+
+
+def mixed_items(n: int = 40000, seed: int = 1) -> list[Item]:
+    rng = random.Random(seed)
+    pool = [it.text for it in sample(wordfreq_items(), 20000)] + list(_EXTRAS)
+    items = []
+    for i in range(n):
+        parts = [rng.choice(pool) for _ in range(rng.randint(2, 6))]
+        text = parts[0] + "".join(rng.choice(_GLUE) + p for p in parts[1:])
+        items.append(Item(f"mixed:{i}", text, ""))
+    return items
