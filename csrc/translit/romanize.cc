@@ -228,7 +228,8 @@ std::string Lattice::expand_special(std::string rom, int& start, int& end, std::
 std::string Lattice::decomp_rom(int pos) {
   char32_t c = s_[pos];
   std::string_view decomp = ucd::decomposition(c);
-  if (decomp.empty()) return "";
+  // Only tagged (compatibility) decompositions are romanized; canonical ones (é = e + ́) never.
+  if (decomp.empty() || decomp[0] != '<') return "";
   std::string first_tag;
   bool has_tag = false;
   std::u32string chars;
