@@ -17,9 +17,11 @@ import sys
 import unicodedata as ud
 from pathlib import Path
 
+# The order is the C++ enum ucd::Category.
 CATEGORIES = (
-    "Cn Lu Ll Lt Lm Lo Mn Mc Me Nd Nl No Pc Pd Ps Pe Pi Pf Po Sm Sc Sk So Zs Zl Zp Cc Cf Cs Co"
-).split()
+    *("Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps"),
+    *("Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co"),
+)
 NAME_FLAGS = (
     "LETTER",
     "SUBJOINED LETTER",
@@ -76,9 +78,8 @@ def generate() -> str:
             if 0xD800 <= cp <= 0xDFFF:
                 continue
             if c.upper() != c or c.lower() != c or c.title() != c:
-                case.append(
-                    f"{{0x{cp:X}, {cxx_str(c.upper())}, {cxx_str(c.lower())}, {cxx_str(c.title())}}}"
-                )
+                maps = ", ".join(cxx_str(m) for m in (c.upper(), c.lower(), c.title()))
+                case.append(f"{{0x{cp:X}, {maps}}}")
         key = tuple(block)
         if key not in blocks:
             blocks[key] = len(blocks)
