@@ -86,6 +86,7 @@ def script_barrier(
     for script, items in sorted(groups.items()):
         if wanted is not None and script not in wanted:
             continue
+        items = items[: 2 * per_script]  # the most frequent; enough survive the filters
         pieces = [p for p, _ in items]
         twins = romanizer.romanize_vocab(pieces)
         keep = [i for i, t in enumerate(twins) if t[1:].isascii() and any(c.isalpha() for c in t)]

@@ -40,8 +40,8 @@ def _sort_rows(scores: np.ndarray, idx: np.ndarray, k: int) -> tuple[np.ndarray,
 
 def dot64(q: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``q`` (m, d) against ``t`` (m, j, d) or (j, d) in float64 with one fixed summation order."""
-    t = t if t.ndim == 3 else t[None, :, :]
-    return np.multiply(q[:, None, :], t).sum(-1)
+    t = t if t.ndim == 3 else np.broadcast_to(t, (len(q), *t.shape))
+    return np.einsum("md,mkd->mk", q, t)
 
 
 def exact_rows(
@@ -87,7 +87,7 @@ def finalize(
     scores = np.empty((n, k))
     indices = np.empty((n, k), dtype=np.int64)
     bad: list[np.ndarray] = []
-    t_norm = float(np.sqrt((targets.astype(np.float64) ** 2).sum(1).max())) if n_t else 0.0
+    t_norm = 1.001 * float(np.linalg.norm(targets, axis=1).max()) if n_t else 0.0
     b_max = float(np.abs(bias).max()) if bias is not None and n_t else 0.0
     d = queries.shape[1]
     for s in range(0, n, chunk):

@@ -1,4 +1,4 @@
-"""Mappings recover known rotations; seeds come from dictionaries, identical and romanized strings."""
+"""Mappings recover known rotations; seeds from dictionaries, identical and romanized strings."""
 
 from __future__ import annotations
 

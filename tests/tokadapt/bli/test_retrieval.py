@@ -54,7 +54,7 @@ def test_load_encoder_from_a_directory(tiny, tmp_path: Path) -> None:
     np.testing.assert_allclose(
         encode_texts(loaded, loaded_tok, TEXTS), encode_texts(model, tok, TEXTS), atol=1e-5
     )
-    with pytest.raises(InputFileError, match="no config.json"):
+    with pytest.raises(InputFileError, match=r"no config\.json"):
         load_encoder(tmp_path)
 
 

@@ -72,3 +72,20 @@ def test_dimension_mismatch_is_a_clear_error() -> None:
 def test_unknown_backend_lists_the_choices() -> None:
     with pytest.raises(ConfigError, match="faiss-cpu"):
         search.resolve_backend("annoy")
+
+
+@pytest.mark.parametrize(("block_q", "block_t"), [(320, 640), (512, 1024), (1024, 4096)])
+@pytest.mark.parametrize("kernel", ["torch", "numpy"])
+def test_kernel_proposals_are_the_exact_top_values(
+    kernel: str, block_q: int, block_t: int, rng
+) -> None:
+    # integer data: float32 products are exact, so the proposed values must equal the true
+    # top-k' values in both directions (which of several tied indices is proposed may differ)
+    s = rng.integers(-3, 4, (1500, 6)).astype(np.float32)
+    t = rng.integers(-3, 4, (4100, 6)).astype(np.float32)
+    mod = __import__(f"tokadapt.bli.kernel_{kernel}", fromlist=["propose"])
+    rows, cols = mod.propose(s, t, 18, kt=18, block_q=block_q, block_t=block_t)
+    full = s @ t.T
+    for (idx, val), sim in ((rows, full), (cols, full.T)):
+        np.testing.assert_array_equal(np.take_along_axis(sim, idx, 1), val)
+        np.testing.assert_array_equal(-np.sort(-val, 1), -np.sort(-sim, 1)[:, :18])
