@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -118,6 +119,13 @@ def load_core() -> Any:
     if not hasattr(_core, "Engine"):
         raise BackendError(
             "translit._core is an incomplete build (no Engine); rebuild the extension"
+        )
+    built_for = _core.build_info().get("unicode_version")
+    if built_for != unicodedata.unidata_version:
+        raise BackendError(
+            f"translit._core was built with Unicode {built_for} tables but this Python has "
+            f"unicodedata {unicodedata.unidata_version} (which uroman consults); rebuild the "
+            "extension with this interpreter: TRANSLIT_STRICT_BUILD=1 pip install -e ."
         )
     return _core
 
