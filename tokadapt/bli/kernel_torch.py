@@ -9,6 +9,8 @@ comparison per entry and a tiny merge, instead of a selection over the whole blo
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import torch
 
@@ -108,7 +110,7 @@ def propose(
     block_q: int = 4096,
     block_t: int = 16384,
     device: str = "cpu",
-    serial_selection: bool = True,
+    serial_selection: bool | None = None,
 ) -> tuple[Proposal | None, Proposal | None]:
     """Candidates (indices, float32 scores): per query (``kq``), per target (``kt``)."""
     dev = torch.device(device)
@@ -121,6 +123,10 @@ def propose(
     col_v = torch.full((nt, kt), -torch.inf, device=dev)
     col_i = torch.full((nt, kt), -1, dtype=torch.int64, device=dev)
     threads = torch.get_num_threads()
+    # On small, busy CPUs the many small selection ops stall in thread start-up: run them on
+    # one thread (default: when there are at most 4 cores). The matrix products use them all.
+    if serial_selection is None:
+        serial_selection = (os.cpu_count() or 1) <= 4
     serial = dev.type == "cpu" and serial_selection
     with torch.no_grad():
         for q0 in range(0, nq, block_q):
