@@ -38,6 +38,7 @@ class InitRequest:
 
 Result = tuple[np.ndarray, dict[str, int]]
 Strategy = Callable[[np.ndarray, InitRequest, np.random.Generator], Result]
+_DRAW_CHUNK = 16384
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,23 @@ def subword_mean(table: np.ndarray, request: InitRequest, rng: np.random.Generat
     return _weighted(table, request, None)
 
 
+def _gaussian_rows(
+    n: int, mean: np.ndarray, factor: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """``mean + z @ factor.T`` for standard normal ``z``, drawn in row chunks (same stream as
+    one draw; float64 math, float32 result) to bound the memory."""
+    out = np.empty((n, len(mean)), dtype=np.float32)
+    for start in range(0, n, _DRAW_CHUNK):
+        z = rng.standard_normal((min(_DRAW_CHUNK, n - start), len(mean)))
+        out[start : start + len(z)] = (z @ factor.T if factor.ndim == 2 else z * factor) + mean
+    return out
+
+
 @register("random", "independent normal draws with each column's mean and standard deviation")
 def random_normal(table: np.ndarray, request: InitRequest, rng: np.random.Generator) -> Result:
-    mean, cov = column_moments(table, full=False)
-    rows = rng.normal(mean, np.sqrt(cov), size=(len(request.pieces), table.shape[1]))
-    return rows.astype(np.float32), {"random": len(request.pieces)}
+    mean, var = column_moments(table, full=False)
+    rows = _gaussian_rows(len(request.pieces), mean, np.sqrt(var), rng)
+    return rows, {"random": len(request.pieces)}
 
 
 @register("mvn", "multivariate normal with the rows' mean and covariance")
@@ -178,5 +191,7 @@ def multivariate_normal(
     table: np.ndarray, request: InitRequest, rng: np.random.Generator
 ) -> Result:
     mean, cov = column_moments(table, full=True)
-    rows = rng.multivariate_normal(mean, cov, size=len(request.pieces), method="eigh")
-    return rows.astype(np.float32), {"mvn": len(request.pieces)}
+    eigval, eigvec = np.linalg.eigh(cov)
+    factor = eigvec * np.sqrt(np.clip(eigval, 0.0, None))  # cov = factor @ factor.T
+    rows = _gaussian_rows(len(request.pieces), mean, factor, rng)
+    return rows, {"mvn": len(request.pieces)}

@@ -95,3 +95,12 @@ def test_registry_is_open() -> None:
         assert not _run("zeros-test").any()
     finally:
         del STRATEGIES["zeros-test"]
+
+
+@pytest.mark.parametrize("name", ["random", "mvn"])
+def test_chunked_draws_equal_one_draw(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tokadapt.embeddings import strategies
+
+    whole = _run(name, 3)
+    monkeypatch.setattr(strategies, "_DRAW_CHUNK", 2)
+    assert np.array_equal(_run(name, 3), whole)
