@@ -14,7 +14,7 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-NATIVE_SRC := $(wildcard csrc/translit/*.cc csrc/translit/*.h csrc/bindings/*.cc csrc/bindings/*.h)
+NATIVE_SRC := $(wildcard csrc/translit/*.cc csrc/translit/*.h csrc/bindings/*.cc csrc/bindings/*.h csrc/gen/*.py)
 
 .PHONY: install build test test-fast demo lint format bench clean
 

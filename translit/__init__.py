@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from translit._data import UROMAN_VERSION, data_hash
 from translit.api import Edge, Romanizer, implementation, romanize
-from translit.errors import BackendError, DataError, InputError, TranslitError
+from translit.errors import (
+    BackendError,
+    DataError,
+    InputError,
+    ReferenceCrashError,
+    TranslitError,
+)
 
 __version__ = "0.1.0"
 
@@ -18,6 +24,7 @@ __all__ = [
     "DataError",
     "Edge",
     "InputError",
+    "ReferenceCrashError",
     "Romanizer",
     "TranslitError",
     "__version__",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from translit._data import read_tables
-from translit.errors import BackendError
+from translit.errors import BackendError, ReferenceCrashError
 from translit.vocab import split_piece
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,11 @@ class PythonBackend:
             return cls._uroman
 
     def romanize(self, text: str, lcode: str) -> str:
-        result: str = self._engine().romanize_string(text, lcode or None)
-        return result
+        return _reference_call(self._engine(), text, lcode)
 
     def romanize_batch(self, texts: Sequence[str], lcode: str, num_threads: int) -> list[str]:
         engine = self._engine()
-        return [engine.romanize_string(t, lcode or None) for t in texts]
+        return [_reference_call(engine, t, lcode) for t in texts]
 
     def romanize_vocab(self, pieces: Sequence[str], lcode: str, num_threads: int) -> list[str]:
         parts = [split_piece(p) for p in pieces]
@@ -68,10 +67,25 @@ class PythonBackend:
     def edges(self, text: str, lcode: str) -> list[RawEdge]:
         import uroman
 
-        result = self._engine().romanize_string(
-            text, lcode or None, rom_format=uroman.RomFormat.EDGES
-        )
+        result = _reference_call(self._engine(), text, lcode, rom_format=uroman.RomFormat.EDGES)
         return [(e.start, e.end, e.txt, e.type) for e in result]
+
+
+def _reference_call(engine: Any, text: str, lcode: str, **kwargs: Any) -> Any:
+    """Call uroman; its internal crashes (e.g. AttributeError on ``百分之``) become a clear error.
+
+    The native backend defines an output for these inputs (docs/uroman-compat.md); the reference
+    cannot, so the fallback raises :class:`ReferenceCrashError` instead of leaking uroman's
+    AttributeError/TypeError.
+    """
+    try:
+        return engine.romanize_string(text, lcode or None, **kwargs)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise ReferenceCrashError(
+            f"uroman 1.3.1.1 (the pure-Python fallback) crashed on {text[:80]!r} with "
+            f"{type(exc).__name__}: {exc}. The native backend defines a result for such input "
+            "(see docs/uroman-compat.md); build the C++ core to get it."
+        ) from exc
 
 
 class CppBackend:

@@ -21,3 +21,7 @@ class DataError(TranslitError, RuntimeError):
 
 class BackendError(TranslitError, ImportError):
     """The requested backend (``"cpp"``) is not available in this installation."""
+
+
+class ReferenceCrashError(TranslitError, RuntimeError):
+    """The pure-Python fallback (uroman 1.3.1.1) crashed on an input the native core handles."""

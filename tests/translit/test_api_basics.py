@@ -48,3 +48,13 @@ def test_romanizer_pickles() -> None:
 )
 def test_split_piece(piece: str, parts: tuple[str, str, str]) -> None:
     assert tuple(split_piece(piece)) == parts
+
+
+def test_fallback_reports_uroman_crash_clearly() -> None:
+    rom = translit.Romanizer(backend="python")
+    with pytest.raises(translit.ReferenceCrashError, match="uroman 1.3.1.1"):
+        rom.romanize("百分之")
+
+
+def test_native_defines_result_where_uroman_crashes() -> None:
+    assert translit.Romanizer(backend="cpp").romanize("百分之") == "baifenzhi"
