@@ -117,6 +117,17 @@ def save_tiny_mlm(
     if fmt == "bin":  # the legacy format (transformers 5 only writes safetensors)
         model.config.save_pretrained(out)
         torch.save(model.state_dict(), out / "pytorch_model.bin")
+    elif fmt == "bin-sharded":  # legacy sharded: two .bin files and their index
+        model.config.save_pretrained(out)
+        state = model.state_dict()
+        names = list(state)
+        weight_map = {}
+        for k, part in enumerate((names[: len(names) // 2], names[len(names) // 2 :])):
+            file_name = f"pytorch_model-0000{k + 1}-of-00002.bin"
+            torch.save({n: state[n] for n in part}, out / file_name)
+            weight_map.update(dict.fromkeys(part, file_name))
+        index = {"metadata": {}, "weight_map": weight_map}
+        (out / "pytorch_model.bin.index.json").write_text(json.dumps(index))
     else:
         model.save_pretrained(out, **({"max_shard_size": "20KB"} if fmt == "sharded" else {}))
     return out

