@@ -90,8 +90,8 @@ def script_barrier(
         pieces = [p for p, _ in items]
         twins = romanizer.romanize_vocab(pieces)
         keep = [i for i, t in enumerate(twins) if t[1:].isascii() and any(c.isalpha() for c in t)]
-        seen: set[str] = set()
-        keep = [i for i in keep if not (twins[i] in seen or seen.add(twins[i]))][:per_script]
+        first = {twins[i]: i for i in reversed(keep)}  # one piece per romanization
+        keep = sorted(first.values())[:per_script]
         if len(keep) < min_pieces:
             continue
         orig = matrix[[items[i][1] for i in keep]]

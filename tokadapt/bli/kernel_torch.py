@@ -22,7 +22,7 @@ GROUP = 16
 
 def _grouped(
     s: torch.Tensor, thr: torch.Tensor, k: int, by_column: bool
-) -> tuple[torch.Tensor, ...]:
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Entries of block ``s`` (m, w) above their owner's threshold: (owners, others, values).
 
     Owners are rows (kNN direction) or columns (reverse direction). A max over 16 strided
@@ -53,7 +53,7 @@ def _grouped(
 
 def _direct(
     s: torch.Tensor, thr: torch.Tensor, k: int, by_column: bool
-) -> tuple[torch.Tensor, ...]:
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Small or ragged blocks: each owner's block top-k plus everything above its threshold."""
     block = s.T if by_column else s
     kk = min(k, block.shape[1])
@@ -97,7 +97,8 @@ def _update(
     groups = (s.shape[0] if by_column else s.shape[1]) // GROUP
     ragged = (s.shape[0] if by_column else s.shape[1]) % GROUP
     find = _direct if ragged or groups < k else _grouped
-    _merge(vals, idx, *find(s, vals[:, -1], k, by_column), offset)
+    owner, other, cand = find(s, vals[:, -1], k, by_column)
+    _merge(vals, idx, owner, other, cand, offset)
 
 
 def propose(

@@ -76,7 +76,7 @@ def static_vectors(
     else:
         from tokadapt.retrieval import encode_texts, load_encoder
 
-        model, tok = load_encoder(model_dir, device)
+        model, tok = load_encoder(Path(model_dir), device)
         vectors = encode_texts(model, tok, words, layer=layer, batch_size=batch_size)
     return Embeddings(
         words, vectors, f"{model_dir} (static{'' if layer is None else f' L{layer}'})"

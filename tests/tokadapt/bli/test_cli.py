@@ -40,8 +40,23 @@ def bli(folder: Path, *extra: str) -> list[str]:
     ]
 
 
-def test_bli_json_recovers_the_rotation(rotated: Path, capsys) -> None:
-    assert main(bli(rotated, "--method", "procrustes", "--retrieval", "csls")) == 0
+@pytest.mark.parametrize(
+    ("method", "retrieval"),
+    [("procrustes", "csls"), ("refine", "nn"), ("self-learning", "isf")],
+)
+def test_bli_json_recovers_the_rotation(rotated: Path, method: str, retrieval: str, capsys) -> None:
+    args = bli(
+        rotated,
+        "--method",
+        method,
+        "--retrieval",
+        retrieval,
+        "--patience",
+        "2",
+        "--self-learning-cutoff",
+        "400",
+    )
+    assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["p@1"] == 100.0 and out["p@10"] == 100.0
     assert out["oov_pairs"] == 1 and out["coverage"] == pytest.approx(300 / 301)
