@@ -29,6 +29,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="score merge mode for pieces with several sources (max)",
     )
     parser.add_argument("--lang", help="language code for the romanizer (optional)")
+    parser.add_argument(
+        "--select",
+        default="all",
+        help="which pieces to romanize: all, non-latin, or script names "
+        "(comma-separated, e.g. Cyrillic,Greek)",
+    )
     parser.add_argument("--max-new", type=int, help="cap on the number of new pieces")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUTDIR")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -45,7 +51,14 @@ def run(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".tokadapt-adapt.", dir=out.parent) as tmp:
         ext = Path(tmp) / "tokenizer"
-        extend_vocab(args.model, ext, mode=args.mode, lang=args.lang, max_new=args.max_new)
+        extend_vocab(
+            args.model,
+            ext,
+            mode=args.mode,
+            lang=args.lang,
+            select=args.select,
+            max_new=args.max_new,
+        )
         report = init_embeddings(
             args.model, ext, out, strategy=args.strategy, seed=args.seed, overwrite=args.overwrite
         )
