@@ -4,8 +4,8 @@ Same data, same model, same run:
 
 * ``reference`` — what the research code does, without tricks: a Hugging Face model, both sides
   forwarded separately with ``output_hidden_states``, the paper's loss (layer 8, mean pooling,
-  dot product, T=1, weight 0.5), default AdamW, romanizations precomputed offline (not timed)
-  and tokenized in the training loop;
+  dot product, T=1, weight 0.5), default AdamW, romanized and tokenized ahead (not timed),
+  padded per batch in the loop;
 * ``ours (cached)`` — our trainer's optimizer step on batches made by our DataLoader and kept in
   memory: the model-bound rate (early exit at the TCM layer, fused AdamW, one forward for both
   sides, pinned memory);
@@ -163,22 +163,33 @@ def reference_loop(
     b = args.batch_size
     fpt = flops_per_token(model.config, model.config.num_hidden_layers, args.seq_len)
 
-    def side(texts: list[str]) -> tuple[torch.Tensor, int]:
-        enc = tok(
-            texts,
-            truncation=True,
-            max_length=args.seq_len,
-            padding=True,
-            return_special_tokens_mask=True,
-            return_tensors="pt",
-        ).to(device)
+    # like the research code: romanized and tokenized ahead (datasets.map), padded per batch
+    pre = {
+        name: tok(texts, truncation=True, max_length=args.seq_len, return_special_tokens_mask=True)
+        for name, texts in (("orig", origs), ("rom", roms))
+    }
+    pad = tok.pad_token_id
+
+    def collate(name: str, i: int) -> dict[str, torch.Tensor]:
+        ids = pre[name]["input_ids"][i : i + b]
+        special = pre[name]["special_tokens_mask"][i : i + b]
+        width = max(map(len, ids))
+        out = {
+            "input_ids": torch.tensor([x + [pad] * (width - len(x)) for x in ids]),
+            "attention_mask": torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x in ids]),
+            "special": torch.tensor([x + [1] * (width - len(x)) for x in special]),
+        }
+        return {k: v.to(device) for k, v in out.items()}
+
+    def side(name: str, i: int) -> tuple[torch.Tensor, int]:
+        enc = collate(name, i)
         with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
             h = model(
                 input_ids=enc["input_ids"],
                 attention_mask=enc["attention_mask"],
                 output_hidden_states=True,
             ).hidden_states[args.layer]
-        keep = (enc["attention_mask"].bool() & ~enc["special_tokens_mask"].bool()).unsqueeze(-1)
+        keep = (enc["attention_mask"].bool() & ~enc["special"].bool()).unsqueeze(-1)
         return (h * keep).sum(1) / keep.sum(1).clamp_min(1), int(enc["attention_mask"].sum())
 
     pairs = tokens = 0
@@ -188,8 +199,8 @@ def reference_loop(
             _sync(device)
             start, pairs, tokens = time.perf_counter(), 0, 0
         i = (step * b) % (len(origs) - b)
-        xa, ta = side(origs[i : i + b])
-        xb, tb = side(roms[i : i + b])
+        xa, ta = side("orig", i)
+        xb, tb = side("rom", i)
         x = torch.stack([xa, xb], 1).reshape(2 * b, -1).float()
         sim = (x @ x.T).masked_fill(torch.eye(2 * b, dtype=torch.bool, device=device), -1e9)
         loss = 0.5 * torch.nn.functional.cross_entropy(sim, torch.arange(2 * b, device=device) ^ 1)
@@ -239,7 +250,8 @@ def ours(
     fpt = flops_per_token(tr.module.hf_model.config, layers, args.seq_len)
     loader = tr.make_loader()
     if mode == "data":
-        next(loader)
+        for _ in range(max(1, args.workers)):  # every worker started and delivered once
+            next(loader)
         t, pairs, tokens = time.perf_counter(), 0, 0
         for batch in itertools.islice(loader, args.data_batches):
             pairs, tokens = pairs + batch["pairs"], tokens + int(batch["attention_mask"].sum())
@@ -308,11 +320,11 @@ def main() -> int:
     args = p.parse_args()
     device = torch.device(args.device)
     gpu = device.type == "cuda"
-    args.batch_size = args.batch_size or (128 if gpu else 8)
+    args.batch_size = args.batch_size or (256 if gpu else 8)
     args.steps = args.steps or (30 if gpu else 3)
     args.warmup = args.warmup if args.warmup is not None else (5 if gpu else 1)
     args.workers = args.workers if args.workers is not None else max(1, (os.cpu_count() or 2) - 2)
-    args.data_batches = args.data_batches or (20 if gpu else 4)
+    args.data_batches = args.data_batches or (6 * args.workers if gpu else 4)
     args.precision = "bf16" if gpu else "fp32"
     if gpu:
         torch.backends.cuda.matmul.allow_tf32 = True

@@ -85,7 +85,7 @@ class AlignConfig:
     # bookkeeping
     log_every: int = 10
     eval_every: int = 0
-    save_every: int = 0
+    save_every: int = 500
     keep_checkpoints: int = 2
     eval_max_sentences: int = 1000
     extra: dict[str, Any] = field(default_factory=dict)

@@ -38,8 +38,10 @@ def held_apart(key: str, every: int = 5) -> bool:
     return zlib.crc32(key.encode("utf-8")) % every == 0
 
 
-def cldr_split(locales: dict[str, str], limit: int | None = None,
-               ) -> tuple[dict[str, list[str]], list[HeldOut]]:
+def cldr_split(
+    locales: dict[str, str],
+    limit: int | None = None,
+) -> tuple[dict[str, list[str]], list[HeldOut]]:
     """CLDR territory + language names: ``({lang: train lines}, [held-out sets])``.
 
     A name is held apart by its CLDR key (the same keys in every language), so no held-out
@@ -57,8 +59,11 @@ def cldr_split(locales: dict[str, str], limit: int | None = None,
         rows = []
         for attr in ("territories", "languages"):
             mine, eng = getattr(loc, attr), getattr(english, attr)
-            rows += [(f"{attr}:{k}", v, eng[k]) for k, v in sorted(mine.items())
-                     if k in eng and "_" not in k and v != eng[k]]
+            rows += [
+                (f"{attr}:{k}", v, eng[k])
+                for k, v in sorted(mine.items())
+                if k in eng and "_" not in k and v != eng[k]
+            ]
         train[lang] = [v for k, v, _ in rows if not held_apart(k)]
         test = [(v, e) for k, v, e in rows if held_apart(k)][:limit]
         roms = translit.Romanizer(code, errors="replace").romanize_batch([v for v, _ in test])
@@ -88,9 +93,11 @@ def retrieval(model_dir: Path, sets: Sequence[HeldOut], layer: int = -1) -> dict
 
     out: dict[str, Any] = {}
     for s in sets:
-        enc = {k: encode_texts(model, tok, v, layer=layer, batch_size=64)
-               for k, v in (("o", s.texts), ("r", s.romanized), ("e", s.english or []))
-               if v}
+        enc = {
+            k: encode_texts(model, tok, v, layer=layer, batch_size=64)
+            for k, v in (("o", s.texts), ("r", s.romanized), ("e", s.english or []))
+            if v
+        }
         row = {"n": len(s.texts), "rom": round(both(enc["o"], enc["r"]), 4)}
         if "e" in enc:
             row["en"] = round(both(enc["o"], enc["e"]), 4)
@@ -115,29 +122,50 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     steps = 8 if ctx.quick else 20
     train_lines, held = cldr_split(LOCALES, limit=40 if ctx.quick else 60)
     specs = write_train(train_lines, LOCALES, ctx.out / "align-data")
-    ctx.say(f"training e5 with TCM (cosine preset, layer 12, T=0.05, TCM only: e5 has no MLM "
-            f"head) for {steps} steps of 16 pairs on {sum(map(len, train_lines.values()))} "
-            f"CLDR names in {len(LOCALES)} scripts; evaluating on {len(held[0].texts)} "
-            "held-apart names per language")
+    ctx.say(
+        f"training e5 with TCM (cosine preset, layer 12, T=0.05, TCM only: e5 has no MLM "
+        f"head) for {steps} steps of 16 pairs on {sum(map(len, train_lines.values()))} "
+        f"CLDR names in {len(LOCALES)} scripts; evaluating on {len(held[0].texts)} "
+        "held-apart names per language"
+    )
     before = retrieval(Path(e5_dir), held)
-    cfg = make_config("cosine", layer=12, steps=steps, batch_size=16, lr=5e-5, warmup_steps=2,
-                      max_length=32, log_every=1)
+    cfg = make_config(
+        "cosine",
+        layer=12,
+        steps=steps,
+        batch_size=16,
+        lr=5e-5,
+        warmup_steps=2,
+        max_length=32,
+        log_every=1,
+    )
     start = time.perf_counter()
-    result = train(e5_dir, specs, ctx.out / "e5-aligned", cfg, overwrite=True,
-                   show_progress=False)
+    result = train(e5_dir, specs, ctx.out / "e5-aligned", cfg, overwrite=True, show_progress=False)
     seconds = time.perf_counter() - start
     after = retrieval(ctx.out / "e5-aligned", held)
     ctx.state["e5_aligned"] = ctx.out / "e5-aligned"
-    ctx.say(f"TCM loss {result['first_loss']:.3f} -> {result['last_loss']:.3f} "
-            f"({result['steps']} steps, {seconds:.0f} s)")
+    ctx.say(
+        f"TCM loss {result['first_loss']:.3f} -> {result['last_loss']:.3f} "
+        f"({result['steps']} steps, {seconds:.0f} s)"
+    )
     ctx.say("top-1 retrieval on held-apart names   orig<->romanized     English<->orig")
     for lang in before:
         b, a = before[lang], after[lang]
-        ctx.say(f"  {lang:<4} ({b['n']} names)                  {b['rom']:.3f} -> {a['rom']:.3f}"
-                f"       {b['en']:.3f} -> {a['en']:.3f}")
+        ctx.say(
+            f"  {lang:<4} ({b['n']} names)                  {b['rom']:.3f} -> {a['rom']:.3f}"
+            f"       {b['en']:.3f} -> {a['en']:.3f}"
+        )
     means = {k: (_mean(before, k), _mean(after, k)) for k in ("rom", "en")}
-    ctx.say(f"  mean                              {means['rom'][0]:.3f} -> {means['rom'][1]:.3f}"
-            f"       {means['en'][0]:.3f} -> {means['en'][1]:.3f}")
-    return {"steps": result["steps"], "seconds": round(seconds, 1),
-            "loss_first": result["first_loss"], "loss_last": result["last_loss"],
-            "before": before, "after": after, "mean": means}
+    ctx.say(
+        f"  mean                              {means['rom'][0]:.3f} -> {means['rom'][1]:.3f}"
+        f"       {means['en'][0]:.3f} -> {means['en'][1]:.3f}"
+    )
+    return {
+        "steps": result["steps"],
+        "seconds": round(seconds, 1),
+        "loss_first": result["first_loss"],
+        "loss_last": result["last_loss"],
+        "before": before,
+        "after": after,
+        "mean": means,
+    }

@@ -28,8 +28,13 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     from tokadapt.resources import xlmr_tokenizer_json
 
     return PreTrainedTokenizerFast(
-        tokenizer_file=str(xlmr_tokenizer_json()), bos_token="<s>", eos_token="</s>",
-        unk_token="<unk>", pad_token="<pad>", mask_token="<mask>", cls_token="<s>",
+        tokenizer_file=str(xlmr_tokenizer_json()),
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        mask_token="<mask>",
+        cls_token="<s>",
         sep_token="</s>",
     )
 
@@ -47,9 +52,15 @@ def tiny_mlm_dir(tmp_path_factory: pytest.TempPathFactory, xlmr_tokenizer) -> Pa
 
     out = tmp_path_factory.mktemp("tiny") / "tiny-mlm"
     cfg = XLMRobertaConfig(
-        vocab_size=len(xlmr_tokenizer), hidden_size=32, num_hidden_layers=4,
-        num_attention_heads=2, intermediate_size=64, max_position_embeddings=130,
-        pad_token_id=1, bos_token_id=0, eos_token_id=2,
+        vocab_size=len(xlmr_tokenizer),
+        hidden_size=32,
+        num_hidden_layers=4,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=130,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
     )
     torch.manual_seed(0)
     XLMRobertaForMaskedLM(cfg).save_pretrained(out)
@@ -65,9 +76,15 @@ def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory, xlmr_tokenizer) -
 
     out = tmp_path_factory.mktemp("tiny") / "tiny-bert"
     cfg = BertConfig(
-        vocab_size=len(xlmr_tokenizer), hidden_size=32, num_hidden_layers=3,
-        num_attention_heads=2, intermediate_size=64, max_position_embeddings=130,
-        pad_token_id=1, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
+        vocab_size=len(xlmr_tokenizer),
+        hidden_size=32,
+        num_hidden_layers=3,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=130,
+        pad_token_id=1,
+        hidden_dropout_prob=0.0,
+        attention_probs_dropout_prob=0.0,
     )
     torch.manual_seed(0)
     BertModel(cfg).save_pretrained(out)

@@ -14,8 +14,14 @@ from tokadapt.errors import ConfigError, InputFileError
 
 def test_presets_are_the_documented_configurations() -> None:
     paper = make_config("transliCo")
-    assert (paper.layer, paper.pooling, paper.similarity, paper.temperature, paper.tcm_weight,
-            paper.mlm) == (8, "mean", "dot", 1.0, 0.5, "auto")
+    assert (
+        paper.layer,
+        paper.pooling,
+        paper.similarity,
+        paper.temperature,
+        paper.tcm_weight,
+        paper.mlm,
+    ) == (8, "mean", "dot", 1.0, 0.5, "auto")
     cos = make_config("cosine", learnable_temperature=True)
     assert (cos.similarity, cos.temperature, cos.learnable_temperature) == ("cosine", 0.05, True)
     assert set(PRESETS) == {"transliCo", "cosine"}
@@ -38,25 +44,67 @@ def test_config_file_then_overrides(tmp_path: Path) -> None:
         make_config(temperature=0.0)
 
 
-def test_cli_trains_and_reports(tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_trains_and_reports(
+    tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "cli-out"
-    rc = main(["align", "--model", str(tiny_mlm_dir), "--train", *train_specs, "-o", str(out),
-               "--steps", "2", "--batch-size", "4", "--layer", "2", "--no-progress"])
+    rc = main(
+        [
+            "align",
+            "--model",
+            str(tiny_mlm_dir),
+            "--train",
+            *train_specs,
+            "-o",
+            str(out),
+            "--steps",
+            "2",
+            "--batch-size",
+            "4",
+            "--layer",
+            "2",
+            "--no-progress",
+        ]
+    )
     assert rc == 0
     report = json.loads(capsys.readouterr().out)
     assert report["steps"] == 2 and report["mlm"] is True
     assert (out / "model.safetensors").is_file() and (out / "metrics.jsonl").is_file()
-    rc = main(["align", "--model", str(tiny_mlm_dir), "--train", *train_specs, "-o", str(out),
-               "--steps", "2", "--layer", "2"])
+    rc = main(
+        [
+            "align",
+            "--model",
+            str(tiny_mlm_dir),
+            "--train",
+            *train_specs,
+            "-o",
+            str(out),
+            "--steps",
+            "2",
+            "--layer",
+            "2",
+        ]
+    )
     assert rc == 2
     assert "exists and is not empty; pass --overwrite" in capsys.readouterr().err
 
 
-def test_cli_bad_layer_message(tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["align", "--model", str(tiny_mlm_dir), "--train", train_specs[0], "-o",
-               str(tmp_path / "x"), "--layer", "9"])
+def test_cli_bad_layer_message(
+    tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(
+        [
+            "align",
+            "--model",
+            str(tiny_mlm_dir),
+            "--train",
+            train_specs[0],
+            "-o",
+            str(tmp_path / "x"),
+            "--layer",
+            "9",
+        ]
+    )
     assert rc == 2
     err = capsys.readouterr().err
     assert "tokadapt align: error: layer 9 does not exist: the model has 4 layers" in err

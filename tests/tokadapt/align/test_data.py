@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -14,10 +15,11 @@ from tokadapt.align.sources import RowsSource, TextSource, parse_source, raw_str
 from tokadapt.errors import ConfigError, InputFileError
 
 
-def _stream(specs: list[str], tok, **kw) -> PairStream:  # type: ignore[no-untyped-def]
+def _stream(specs: list[str], tok: Any, **kw) -> PairStream:
     kw.setdefault("batch_size", 4)
-    return PairStream([parse_source(s) for s in specs], tok, max_length=32, seed=3,
-                      shuffle_buffer=50, **kw)
+    return PairStream(
+        [parse_source(s) for s in specs], tok, max_length=32, seed=3, shuffle_buffer=50, **kw
+    )
 
 
 def _ids(batch: dict) -> list[list[int]]:  # type: ignore[type-arg]
@@ -40,26 +42,37 @@ def test_raw_stream_is_a_deterministic_permutation(corpus: dict[str, Path]) -> N
     again = list(itertools.islice(raw_stream(sources, counts, 7, 30), sum(counts)))
     other = list(itertools.islice(raw_stream(sources, counts, 8, 30), sum(counts)))
     assert first == again != other
-    lines = [(t, "rus") for t in corpus["ru"].read_text().split("\n") if t] + \
-        [(t, "ell") for t in corpus["el"].read_text().split("\n") if t]
+    lines = [(t, "rus") for t in corpus["ru"].read_text().split("\n") if t] + [
+        (t, "ell") for t in corpus["el"].read_text().split("\n") if t
+    ]
     assert sorted(first) == sorted(lines)  # one epoch = every line exactly once
     assert {lang for _, lang in first[:40]} == {"rus", "ell"}  # interleaved, not concatenated
 
 
-def test_global_batch_is_independent_of_world_size(xlmr_tokenizer, train_specs) -> None:  # type: ignore[no-untyped-def]
+def test_global_batch_is_independent_of_world_size(
+    xlmr_tokenizer: Any, train_specs: list[str]
+) -> None:
     whole = next(iter(_stream(train_specs, xlmr_tokenizer, batch_size=4)))
-    halves = [next(iter(_stream(train_specs, xlmr_tokenizer, batch_size=2, rank=r,
-                                world_size=2))) for r in range(2)]
+    halves = [
+        next(iter(_stream(train_specs, xlmr_tokenizer, batch_size=2, rank=r, world_size=2)))
+        for r in range(2)
+    ]
     assert _ids(whole) == _ids(halves[0]) + _ids(halves[1])
 
 
-def test_resume_position_and_workers_give_the_same_batches(xlmr_tokenizer, train_specs) -> None:  # type: ignore[no-untyped-def]
+def test_resume_position_and_workers_give_the_same_batches(
+    xlmr_tokenizer: Any, train_specs: list[str]
+) -> None:
     stream = _stream(train_specs, xlmr_tokenizer, mlm_probability=0.15)
     full = list(itertools.islice(iter(stream), 5))
-    resumed = list(itertools.islice(iter(_stream(train_specs, xlmr_tokenizer, start_chunk=3,
-                                                 mlm_probability=0.15)), 2))
-    loader = DataLoader(_stream(train_specs, xlmr_tokenizer, mlm_probability=0.15),
-                        batch_size=None, num_workers=2)
+    resumed = list(
+        itertools.islice(
+            iter(_stream(train_specs, xlmr_tokenizer, start_chunk=3, mlm_probability=0.15)), 2
+        )
+    )
+    loader = DataLoader(
+        _stream(train_specs, xlmr_tokenizer, mlm_probability=0.15), batch_size=None, num_workers=2
+    )
     parallel = list(itertools.islice(iter(loader), 5))
     for got, want in [*zip(resumed, full[3:], strict=True), *zip(parallel, full, strict=True)]:
         assert got["chunk"] == want["chunk"]
@@ -67,7 +80,9 @@ def test_resume_position_and_workers_give_the_same_batches(xlmr_tokenizer, train
         assert torch.equal(got["labels"], want["labels"])
 
 
-def test_pairs_whose_romanization_equals_input_are_dropped(xlmr_tokenizer, corpus) -> None:  # type: ignore[no-untyped-def]
+def test_pairs_whose_romanization_equals_input_are_dropped(
+    xlmr_tokenizer: Any, corpus: dict[str, Path]
+) -> None:
     specs = [f"{corpus['en']}:eng", f"{corpus['ru']}:rus"]
     batches = list(itertools.islice(iter(_stream(specs, xlmr_tokenizer, batch_size=8)), 6))
     assert sum(b["dropped"] for b in batches) > 0
@@ -79,7 +94,7 @@ def test_pairs_whose_romanization_equals_input_are_dropped(xlmr_tokenizer, corpu
         assert b["pairs"] == b["raw"] - b["dropped"] or b["dropped"] == b["raw"]
 
 
-def test_mlm_masks_only_text_tokens(xlmr_tokenizer, train_specs) -> None:  # type: ignore[no-untyped-def]
+def test_mlm_masks_only_text_tokens(xlmr_tokenizer: Any, train_specs: list[str]) -> None:
     b = next(iter(_stream(train_specs, xlmr_tokenizer, batch_size=8, mlm_probability=0.5)))
     chosen = b["labels"] != -100
     assert chosen.any()

@@ -30,10 +30,10 @@ def _reference(similarity: str, temperature: float) -> tuple[float, list[torch.T
     return loss.item(), [p.grad.clone() for p in encoder.parameters()]
 
 
-def _worker(rank: int, world: int, init_file: str, similarity: str, temperature: float,
-            out: str) -> None:
-    dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank,
-                            world_size=world)
+def _worker(
+    rank: int, world: int, init_file: str, similarity: str, temperature: float, out: str
+) -> None:
+    dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=world)
     try:
         encoder, a, b = _setup()
         lo = sum(SIZES[:rank])
@@ -54,8 +54,12 @@ def test_gathered_loss_and_grads_equal_single_process(
     tmp_path: Path, similarity: str, temperature: float
 ) -> None:
     os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
-    mp.spawn(_worker, args=(2, str(tmp_path / "init"), similarity, temperature, str(tmp_path)),
-             nprocs=2, join=True)
+    mp.spawn(
+        _worker,
+        args=(2, str(tmp_path / "init"), similarity, temperature, str(tmp_path)),
+        nprocs=2,
+        join=True,
+    )
     want_loss, want_grads = _reference(similarity, temperature)
     for rank in range(2):
         got = torch.load(tmp_path / f"rank{rank}.pt")

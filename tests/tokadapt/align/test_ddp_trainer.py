@@ -25,23 +25,40 @@ def _free_port() -> int:
 
 def _worker(rank: int, port: int, model: str, specs: list[str], out: str) -> None:
     torch.set_num_threads(1)
-    os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2",
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    os.environ.update(
+        RANK=str(rank),
+        LOCAL_RANK=str(rank),
+        WORLD_SIZE="2",
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+    )
     try:
         train(model, specs, out, make_config("cosine", batch_size=4, **CFG), device="cpu")
     finally:
         torch.distributed.destroy_process_group()
 
 
-def test_two_process_run_matches_single_process(tiny_encoder_dir: Path, train_specs: list[str],
-                                                tmp_path: Path) -> None:
+def test_two_process_run_matches_single_process(
+    tiny_encoder_dir: Path, train_specs: list[str], tmp_path: Path
+) -> None:
     # TCM only, no dropout: the global-batch loss is the same function in both runs
-    mp.spawn(_worker, args=(_free_port(), str(tiny_encoder_dir), train_specs,
-                            str(tmp_path / "ddp")), nprocs=2, join=True)
-    train(tiny_encoder_dir, train_specs, tmp_path / "one", make_config("cosine", batch_size=8,
-                                                                      **CFG), device="cpu")
-    ddp, one = load_file(tmp_path / "ddp" / "model.safetensors"), load_file(
-        tmp_path / "one" / "model.safetensors")
+    mp.spawn(
+        _worker,
+        args=(_free_port(), str(tiny_encoder_dir), train_specs, str(tmp_path / "ddp")),
+        nprocs=2,
+        join=True,
+    )
+    train(
+        tiny_encoder_dir,
+        train_specs,
+        tmp_path / "one",
+        make_config("cosine", batch_size=8, **CFG),
+        device="cpu",
+    )
+    ddp, one = (
+        load_file(tmp_path / "ddp" / "model.safetensors"),
+        load_file(tmp_path / "one" / "model.safetensors"),
+    )
     start = load_file(tiny_encoder_dir / "model.safetensors")
     moved = [k for k in one if not torch.equal(one[k], start[k])]
     assert moved  # training changed the model

@@ -15,8 +15,11 @@ def brute_force_tcm(orig: list[list[float]], rom: list[list[float]], t: float) -
     xs = [v for pair in zip(orig, rom, strict=True) for v in pair]
     total = 0.0
     for j, xj in enumerate(xs):
-        sims = {k: sum(a * b for a, b in zip(xj, xk, strict=True)) / t
-                for k, xk in enumerate(xs) if k != j}
+        sims = {
+            k: sum(a * b for a, b in zip(xj, xk, strict=True)) / t
+            for k, xk in enumerate(xs)
+            if k != j
+        }
         total -= sims[j ^ 1] - math.log(sum(math.exp(s) for s in sims.values()))
     return total / len(xs)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -22,7 +23,12 @@ def _losses(out: Path) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def run_a(tiny_mlm_dir: Path, train_specs: list[str], corpus, tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def run_a(
+    tiny_mlm_dir: Path,
+    train_specs: list[str],
+    corpus: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
     out = tmp_path_factory.mktemp("align") / "a"
     cfg = make_config("transliCo", steps=12, save_every=6, keep_checkpoints=5, **FAST)
     result = train(tiny_mlm_dir, train_specs, out, cfg, eval=[f"{corpus['hi']}:hin"])
@@ -37,8 +43,9 @@ def test_loss_decreases(run_a: Path) -> None:
     assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3 - 0.5
 
 
-def test_resume_continues_bit_for_bit(run_a: Path, tiny_mlm_dir: Path, train_specs,  # type: ignore[no-untyped-def]
-                                      corpus, tmp_path: Path) -> None:
+def test_resume_continues_bit_for_bit(
+    run_a: Path, tiny_mlm_dir: Path, train_specs: list[str], corpus: dict[str, Path], tmp_path: Path
+) -> None:
     out = tmp_path / "b"
     (out / "checkpoints").mkdir(parents=True)
     shutil.copytree(run_a / "checkpoints" / "step-0000006", out / "checkpoints" / "step-0000006")
@@ -57,18 +64,22 @@ def test_output_loads_with_auto_classes(run_a: Path, tiny_mlm_dir: Path) -> None
     model = AutoModelForMaskedLM.from_pretrained(run_a)
     base = AutoModel.from_pretrained(run_a)
     before = AutoModel.from_pretrained(tiny_mlm_dir)
-    assert not torch.equal(base.embeddings.word_embeddings.weight,
-                           before.embeddings.word_embeddings.weight)
-    torch.testing.assert_close(model.roberta.encoder.layer[0].output.dense.weight,
-                               base.encoder.layer[0].output.dense.weight)
+    assert not torch.equal(
+        base.embeddings.word_embeddings.weight, before.embeddings.word_embeddings.weight
+    )
+    torch.testing.assert_close(
+        model.roberta.encoder.layer[0].output.dense.weight,
+        base.encoder.layer[0].output.dense.weight,
+    )
     tok = AutoTokenizer.from_pretrained(run_a)
     assert tok("Москва")["input_ids"][0] == tok.bos_token_id
     meta = json.loads((run_a / "align.json").read_text())
     assert meta["steps"] == 12 and meta["config"]["layer"] == 2
 
 
-def test_encoder_only_model_trains_tcm_only(tiny_encoder_dir: Path, train_specs,  # type: ignore[no-untyped-def]
-                                            tmp_path: Path) -> None:
+def test_encoder_only_model_trains_tcm_only(
+    tiny_encoder_dir: Path, train_specs: list[str], tmp_path: Path
+) -> None:
     cfg = make_config("cosine", steps=3, **FAST)
     result = train(tiny_encoder_dir, train_specs, tmp_path / "enc", cfg)
     assert result["mlm"] is False
@@ -79,14 +90,17 @@ def test_encoder_only_model_trains_tcm_only(tiny_encoder_dir: Path, train_specs,
         train(tiny_encoder_dir, train_specs, tmp_path / "enc2", make_config(mlm="on", **FAST))
 
 
-def test_batch_size_one_is_refused_before_writing(tiny_mlm_dir: Path, train_specs,  # type: ignore[no-untyped-def]
-                                                  tmp_path: Path) -> None:
+def test_batch_size_one_is_refused_before_writing(
+    tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path
+) -> None:
     with pytest.raises(ConfigError, match="no negatives"):
         train(tiny_mlm_dir, train_specs, tmp_path / "o", make_config(batch_size=1))
     assert not (tmp_path / "o").exists()
 
 
-def test_missing_layer_is_a_clear_error(tiny_mlm_dir: Path, train_specs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_layer_is_a_clear_error(
+    tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path
+) -> None:
     with pytest.raises(ConfigError, match=r"layer 8 does not exist: the model has 4 layers"):
         train(tiny_mlm_dir, train_specs, tmp_path / "o", make_config("transliCo"))
     assert not (tmp_path / "o").exists()
@@ -99,8 +113,8 @@ def test_empty_training_file(tiny_mlm_dir: Path, tmp_path: Path) -> None:
         train(tiny_mlm_dir, [f"{empty}:rus"], tmp_path / "o", make_config(**FAST))
 
 
-def test_existing_output_is_not_overwritten(  # type: ignore[no-untyped-def]
-    tiny_mlm_dir: Path, train_specs, tmp_path: Path
+def test_existing_output_is_not_overwritten(
+    tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "o"
     out.mkdir()
@@ -111,12 +125,14 @@ def test_existing_output_is_not_overwritten(  # type: ignore[no-untyped-def]
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
-def test_corrupt_checkpoint_is_refused_and_nothing_changes(run_a: Path, tiny_mlm_dir: Path,  # type: ignore[no-untyped-def]
-                                                           train_specs, tmp_path: Path) -> None:
+def test_corrupt_checkpoint_is_refused_and_nothing_changes(
+    run_a: Path, tiny_mlm_dir: Path, train_specs: list[str], tmp_path: Path
+) -> None:
     out = tmp_path / "c"
     shutil.copytree(run_a, out)
     model_pt = out / "checkpoints" / "step-0000012" / "model.pt"
@@ -134,19 +150,27 @@ def test_corrupt_checkpoint_is_refused_and_nothing_changes(run_a: Path, tiny_mlm
     assert _snapshot(out) == before
 
 
-def test_early_exit_equals_full_forward(tiny_encoder_dir: Path, xlmr_tokenizer) -> None:  # type: ignore[no-untyped-def]
+def test_early_exit_equals_full_forward(tiny_encoder_dir: Path, xlmr_tokenizer: Any) -> None:
     """TCM-only runs stop after the TCM layer; the vectors equal hidden_states[layer]."""
     from tokadapt.align.model import AlignModel, load
 
     loaded = load(tiny_encoder_dir)
     module = AlignModel(loaded.model, make_config(layer=2), use_mlm=False).eval()
-    enc = xlmr_tokenizer(["Москва", "Αθήνα", "दिल्ली"], padding=True, return_tensors="pt",
-                         return_special_tokens_mask=True)
+    enc = xlmr_tokenizer(
+        ["Москва", "Αθήνα", "दिल्ली"],
+        padding=True,
+        return_tensors="pt",
+        return_special_tokens_mask=True,
+    )
     with torch.no_grad():
         got = module.embed(enc["input_ids"], enc["attention_mask"], enc["special_tokens_mask"])
-        full = loaded.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
-                            output_hidden_states=True).hidden_states[2]
+        full = loaded.model(
+            input_ids=enc["input_ids"],
+            attention_mask=enc["attention_mask"],
+            output_hidden_states=True,
+        ).hidden_states[2]
     from tokadapt.align.loss import pool
 
-    torch.testing.assert_close(got, pool(full, enc["attention_mask"],
-                                         enc["special_tokens_mask"], "mean"))
+    torch.testing.assert_close(
+        got, pool(full, enc["attention_mask"], enc["special_tokens_mask"], "mean")
+    )
