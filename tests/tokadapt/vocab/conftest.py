@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+from vocab_helpers import FAMILY_FIXTURES
 
 import translit
 from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
@@ -119,14 +120,6 @@ def romanized_sample(names_by_locale: dict[str, list[str]]) -> tuple[list[str], 
     originals = [n for loc in NON_LATIN for n in names_by_locale[loc][::7][:40] if _no_latin(n)]
     return originals, translit.Romanizer().romanize_batch(originals)
 
-
-FAMILY_FIXTURES = {
-    "unigram": "unigram_dir",
-    "unigram_spm": "unigram_spm_dir",
-    "bytelevel": "bytelevel_dir",
-    "charbpe": "charbpe_dir",
-    "wordpiece": "wordpiece_dir",
-}
 
 Extended = tuple[Path, Path, ExtendResult]
 

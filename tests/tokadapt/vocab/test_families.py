@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from vocab_helpers import (
+    FAMILY_FIXTURES,
     fertility_by_script,
     has_latin_letter,
     ids,
@@ -114,8 +115,6 @@ def test_manifest_round_trips_with_sources_that_romanize_to_the_piece(
 def test_output_is_byte_identical_across_runs_and_thread_counts(
     kind: str, extended: Callable, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    from conftest import FAMILY_FIXTURES
-
     from tokadapt.vocab import extend_vocab
 
     _, out, _ = extended(kind)

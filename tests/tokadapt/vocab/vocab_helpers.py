@@ -12,6 +12,15 @@ from tokenizers import Tokenizer
 from tokadapt.vocab.scripts import char_script, text_script
 from tokadapt.vocab.source import load_source
 
+#: test parameter name -> fixture that builds that family's input tokenizer (see conftest.py)
+FAMILY_FIXTURES = {
+    "unigram": "unigram_dir",
+    "unigram_spm": "unigram_spm_dir",
+    "bytelevel": "bytelevel_dir",
+    "charbpe": "charbpe_dir",
+    "wordpiece": "wordpiece_dir",
+}
+
 
 def input_tokenizer(path: Path) -> Tokenizer:
     """The input as ``tokenizers`` sees it (vocab.txt / .model inputs converted as we convert)."""
