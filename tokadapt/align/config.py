@@ -77,6 +77,7 @@ class AlignConfig:
     max_grad_norm: float = 1.0
     precision: Precision = "fp32"
     compile: bool = False
+    freeze_embeddings: bool = False
     # data
     max_length: int = 128
     shuffle_buffer: int = 10000

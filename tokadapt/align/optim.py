@@ -35,9 +35,12 @@ def lr_factor(step: int, warmup: int, total: int) -> float:
 def build_optimizer(
     module: nn.Module, cfg: AlignConfig, device: torch.device
 ) -> tuple[torch.optim.Optimizer, Any]:
-    fused = device.type == "cuda"
+    fused = device.type == "cuda"  # one kernel on GPU; multi-tensor (foreach) on CPU
     optimizer = torch.optim.AdamW(
-        param_groups(module, cfg.weight_decay), lr=cfg.lr, fused=fused or None
+        param_groups(module, cfg.weight_decay),
+        lr=cfg.lr,
+        fused=fused or None,
+        foreach=None if fused else True,
     )
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: lr_factor(s, cfg.warmup_steps, cfg.steps)

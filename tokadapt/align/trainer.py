@@ -85,6 +85,8 @@ class Trainer:
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
         self.module = AlignModel(loaded.model, cfg, self.use_mlm).to(self.device)
+        if cfg.freeze_embeddings:  # the (tied) word embeddings: the bulk of an XLM-R model
+            self.module.hf_model.get_input_embeddings().weight.requires_grad_(False)
         if cfg.compile:
             log.info("torch.compile: %d modules", self.module.compile_blocks())
         self.optimizer, self.scheduler = build_optimizer(self.module, cfg, self.device)

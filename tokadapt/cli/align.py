@@ -72,6 +72,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     tr.add_argument("--tcm-weight", type=float)
     tr.add_argument("--mlm", choices=("auto", "on", "off"))
     tr.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
+    tr.add_argument(
+        "--freeze-embeddings",
+        action="store_true",
+        default=None,
+        help="do not train the (tied) word embeddings",
+    )
     tr.add_argument("--max-length", type=int)
     tr.add_argument("--num-workers", type=int, help="DataLoader workers that romanize")
     tr.add_argument("--seed", type=int)
@@ -104,6 +110,7 @@ _KEYS = (
     "seed",
     "eval_every",
     "save_every",
+    "freeze_embeddings",
 )
 
 

@@ -80,9 +80,16 @@ def test_output_loads_with_auto_classes(run_a: Path, tiny_mlm_dir: Path) -> None
 def test_encoder_only_model_trains_tcm_only(
     tiny_encoder_dir: Path, train_specs: list[str], tmp_path: Path
 ) -> None:
-    cfg = make_config("cosine", steps=3, **FAST)
+    cfg = make_config("cosine", steps=3, freeze_embeddings=True, **FAST)
     result = train(tiny_encoder_dir, train_specs, tmp_path / "enc", cfg)
     assert result["mlm"] is False
+    start, end = (load_file(d / "model.safetensors") for d in (tiny_encoder_dir, tmp_path / "enc"))
+    key = "embeddings.word_embeddings.weight"
+    assert torch.equal(start[key], end[key])  # frozen
+    layer0 = "encoder.layer.0.attention.self.query.weight"
+    assert not torch.equal(start[layer0], end[layer0])
+    top = "encoder.layer.2.attention.self.query.weight"  # above the TCM layer: unreachable
+    assert torch.equal(start[top], end[top])
     from transformers import AutoModel
 
     assert type(AutoModel.from_pretrained(tmp_path / "enc")).__name__ == "BertModel"
