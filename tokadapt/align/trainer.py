@@ -326,7 +326,7 @@ class Trainer:
         while self.step < cfg.steps:
             stats = self.train_step(model, batches)
             bar.update(1)
-            if self.step % max(cfg.log_every, 1) == 0 or self.step == cfg.steps:
+            if self.step % max(cfg.log_every, 1) == 0 or self.step in (first + 1, cfg.steps):
                 record = self._record(stats)
                 self._log(record)
                 bar.set_postfix(loss=f"{record['loss']:.3f}", tcm=f"{record['tcm']:.3f}")

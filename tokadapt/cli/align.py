@@ -69,6 +69,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     tr.add_argument("--layer", type=int, help="hidden-state layer for TCM (0 = embeddings)")
     tr.add_argument("--pooling", choices=("mean", "cls"))
     tr.add_argument("--temperature", type=float)
+    tr.add_argument(
+        "--learnable-temperature",
+        action="store_true",
+        default=None,
+        help="train the temperature (initialised at --temperature)",
+    )
     tr.add_argument("--tcm-weight", type=float)
     tr.add_argument("--mlm", choices=("auto", "on", "off"))
     tr.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
@@ -103,6 +109,7 @@ _KEYS = (
     "pooling",
     "temperature",
     "tcm_weight",
+    "learnable_temperature",
     "mlm",
     "precision",
     "max_length",
