@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -113,7 +114,7 @@ def udhr_set() -> Any:
         rows = [
             r
             for r in csv.DictReader(handle, delimiter="\t")
-            if r["script"] != "Latn" and r["text"].strip()
+            if r["script"].upper() not in ("LATIN", "LATN") and r["text"].strip()
         ]
     parallel = romanized_set("UDHR", ((r["code"], r["text"]) for r in rows))
     scripts = {r["code"]: r["script"] for r in rows}
@@ -156,7 +157,18 @@ def main() -> int:
         "shared machine, where spinning intra-op threads slow down 5x)",
     )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="only re-render the markdown from the last JSON result",
+    )
     args = parser.parse_args()
+    if args.render:
+        from tokadapt.embeddings.quality import markdown
+
+        res = json.loads((RESULTS / "bench_init_embeddings.json").read_text())
+        (RESULTS / "bench_init_embeddings.md").write_text(report(res, markdown))
+        return 0
     if args.child:
         kind, *rest = args.child
         result = child_ours(*rest) if kind == "ours" else child_hf(*rest)
@@ -175,7 +187,12 @@ def run(quick: bool) -> int:
     from tokadapt.vocab import extend_vocab
 
     strategies = (*STRATEGIES[:2], "random") if quick else STRATEGIES
-    res: dict[str, Any] = {"environment": collect(), "speed": {}, "quality": {}}
+    res: dict[str, Any] = {
+        "environment": collect(),
+        "speed": {},
+        "quality": {},
+        "loadavg_at_start": os.getloadavg(),
+    }
     with tempfile.TemporaryDirectory(prefix="bench-init-") as tmp_name:
         tmp = Path(tmp_name)
         start = time.perf_counter()
@@ -246,7 +263,7 @@ def report(res: dict[str, Any], markdown: Any) -> str:
             "## Retrieval top-1, UDHR Article 1, romanized -> original script "
             "(pooled over all non-Latin varieties, reported per script)",
             "",
-            markdown(res["quality"]["udhr"]),
+            markdown(res["quality"]["udhr"], res["udhr_sizes"]),
         ]
     return "\n".join(lines) + "\n"
 

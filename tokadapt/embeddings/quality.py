@@ -143,6 +143,12 @@ def markdown(table: dict[str, dict[str, float]], sizes: dict[str, int] | None = 
     columns = list(next(iter(table.values())).keys())
     lines = ["| script | n | " + " | ".join(columns) + " |", "|---|---:|" + "---:|" * len(columns)]
     rows = {**table, "mean": mean_row(table)}
+    if sizes:  # every item counted once
+        total = sum(sizes[name] for name in table)
+        rows["all (n-weighted)"] = {
+            c: sum(table[name][c] * sizes[name] for name in table) / total for c in columns
+        }
+        sizes = {**sizes, "all (n-weighted)": total}
     for name, row in rows.items():
         n = str((sizes or {}).get(name, ""))
         lines.append(f"| {name} | {n} | " + " | ".join(f"{row[c]:.3f}" for c in columns) + " |")
