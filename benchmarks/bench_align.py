@@ -137,7 +137,7 @@ def _rate(
         "name": name,
         "steps": steps,
         "seconds": round(seconds, 3),
-        "samples_per_s": round(pairs / seconds, 1),
+        "samples_per_s": round(pairs / seconds, 3),
         "tokens_per_s": round(tokens / seconds),
         "tflops": round(flops / seconds / 1e12, 2),
     }
@@ -369,6 +369,10 @@ def main() -> int:
         row["wall_s"] = round(time.perf_counter() - t, 1)
         result["rows"].append(row)
         print(json.dumps(row), flush=True)
+    ref = next((r for r in result["rows"] if r["name"].startswith("reference")), None)
+    for row in result["rows"]:
+        if ref and not row["name"].startswith("data"):
+            row["speedup_vs_reference"] = round(row["samples_per_s"] / ref["samples_per_s"], 2)
     write(result, Path(args.out), "cuda" if gpu else "cpu")
     return 0
 
@@ -376,10 +380,13 @@ def main() -> int:
 def write(result: dict[str, Any], out: Path, tag: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"bench_align_{tag}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
-    head = "| loop | samples/s (pairs) | tokens/s | TFLOP/s | MFU |\n|---|---|---|---|---|\n"
+    head = (
+        "| loop | samples/s (pairs) | tokens/s | TFLOP/s | MFU | vs reference |\n"
+        "|---|---|---|---|---|---|\n"
+    )
     rows = "".join(
         f"| {r['name']} | {r['samples_per_s']} | {r['tokens_per_s']} | {r['tflops']} "
-        f"| {r.get('mfu', '-')} |\n"
+        f"| {r.get('mfu', '-')} | {r.get('speedup_vs_reference', '-')} |\n"
         for r in result["rows"]
     )
     extra = (
