@@ -143,7 +143,7 @@ def markdown(table: dict[str, dict[str, float]], sizes: dict[str, int] | None = 
     columns = list(next(iter(table.values())).keys())
     lines = ["| script | n | " + " | ".join(columns) + " |", "|---|---:|" + "---:|" * len(columns)]
     rows = {**table, "mean": mean_row(table)}
-    if sizes:  # every item counted once
+    if sizes and len({sizes[name] for name in table}) > 1:  # every item counted once
         total = sum(sizes[name] for name in table)
         rows["all (n-weighted)"] = {
             c: sum(table[name][c] * sizes[name] for name in table) / total for c in columns
