@@ -33,6 +33,15 @@ def check_output_dir(path: str | os.PathLike[str], overwrite: bool) -> Path:
     return target
 
 
+def publish_permissions(directory: Path) -> None:
+    """Give a tree built under ``tempfile.mkdtemp`` (mode 0700) the usual umask modes."""
+    umask = os.umask(0)
+    os.umask(umask)
+    directory.chmod(0o777 & ~umask)
+    for path in directory.rglob("*"):
+        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterator[Path]:
     target = check_output_dir(path, overwrite)
@@ -40,6 +49,7 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
+        publish_permissions(tmp)
         old = None
         if target.exists():
             old = target.with_name(f".{target.name}.{os.getpid()}.old")

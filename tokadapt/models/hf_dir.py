@@ -6,7 +6,6 @@ model's non-weight files, swap its tokenizer and publish a directory built in a 
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -61,13 +60,3 @@ def copy_tokenizer_files(tokenizer_dir: Path, out: Path) -> list[str]:
             shutil.copyfile(path, out / path.name)
             copied.append(path.name)
     return copied
-
-
-def publish_permissions(directory: Path) -> None:
-    """Give a directory built with ``tempfile.mkdtemp`` (mode 0700) the usual umask modes."""
-    umask = os.umask(0)
-    os.umask(umask)
-    directory.chmod(0o777 & ~umask)
-    for path in directory.iterdir():
-        if path.is_file():
-            path.chmod(0o666 & ~umask)
