@@ -57,8 +57,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     m.add_argument("--normalize", default="unit,center,unit", help="chain of unit/center/unitdim")
     m.add_argument("--refine-iterations", type=int, default=5)
     m.add_argument("--self-learning-cutoff", type=int, default=20000)
-    m.add_argument("--patience", type=int, default=50,
-                   help="self-learning: iterations without gain before p doubles (VecMap: 50)")
+    m.add_argument(
+        "--patience",
+        type=int,
+        default=50,
+        help="self-learning: iterations without gain before p doubles (VecMap: 50)",
+    )
     m.add_argument("--seed", type=int, default=0, help="random seed (self-learning dropout)")
     m.add_argument("--backend", choices=BACKENDS, default="auto")
     o = p.add_argument_group("output")
@@ -103,8 +107,9 @@ def run(args: argparse.Namespace) -> int:
         tgt_lang=args.tgt_lang,
         rng_seed=args.seed,
         backend=args.backend,
-        self_learning=SelfLearningConfig(vocab_cutoff=args.self_learning_cutoff,
-                                         patience=args.patience),
+        self_learning=SelfLearningConfig(
+            vocab_cutoff=args.self_learning_cutoff, patience=args.patience
+        ),
     )
     result = run_bli(src, tgt, test, cfg, train)
     if args.output:
