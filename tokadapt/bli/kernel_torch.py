@@ -139,11 +139,13 @@ def propose(
                     s += b_all[t0 : t0 + block_t]
                 if serial:  # small selection ops: one thread avoids oversubscription stalls
                     torch.set_num_threads(1)
-                if kq:
-                    _update(rv, ri, s, t0, by_column=False)
-                if kt:
-                    _update(col_v[t0 : t0 + block_t], col_i[t0 : t0 + block_t], s, q0, True)
-                torch.set_num_threads(threads)
+                try:
+                    if kq:
+                        _update(rv, ri, s, t0, by_column=False)
+                    if kt:
+                        _update(col_v[t0 : t0 + block_t], col_i[t0 : t0 + block_t], s, q0, True)
+                finally:
+                    torch.set_num_threads(threads)
     rows = (row_i.cpu().numpy(), row_v.cpu().numpy()) if kq else None
     cols = (col_i.cpu().numpy(), col_v.cpu().numpy()) if kt else None
     return rows, cols
