@@ -234,7 +234,7 @@ def main() -> int:
                 "passes": passes,
                 "gflops": round(passes * flops / best / 1e9, 1),
                 "pct_peak": round(100 * passes * flops / best / 1e9 / max(peak.values()), 1),
-                "extrapolated": "numpy" in name or "MUSE" in name,
+                "extrapolated": ("numpy" in name or "MUSE" in name) and nb < args.queries,
             }
         )
     result = {
