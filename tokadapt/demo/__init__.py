@@ -41,8 +41,19 @@ def stages() -> list[ModuleType]:
     return sorted(mods, key=lambda m: m.ORDER)
 
 
+def _quiet_libraries() -> None:
+    """The demo prints its own summary; silence per-load progress bars of transformers."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        return
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
 def run_demo(out: Path, only: list[str] | None = None, quick: bool = False) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
+    _quiet_libraries()
     ctx = DemoContext(out=out, quick=quick)
     results: dict[str, Any] = {}
     for mod in stages():
