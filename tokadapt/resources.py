@@ -52,3 +52,25 @@ def uroman_golden() -> tuple[Path, Path]:
     """uroman's golden test: ``(multi-script.txt, multi-script.uroman-ref.txt)``."""
     base = _package_dir("uroman", "pip install uroman==1.3.1.1") / "mini-test"
     return base / "multi-script.txt", base / "multi-script.uroman-ref.txt"
+
+
+#: XLM-R's special tokens, as ``transformers`` names them.
+XLMR_SPECIAL_TOKENS = {
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "unk_token": "<unk>",
+    "pad_token": "<pad>",
+    "mask_token": "<mask>",
+    "cls_token": "<s>",
+    "sep_token": "</s>",
+}
+
+
+def xlmr_fast_tokenizer() -> object:
+    """The real XLM-R tokenizer as a ``transformers.PreTrainedTokenizerFast`` (needs ``[hf]``)."""
+    from tokadapt.errors import require
+
+    transformers = require("transformers", "hf", "transformers")
+    return transformers.PreTrainedTokenizerFast(  # type: ignore[attr-defined]
+        tokenizer_file=str(xlmr_tokenizer_json()), **XLMR_SPECIAL_TOKENS
+    )

@@ -23,20 +23,9 @@ def _one_torch_thread():  # type: ignore[no-untyped-def]
 
 
 def _tokenizer():  # type: ignore[no-untyped-def]
-    from transformers import PreTrainedTokenizerFast
+    from tokadapt.resources import xlmr_fast_tokenizer
 
-    from tokadapt.resources import xlmr_tokenizer_json
-
-    return PreTrainedTokenizerFast(
-        tokenizer_file=str(xlmr_tokenizer_json()),
-        bos_token="<s>",
-        eos_token="</s>",
-        unk_token="<unk>",
-        pad_token="<pad>",
-        mask_token="<mask>",
-        cls_token="<s>",
-        sep_token="</s>",
-    )
+    return xlmr_fast_tokenizer()
 
 
 @pytest.fixture(scope="session")

@@ -27,20 +27,11 @@ def rng() -> np.random.Generator:
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Path]:
     torch = pytest.importorskip("torch")
-    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+    from transformers import BertConfig, BertModel
 
-    from tokadapt.resources import xlmr_tokenizer_json
+    from tokadapt.resources import xlmr_fast_tokenizer
 
-    tok = PreTrainedTokenizerFast(
-        tokenizer_file=str(xlmr_tokenizer_json()),
-        bos_token="<s>",
-        eos_token="</s>",
-        unk_token="<unk>",
-        sep_token="</s>",
-        cls_token="<s>",
-        pad_token="<pad>",
-        mask_token="<mask>",
-    )
+    tok = xlmr_fast_tokenizer()
     torch.manual_seed(0)
     config = BertConfig(
         vocab_size=len(tok),
