@@ -60,7 +60,7 @@ def udhr_rows(path: Path) -> list[tuple[str, str, str]]:
 
 def mini_test() -> tuple[list[str], list[str]]:
     import translit
-    from tokadapt.resources import uroman_golden
+    from tokadapt.data.resources import uroman_golden
 
     lines = [x for x in uroman_golden()[0].read_text(encoding="utf-8").splitlines() if x.strip()]
     roms = translit.Romanizer(errors="replace").romanize_batch(lines)
@@ -70,7 +70,7 @@ def mini_test() -> tuple[list[str], list[str]]:
 
 def pooled_hits(model: Any, tok: Any, a: list[str], b: list[str], layer: int) -> np.ndarray:
     """Per row: mean of (a_i retrieves b_i, b_i retrieves a_i) over the whole pool (cosine)."""
-    from tokadapt.retrieval import encode_texts
+    from tokadapt.eval.retrieval import encode_texts
 
     ea = encode_texts(model, tok, a, layer=layer, batch_size=32)
     eb = encode_texts(model, tok, b, layer=layer, batch_size=32)
@@ -89,7 +89,7 @@ def measure(
     layer: int,
 ) -> dict[str, Any]:
     from tokadapt.demo.align import retrieval
-    from tokadapt.retrieval import load_encoder
+    from tokadapt.eval.retrieval import load_encoder
 
     out: dict[str, Any] = {"cldr": retrieval(model_dir, held, layer=layer)}
     model, tok = load_encoder(model_dir, device="cpu")

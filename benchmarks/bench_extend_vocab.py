@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import translit
+from tokadapt.data.resources import xlmr_tokenizer_json
 from tokadapt.environment import collect
-from tokadapt.resources import xlmr_tokenizer_json
 from tokadapt.vocab.spm import from_tokenizer_json
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -108,7 +108,7 @@ def _same_embeddings(a: Path, b: Path) -> bool:
 
 def udhr_set() -> Any:
     """UDHR Article 1, non-Latin varieties: romanized text must retrieve its original."""
-    from tokadapt.embeddings.quality import ParallelSet, romanized_set
+    from tokadapt.eval.quality import ParallelSet, romanized_set
 
     with UDHR.open(encoding="utf-8") as handle:
         rows = [
@@ -125,8 +125,8 @@ def udhr_table(
     models: dict[str, Path], e5_dir: Path
 ) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
     """Per script: top-1 of romanized -> original-script paragraph, pooled over all varieties."""
-    from tokadapt.embeddings.quality import encode_all
-    from tokadapt.retrieval import load_encoder
+    from tokadapt.eval.quality import encode_all
+    from tokadapt.eval.retrieval import load_encoder
 
     pset, scripts = udhr_set()
     by_script: dict[str, list[int]] = {}
@@ -164,7 +164,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.render:
-        from tokadapt.embeddings.quality import markdown
+        from tokadapt.eval.quality import markdown
 
         res = json.loads((RESULTS / "bench_init_embeddings.json").read_text())
         (RESULTS / "bench_init_embeddings.md").write_text(report(res, markdown))
@@ -181,8 +181,8 @@ def main() -> int:
 
 
 def run(quick: bool) -> int:
-    from tokadapt.embeddings.quality import cldr_sets, markdown, retrieval_table
     from tokadapt.environment import collect
+    from tokadapt.eval.quality import cldr_sets, markdown, retrieval_table
     from tokadapt.models.e5 import export_e5
     from tokadapt.vocab import extend_vocab
 

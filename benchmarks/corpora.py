@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
+from tokadapt.data.resources import uroman_golden, xlmr_tokenizer_json
 from translit._data import data_dir
 
 CORPORA = ("golden", "xlmr", "cldr", "wordfreq", "udhr")

@@ -1,7 +1,7 @@
 """Atomic, verifiable training checkpoints for exact resumption.
 
 A checkpoint is a directory ``OUT/checkpoints/step-NNNNNNN`` written through
-:func:`tokadapt.outputs.atomic_dir` (a crash leaves no half-written checkpoint):
+:func:`tokadapt.io.outputs.atomic_dir` (a crash leaves no half-written checkpoint):
 
 * ``model.pt`` — state dict of the alignment module (HF model + TCM head),
 * ``optim.pt`` — optimizer, LR scheduler and fp16 grad-scaler states,
@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from tokadapt.errors import InputFileError
-from tokadapt.outputs import atomic_dir
+from tokadapt.io.outputs import atomic_dir
 
 log = logging.getLogger(__name__)
 FILES = ("model.pt", "optim.pt", "rng.pt")

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from tokadapt.bli import scoring, static
-from tokadapt.bli.normalize import unit
-from tokadapt.bli.signature import signature
 from tokadapt.errors import ConfigError
+from tokadapt.eval import scoring, static
+from tokadapt.eval.normalize import unit
+from tokadapt.eval.signature import signature
 
 log = logging.getLogger(__name__)
 MARKER = "\u2581"

@@ -1,6 +1,6 @@
 """English->xx BLI on the CLDR lexicon with a checkpoint's static vectors, original vs romanized.
 
-For each locale: CLDR name pairs (:mod:`tokadapt.bli.cldr`), split by English word into train
+For each locale: CLDR name pairs (:mod:`tokadapt.data.cldr`), split by English word into train
 and test halves. Queries are the English test words; candidates are all xx names of the lexicon,
 either in their own script or romanized by ``translit``. Mappings: ``none`` (the multilingual
 model's shared space as is) and ``procrustes`` (fit on the train half). Retrieval: NN and CSLS.
@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from tokadapt.bli import cldr, static
+from tokadapt.bli import static
 from tokadapt.bli.dictionary import Dictionary, lookup
 from tokadapt.bli.embeddings import Embeddings
 from tokadapt.bli.evaluate import score
 from tokadapt.bli.mapping import procrustes
-from tokadapt.bli.normalize import normalize
-from tokadapt.bli.scoring import translate
+from tokadapt.data import cldr
+from tokadapt.eval.normalize import normalize
+from tokadapt.eval.scoring import translate
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ def _extended_tokenizer(ctx: DemoContext, e5_dir: Path) -> Path:
 
 def run(ctx: DemoContext) -> dict[str, Any]:
     from tokadapt.embeddings.initialize import init_embeddings
-    from tokadapt.embeddings.quality import cldr_sets, markdown, mean_row, retrieval_table
+    from tokadapt.eval.quality import cldr_sets, markdown, mean_row, retrieval_table
     from tokadapt.models.e5 import export_e5
 
     start = time.perf_counter()

@@ -55,7 +55,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     from tokenizers import Tokenizer
 
     import translit
-    from tokadapt.resources import xlmr_tokenizer_json
+    from tokadapt.data.resources import xlmr_tokenizer_json
     from tokadapt.vocab import extend_vocab
 
     out = ctx.out / "xlmr_extended"

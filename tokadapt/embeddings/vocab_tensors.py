@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tokadapt.embeddings.checkpoint import Checkpoint
 from tokadapt.errors import InputFileError, ShapeError
+from tokadapt.io.checkpoint import Checkpoint
 
 log = logging.getLogger(__name__)
 

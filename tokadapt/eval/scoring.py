@@ -16,9 +16,9 @@ from typing import Literal
 
 import numpy as np
 
-from tokadapt.bli import search
-from tokadapt.bli.exact import TopK
 from tokadapt.errors import ConfigError
+from tokadapt.eval import search
+from tokadapt.eval.exact import TopK
 
 Retrieval = Literal["nn", "csls", "isf"]
 RETRIEVALS: tuple[Retrieval, ...] = ("nn", "csls", "isf")

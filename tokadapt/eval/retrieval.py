@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from tokadapt.bli import scoring as bli_scoring
-from tokadapt.bli import search
 from tokadapt.errors import ConfigError, InputFileError, ShapeError, require
+from tokadapt.eval import scoring as bli_scoring
+from tokadapt.eval import search
 
 log = logging.getLogger(__name__)
 
