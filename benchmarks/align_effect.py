@@ -70,7 +70,7 @@ def mini_test() -> tuple[list[str], list[str]]:
 
 def pooled_hits(model: Any, tok: Any, a: list[str], b: list[str], layer: int) -> np.ndarray:
     """Per row: mean of (a_i retrieves b_i, b_i retrieves a_i) over the whole pool (cosine)."""
-    from tokadapt.eval.retrieval import encode_texts
+    from tokadapt.eval.encode import encode_texts
 
     ea = encode_texts(model, tok, a, layer=layer, batch_size=32)
     eb = encode_texts(model, tok, b, layer=layer, batch_size=32)
@@ -89,7 +89,7 @@ def measure(
     layer: int,
 ) -> dict[str, Any]:
     from tokadapt.demo.align import retrieval
-    from tokadapt.eval.retrieval import load_encoder
+    from tokadapt.eval.encode import load_encoder
 
     out: dict[str, Any] = {"cldr": retrieval(model_dir, held, layer=layer)}
     model, tok = load_encoder(model_dir, device="cpu")

@@ -316,7 +316,8 @@ def udhr_rows(e5: Path) -> dict[str, Any]:
     """UDHR Article 1 (non-Latin texts) -> their translit romanizations, top-1/10."""
     import csv
 
-    from tokadapt.eval.retrieval import encode_texts, load_encoder, top_k_accuracy
+    from tokadapt.eval.encode import encode_texts, load_encoder
+    from tokadapt.eval.retrieval import top_k_accuracy
     from translit import Romanizer
 
     path = ROOT.parent / "shared" / "data" / "udhr_article1.tsv"

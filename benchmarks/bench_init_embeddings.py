@@ -125,8 +125,8 @@ def udhr_table(
     models: dict[str, Path], e5_dir: Path
 ) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
     """Per script: top-1 of romanized -> original-script paragraph, pooled over all varieties."""
+    from tokadapt.eval.encode import load_encoder
     from tokadapt.eval.quality import encode_all
-    from tokadapt.eval.retrieval import load_encoder
 
     pset, scripts = udhr_set()
     by_script: dict[str, list[int]] = {}

@@ -19,7 +19,8 @@ import numpy as np
 import translit
 from tokadapt.align.sources import parse_source
 from tokadapt.errors import InputFileError
-from tokadapt.eval.retrieval import encode_texts, top_k_accuracy
+from tokadapt.eval.encode import encode_texts
+from tokadapt.eval.retrieval import top_k_accuracy
 
 
 @dataclass

@@ -74,7 +74,7 @@ def static_vectors(
         matrix = input_embeddings(model_dir)
         vectors = mean_rows(matrix, subword_ids(load_tokenizer(model_dir), words), str(model_dir))
     else:
-        from tokadapt.eval.retrieval import encode_texts, load_encoder
+        from tokadapt.eval.encode import encode_texts, load_encoder
 
         model, tok = load_encoder(Path(model_dir), device)
         vectors = encode_texts(model, tok, words, layer=layer, batch_size=batch_size)

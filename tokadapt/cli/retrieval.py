@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from tokadapt.errors import ConfigError, InputFileError
-from tokadapt.eval.retrieval import POOLINGS, SCORINGS
+from tokadapt.eval.encode import POOLINGS
+from tokadapt.eval.retrieval import SCORINGS
 from tokadapt.eval.search import BACKENDS
 from tokadapt.eval.signature import signature
 
@@ -60,7 +61,8 @@ def read_lines(path: str) -> list[str]:
 
 
 def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
-    from tokadapt.eval.retrieval import encode_texts, load_encoder, top_k_accuracy
+    from tokadapt.eval.encode import encode_texts, load_encoder
+    from tokadapt.eval.retrieval import top_k_accuracy
 
     src, tgt = read_lines(args.src), read_lines(args.tgt)
     if len(src) != len(tgt):

@@ -85,7 +85,8 @@ def write_train(train: dict[str, list[str]], locales: dict[str, str], out: Path)
 
 def retrieval(model_dir: Path, sets: Sequence[HeldOut], layer: int = -1) -> dict[str, Any]:
     """Top-1 (cosine, both directions averaged) per set: ``rom`` and, with English, ``en``."""
-    from tokadapt.eval.retrieval import encode_texts, load_encoder, top_k_accuracy
+    from tokadapt.eval.encode import encode_texts, load_encoder
+    from tokadapt.eval.retrieval import top_k_accuracy
 
     model, tok = load_encoder(model_dir, device="cpu")
 

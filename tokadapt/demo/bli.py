@@ -42,7 +42,8 @@ def _table(ctx: DemoContext, results: dict[str, Any]) -> None:
 def _udhr(ctx: DemoContext, e5: Path) -> dict[str, Any]:
     import csv
 
-    from tokadapt.eval.retrieval import encode_texts, load_encoder, top_k_accuracy
+    from tokadapt.eval.encode import encode_texts, load_encoder
+    from tokadapt.eval.retrieval import top_k_accuracy
     from translit import Romanizer
 
     with UDHR.open(encoding="utf-8") as handle:

@@ -4,7 +4,7 @@ TransMI's premise: after adding romanized pieces initialized from their original
 sources, a model represents romanized text better. We measure it with real parallel text
 (CLDR names through ``babel``, or any ``(english, original)`` pairs such as UDHR Article 1):
 each original-script text is romanized with :mod:`translit`; texts are embedded by mean pooling
-(``tokadapt.eval.retrieval.encode_texts``, e5's ``"query: "`` prefix on both sides) and each
+(``tokadapt.eval.encode.encode_texts``, e5's ``"query: "`` prefix on both sides) and each
 romanized text must retrieve its English counterpart (top-1, cosine). Reported per script.
 """
 
@@ -97,7 +97,7 @@ def cldr_sets(locales: Iterable[str] = tuple(CLDR_SCRIPTS), limit: int = 200) ->
 
 def encode_all(model: Any, tokenizer: Any, texts: Iterable[str]) -> dict[str, np.ndarray]:
     """Each distinct text encoded once (``"query: "`` prefix, mean pooling)."""
-    from tokadapt.eval.retrieval import encode_texts
+    from tokadapt.eval.encode import encode_texts
 
     unique = sorted(set(texts))
     vectors = encode_texts(model, tokenizer, [PREFIX + t for t in unique], batch_size=64)
@@ -117,7 +117,7 @@ def retrieval_table(
 ) -> dict[str, dict[str, float]]:
     """Top-1 (-> English) per set: ``original script`` and ``romanized`` with the original
     model, then ``romanized`` with each adapted model (its own extended tokenizer)."""
-    from tokadapt.eval.retrieval import load_encoder
+    from tokadapt.eval.encode import load_encoder
 
     table: dict[str, dict[str, float]] = {s.name: {} for s in sets}
     model, tok = load_encoder(original_dir, device="cpu")
