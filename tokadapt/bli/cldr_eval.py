@@ -24,6 +24,8 @@ from tokadapt.bli.mapping import procrustes
 from tokadapt.data import cldr
 from tokadapt.eval.normalize import normalize
 from tokadapt.eval.scoring import translate
+from tokadapt.io.tensors import input_embeddings
+from tokadapt.io.tokenizer import load_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +64,8 @@ def cldr_bli(
     """``{locale: {"pairs": n, "orig": {"none/nn": P@1, ...}, "rom": {...}}}``."""
     from translit import Romanizer
 
-    matrix = static.input_embeddings(model_dir)
-    tokenizer = static.load_tokenizer(model_dir)
+    matrix = input_embeddings(model_dir)
+    tokenizer = load_tokenizer(model_dir)
     results: dict[str, dict[str, Any]] = {}
     for loc in locales:
         pairs = cldr.lexicon(loc)[:max_pairs]
