@@ -165,12 +165,18 @@ def main() -> int:
     ap.add_argument("--skip-real", action="store_true", help="skip the CLDR/UDHR real-data part")
     ap.add_argument("--only-real", action="store_true", help="only the real-data part")
     ap.add_argument("--tag", default="")
+    ap.add_argument(
+        "--udhr",
+        type=Path,
+        default=ROOT.parent / "shared" / "data" / "udhr_article1.tsv",
+        help="UDHR Article 1 TSV for the real-data part (skipped when absent)",
+    )
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
 
     if args.only_real:
         args.out.mkdir(parents=True, exist_ok=True)
-        real = real_data()
+        real = real_data(args.udhr)
         stem = "bench_bli_real" + (f"_{args.tag}" if args.tag else "")
         doc = {"real_data": real, "environment": environment()}
         (args.out / f"{stem}.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
@@ -312,7 +318,7 @@ def romanized_seed_rows(e5: Path, locales: list[str]) -> dict[str, Any]:
     return out
 
 
-def udhr_rows(e5: Path) -> dict[str, Any]:
+def udhr_rows(e5: Path, path: Path) -> dict[str, Any]:
     """UDHR Article 1 (non-Latin texts) -> their translit romanizations, top-1/10."""
     import csv
 
@@ -320,7 +326,6 @@ def udhr_rows(e5: Path) -> dict[str, Any]:
     from tokadapt.eval.retrieval import top_k_accuracy
     from translit import Romanizer
 
-    path = ROOT.parent / "shared" / "data" / "udhr_article1.tsv"
     if not path.is_file():
         return {"skipped": f"{path} not present"}
     with path.open(encoding="utf-8") as handle:
@@ -341,7 +346,7 @@ def udhr_rows(e5: Path) -> dict[str, Any]:
     return out
 
 
-def real_data() -> dict[str, Any]:
+def real_data(udhr: Path) -> dict[str, Any]:
     """CLDR BLI per locale (e5 static vectors), romanized seeds, UDHR retrieval."""
     import tempfile
 
@@ -358,7 +363,7 @@ def real_data() -> dict[str, Any]:
     start = time.perf_counter()
     out = {"cldr": cldr_bli(e5, list(cldr.LOCALES))}
     out["romanized_seeds"] = romanized_seed_rows(e5, ["ru", "el"])
-    out["udhr"] = udhr_rows(e5)
+    out["udhr"] = udhr_rows(e5, udhr)
     out["seconds"] = round(time.perf_counter() - start, 1)
     return out
 

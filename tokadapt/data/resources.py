@@ -74,3 +74,17 @@ def xlmr_fast_tokenizer() -> object:
     return transformers.PreTrainedTokenizerFast(  # type: ignore[attr-defined]
         tokenizer_file=str(xlmr_tokenizer_json()), **XLMR_SPECIAL_TOKENS
     )
+
+
+def uroman_sentences() -> list[tuple[str | None, str]]:
+    """``(lcode or None, sentence)`` of uroman's multi-script test text (``::lcode xxx`` lines)."""
+    text, _ = uroman_golden()
+    out: list[tuple[str | None, str]] = []
+    for line in text.read_text(encoding="utf-8").splitlines():
+        lcode = None
+        if line.startswith("::lcode "):
+            parts = line.split(" ", 2)
+            lcode, line = parts[1], parts[2] if len(parts) > 2 else ""
+        if line.strip():
+            out.append((lcode, line))
+    return out

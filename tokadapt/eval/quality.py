@@ -18,24 +18,15 @@ from typing import Any
 
 import numpy as np
 
+from tokadapt.data import cldr
+from tokadapt.data.locales import script_name
+
 log = logging.getLogger(__name__)
 
 #: CLDR locales with a non-Latin script each (locale -> script name)
 CLDR_SCRIPTS: dict[str, str] = {
-    "ru": "Cyrillic",
-    "el": "Greek",
-    "hi": "Devanagari",
-    "ar": "Arabic",
-    "he": "Hebrew",
-    "ka": "Georgian",
-    "hy": "Armenian",
-    "th": "Thai",
-    "ko": "Hangul",
-    "ja": "Japanese",
-    "bn": "Bengali",
-    "ta": "Tamil",
-    "am": "Ethiopic",
-    "zh": "Han",
+    loc: script_name(loc)
+    for loc in ("ru", "el", "hi", "ar", "he", "ka", "hy", "th", "ko", "ja", "bn", "ta", "am", "zh")
 }
 PREFIX = "query: "
 
@@ -70,12 +61,10 @@ def romanized_set(
 
 def cldr_sets(locales: Iterable[str] = tuple(CLDR_SCRIPTS), limit: int = 200) -> list[ParallelSet]:
     """Territory names (ISO 3166 two-letter codes) in English and in each locale's script."""
-    from babel import Locale
-
-    english = Locale("en").territories
+    english = cldr.names("en", "territories")
     sets = []
     for loc in locales:
-        names = Locale.parse(loc).territories
+        names = cldr.names(loc, "territories")
         codes = [c for c in sorted(english) if len(c) == 2 and c.isalpha() and c in names]
         pairs = [(english[c], names[c]) for c in codes]
         parallel = romanized_set(f"{CLDR_SCRIPTS.get(loc, loc)} ({loc})", pairs)
