@@ -351,7 +351,7 @@ def real_data(udhr: Path) -> dict[str, Any]:
     import tempfile
 
     try:
-        from tokadapt.bli.cldr_eval import cldr_bli
+        from tokadapt.bli.cldr_eval import cldr_bli, cldr_signature
         from tokadapt.data import cldr
         from tokadapt.models.e5 import export_e5
 
@@ -362,6 +362,7 @@ def real_data(udhr: Path) -> dict[str, Any]:
     print("real data: CLDR BLI with e5 static vectors", flush=True)
     start = time.perf_counter()
     out = {"cldr": cldr_bli(e5, list(cldr.LOCALES))}
+    out["cldr_signature"] = cldr_signature(list(cldr.LOCALES))
     out["romanized_seeds"] = romanized_seed_rows(e5, ["ru", "el"])
     out["udhr"] = udhr_rows(e5, udhr)
     out["seconds"] = round(time.perf_counter() - start, 1)

@@ -189,7 +189,7 @@ def main() -> int:
 
 def run(quick: bool) -> int:
     from tokadapt.environment import collect
-    from tokadapt.eval.quality import cldr_sets, markdown, retrieval_table
+    from tokadapt.eval.quality import cldr_sets, markdown, quality_signature, retrieval_table
     from tokadapt.models.e5 import export_e5
     from tokadapt.vocab import extend_vocab
 
@@ -223,6 +223,7 @@ def run(quick: bool) -> int:
         shutil.rmtree(hf_out)
         sets = cldr_sets(limit=60 if quick else 100)
         res["quality"]["cldr"] = retrieval_table(e5, adapted, sets)
+        res["quality_signature"] = quality_signature(sets)
         res["cldr_sizes"] = {s.name: len(s.english) for s in sets}
         if UDHR.is_file():
             res["quality"]["udhr"], res["udhr_sizes"] = udhr_table(adapted, e5)

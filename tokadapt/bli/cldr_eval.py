@@ -24,6 +24,8 @@ from tokadapt.bli.mapping import procrustes
 from tokadapt.data import cldr
 from tokadapt.eval.normalize import normalize
 from tokadapt.eval.scoring import translate
+from tokadapt.eval.search import resolve_backend
+from tokadapt.eval.signature import signature
 from tokadapt.io.tensors import input_embeddings
 from tokadapt.io.tokenizer import load_tokenizer
 
@@ -52,6 +54,19 @@ def _scores(
             out[f"{mapping}/{retrieval}"] = round(res.p_at[1], 2)
             out[f"{mapping}/{retrieval}/p@10"] = round(res.p_at[10], 2)
     return out
+
+
+def cldr_signature(locales: Sequence[str], backend: str = "auto") -> str:
+    """The reproducibility signature of a :func:`cldr_bli` run."""
+    fields = {
+        "locales": list(locales),
+        "mapping": ["none", "procrustes"],
+        "retrieval": ["nn", "csls"],
+        "norm": "unit",
+        "split": "crc32:0.5",
+        "backend": resolve_backend(backend),
+    }
+    return signature("cldr-bli", fields)
 
 
 def cldr_bli(

@@ -130,6 +130,8 @@ def run_bli(
         "rng": cfg.rng_seed,
         "backend": search.resolve_backend(cfg.backend),
     }
-    result["signature"] = signature("bli", fields) + f" = P@1 {result['p@1']:.2f}"
+    result["signature"] = (
+        signature("bli", fields, lang=cfg.tgt_lang) + f" = P@1 {result['p@1']:.2f}"
+    )
     result["mapping"] = info
     return result

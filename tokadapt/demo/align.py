@@ -20,6 +20,7 @@ from tokadapt.data.heldout import cldr_split, write_train
 from tokadapt.data.locales import iso639_3
 from tokadapt.demo import DemoContext
 from tokadapt.eval.heldout import retrieval
+from tokadapt.eval.signature import signature
 
 TITLE = "Contrastive script alignment (TCM) on e5"
 ORDER = 50
@@ -95,7 +96,11 @@ def _run(ctx: DemoContext) -> dict[str, Any]:
         f"  mean                              {means['rom'][0]:.3f} -> {means['rom'][1]:.3f}"
         f"       {means['en'][0]:.3f} -> {means['en'][1]:.3f}"
     )
+    fields = {"text": "cldr-heldout", "locales": list(LOCALES), "layer": -1, "scoring": "cosine"}
+    sig = signature("align-retrieval", fields)
+    ctx.say(sig)
     return {
+        "signature": sig,
         "steps": result["steps"],
         "seconds": round(seconds, 1),
         "loss_first": result["first_loss"],

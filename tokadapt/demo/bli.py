@@ -42,6 +42,7 @@ def _sentences(ctx: DemoContext, e5: Path) -> dict[str, Any]:
     from tokadapt.data.resources import uroman_sentences
     from tokadapt.eval.encode import encode_texts, load_encoder
     from tokadapt.eval.retrieval import top_k_accuracy
+    from tokadapt.eval.signature import signature
     from translit import Romanizer
 
     pairs = [(t, Romanizer(lc).romanize(t)) for lc, t in uroman_sentences()]
@@ -53,12 +54,14 @@ def _sentences(ctx: DemoContext, e5: Path) -> dict[str, Any]:
         a = encode_texts(model, tok, texts, layer=layer, batch_size=16)
         b = encode_texts(model, tok, roms, layer=layer, batch_size=16)
         out[f"layer {layer}"] = top_k_accuracy(a, b, ks=(1, 10))
+    fields = {"text": "uroman-mini-test", "layers": [8, -1], "scoring": "cosine", "n": len(texts)}
+    out["signature"] = signature("retrieval", fields)
     return out
 
 
 def run(ctx: DemoContext) -> dict[str, Any]:
     from tokadapt.bli.barrier import script_barrier
-    from tokadapt.bli.cldr_eval import cldr_bli
+    from tokadapt.bli.cldr_eval import cldr_bli, cldr_signature
 
     e5 = _e5(ctx)
     start = time.perf_counter()
@@ -69,6 +72,8 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         f"({time.perf_counter() - start:.1f} s):"
     )
     _table(ctx, results["cldr"])
+    results["cldr_signature"] = cldr_signature(locales)
+    ctx.say(results["cldr_signature"])
     adapted = ctx.state.get("e5_adapted")
     if adapted and (Path(adapted) / "config.json").is_file():
         results["cldr_transmi"] = cldr_bli(adapted, locales)
@@ -80,6 +85,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         scripts=["CYRILLIC", "GREEK", "ARABIC", "DEVANAGARI", "HEBREW"],
     )
     results["script_barrier"] = barrier
+    ctx.say(barrier["signature"])
     ctx.say(
         "script barrier (piece -> its romanized twin, NN P@1 %): "
         + ", ".join(
@@ -96,6 +102,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             if k.startswith("layer")
         )
     )
+    ctx.say(results["sentences"]["signature"])
     (ctx.out / "bli.json").write_text(
         __import__("json").dumps(results, indent=2, ensure_ascii=False)
     )

@@ -123,6 +123,20 @@ def retrieval_table(
     return table
 
 
+def quality_signature(sets: list[ParallelSet]) -> str:
+    """The reproducibility signature of a :func:`retrieval_table` over ``sets``."""
+    from tokadapt.eval.signature import signature
+
+    fields = {
+        "sets": [s.name.replace(" ", "") for s in sets],
+        "n": sum(len(s.english) for s in sets),
+        "pooling": "mean",
+        "scoring": "cosine",
+        "prefix": PREFIX.strip(),
+    }
+    return signature("quality", fields)
+
+
 def mean_row(table: dict[str, dict[str, float]]) -> dict[str, float]:
     columns = next(iter(table.values())).keys() if table else []
     return {c: float(np.mean([row[c] for row in table.values()])) for c in columns}

@@ -1,7 +1,13 @@
-"""Reproducibility signatures in the style of sacrebleu.
+"""Reproducibility signatures in the style of sacrebleu: the one builder every printed score uses.
 
 ``bli|src:en|tgt:ru|method:procrustes|retrieval:csls|k:10|norm:unit,center,unit|seed:dict|
-rng:0|backend:torch|tokadapt:0.1.0|numpy:2.4.6|faiss:1.15.1|torch:2.13.0``
+rng:0|backend:torch|translit:0.1.0|uroman-data:1.3.1.1+a84755018…|lcode:-|impl:cpp|
+tokadapt:0.1.0|numpy:2.4.6|faiss:1.15.1|torch:2.13.0``
+
+Every signature carries the romanizer's own (:func:`translit.signature`): its version, the
+uroman release its data tables were *verified* to be, their hash, the language code and the
+backend — whether or not the score romanized anything, so two scores compare only when the
+romanizer matches too.
 """
 
 from __future__ import annotations
@@ -9,7 +15,9 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Mapping
 
-_VERSIONED = ("tokadapt", "numpy", "faiss-cpu", "torch", "translit")
+import translit
+
+_VERSIONED = ("tokadapt", "numpy", "faiss-cpu", "torch")
 _SHORT = {"faiss-cpu": "faiss"}
 
 
@@ -17,8 +25,6 @@ def _version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
-        if dist == "translit":
-            return importlib.metadata.version("tokadapt")
         return "none"
 
 
@@ -29,9 +35,14 @@ def versions() -> dict[str, str]:
     return found
 
 
-def signature(kind: str, fields: Mapping[str, object]) -> str:
-    """``kind|key:value|...|tokadapt:…|numpy:…`` (fields in the given order, then versions)."""
+def signature(kind: str, fields: Mapping[str, object], *, lang: str | None = None) -> str:
+    """``kind|key:value|...|translit:…|uroman-data:…|lcode:…|impl:…|tokadapt:…|numpy:…``.
+
+    ``fields`` in the given order, then the romanizer's signature (``lang``: the ISO 639-3 code
+    the score's romanization used, if one), then library versions.
+    """
     parts = [kind] + [f"{k}:{_fmt(v)}" for k, v in fields.items()]
+    parts.append(translit.signature(lang))
     parts += [f"{k}:{v}" for k, v in versions().items()]
     return "|".join(parts)
 
