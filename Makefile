@@ -62,6 +62,7 @@ format: install
 
 bench: build
 	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/render_docs.py
 
 clean:
 	rm -rf build translit/_core*.so translit/.core-built *.egg-info
