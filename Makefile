@@ -50,6 +50,7 @@ lint: build
 	$(VENV)/bin/ruff check translit tokadapt tests benchmarks
 	$(VENV)/bin/ruff format --check translit tokadapt tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m mypy.stubtest translit._core --mypy-config-file pyproject.toml \
 		--allowlist csrc/bindings/stubtest_allowlist.txt
 	$(VENV)/bin/clang-format --dry-run --Werror $(wildcard csrc/*/*.cc csrc/*/*.h)
@@ -61,6 +62,7 @@ format: install
 
 bench: build
 	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/render_docs.py
 
 clean:
 	rm -rf build translit/_core*.so translit/.core-built *.egg-info

@@ -28,17 +28,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
-UDHR = ROOT.parent.parent / "shared" / "data" / "udhr_article1_nonlatin_uroman.tsv"
-LOCALES = {
-    "ru": "rus",
-    "el": "ell",
-    "hi": "hin",
-    "ar": "ara",
-    "he": "heb",
-    "ka": "kat",
-    "th": "tha",
-    "ko": "kor",
-}
+from tokadapt.data.locales import iso639_3  # noqa: E402
+
+UDHR_DEFAULT = ROOT.parent.parent / "shared" / "data" / "udhr_article1_nonlatin_uroman.tsv"
+LOCALES = {loc: iso639_3(loc) for loc in ("ru", "el", "hi", "ar", "he", "ka", "th", "ko")}
 
 
 def udhr_rows(path: Path) -> list[tuple[str, str, str]]:
@@ -60,7 +53,7 @@ def udhr_rows(path: Path) -> list[tuple[str, str, str]]:
 
 def mini_test() -> tuple[list[str], list[str]]:
     import translit
-    from tokadapt.resources import uroman_golden
+    from tokadapt.data.resources import uroman_golden
 
     lines = [x for x in uroman_golden()[0].read_text(encoding="utf-8").splitlines() if x.strip()]
     roms = translit.Romanizer(errors="replace").romanize_batch(lines)
@@ -70,7 +63,7 @@ def mini_test() -> tuple[list[str], list[str]]:
 
 def pooled_hits(model: Any, tok: Any, a: list[str], b: list[str], layer: int) -> np.ndarray:
     """Per row: mean of (a_i retrieves b_i, b_i retrieves a_i) over the whole pool (cosine)."""
-    from tokadapt.retrieval import encode_texts
+    from tokadapt.eval.encode import encode_texts
 
     ea = encode_texts(model, tok, a, layer=layer, batch_size=32)
     eb = encode_texts(model, tok, b, layer=layer, batch_size=32)
@@ -88,8 +81,8 @@ def measure(
     mini: tuple[list[str], list[str]],
     layer: int,
 ) -> dict[str, Any]:
-    from tokadapt.demo.align import retrieval
-    from tokadapt.retrieval import load_encoder
+    from tokadapt.eval.encode import load_encoder
+    from tokadapt.eval.heldout import retrieval
 
     out: dict[str, Any] = {"cldr": retrieval(model_dir, held, layer=layer)}
     model, tok = load_encoder(model_dir, device="cpu")
@@ -131,12 +124,13 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch default)")
     p.add_argument("--no-transmi", action="store_true")
     p.add_argument("--work", default="/tmp/align_effect")
+    p.add_argument("--udhr", default=str(UDHR_DEFAULT), help="UDHR Article 1 TSV (optional)")
     p.add_argument("--out", default=str(ROOT / "results"))
     args = p.parse_args()
     import torch
 
     from tokadapt.align import make_config, train
-    from tokadapt.demo.align import cldr_split, write_train
+    from tokadapt.data.heldout import cldr_split, write_train
     from tokadapt.environment import collect
     from tokadapt.models.e5 import export_e5
 
@@ -150,7 +144,7 @@ def main() -> int:
         models["e5+TransMI"] = tm
     train_lines, held = cldr_split(LOCALES)
     specs = write_train(train_lines, LOCALES, work / "train")
-    udhr, mini = udhr_rows(UDHR), mini_test()
+    udhr, mini = udhr_rows(Path(args.udhr)), mini_test()
     result: dict[str, Any] = {
         "environment": collect(),
         "args": vars(args),

@@ -85,7 +85,7 @@ def prepare_model(spec: str | None, work: Path) -> Path:
             print(f"e5 export unavailable ({exc}); using e5's architecture at random init")
     from transformers import BertConfig, BertModel
 
-    from tokadapt.resources import xlmr_fast_tokenizer
+    from tokadapt.data.resources import xlmr_fast_tokenizer
 
     tok = xlmr_fast_tokenizer()
     cfg = BertConfig(
@@ -106,7 +106,7 @@ def prepare_model(spec: str | None, work: Path) -> Path:
 def make_corpus(path: Path, n: int, seed: int = 0) -> list[str]:
     """``n`` long multi-script lines (uroman's mini-test sentences, shuffled and joined) so
     both sides fill 128 tokens."""
-    from tokadapt.resources import uroman_golden
+    from tokadapt.data.resources import uroman_golden
 
     base = [x for x in uroman_golden()[0].read_text(encoding="utf-8").splitlines() if x.strip()]
     rng = random.Random(seed)

@@ -5,7 +5,7 @@ decaying spectrum; k = 10; CSLS k = 10 with the queries as the source vocabulary
 
 * the machine's float32 matmul peak (torch and numpy, best of several products, measured first);
 * FAISS ``IndexFlatIP`` kNN, and CSLS through FAISS (MUSE's route: three similarity passes);
-* tokadapt kNN and CSLS (``tokadapt.bli.search`` / ``scoring``: one pass for both CSLS
+* tokadapt kNN and CSLS (``tokadapt.eval.search`` / ``scoring``: one pass for both CSLS
   neighbourhoods, one biased kNN pass, exact float64 re-ranking);
 * a chunked numpy CSLS and a MUSE-style torch CSLS (full top-k per row), run on a slice of
   the queries and extrapolated linearly (marked as such) to keep the run short.
@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tokadapt.bli import exact, scoring, search  # noqa: E402
+from tokadapt.eval import exact, scoring, search  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -86,14 +86,14 @@ def sgemm_peak(device: str, seconds: float = 4.0) -> dict[str, float]:
 
 
 def faiss_knn(q: np.ndarray, t: np.ndarray, k: int, gpu: bool) -> np.ndarray:
-    from tokadapt.bli import kernel_faiss
+    from tokadapt.eval import kernel_faiss
 
     return kernel_faiss.search(q, t, k, gpu=gpu)[0]
 
 
 def faiss_csls(q: np.ndarray, t: np.ndarray, k: int, gpu: bool) -> np.ndarray:
     """MUSE's route: r_T via FAISS, r_S via FAISS, then the CSLS search (three passes)."""
-    from tokadapt.bli import kernel_faiss
+    from tokadapt.eval import kernel_faiss
 
     r_t = kernel_faiss.search(q, t, k, gpu=gpu)[1].mean(1)
     r_s = kernel_faiss.search(t, q, k, gpu=gpu)[1].mean(1)
@@ -165,12 +165,18 @@ def main() -> int:
     ap.add_argument("--skip-real", action="store_true", help="skip the CLDR/UDHR real-data part")
     ap.add_argument("--only-real", action="store_true", help="only the real-data part")
     ap.add_argument("--tag", default="")
+    ap.add_argument(
+        "--udhr",
+        type=Path,
+        default=ROOT.parent / "shared" / "data" / "udhr_article1.tsv",
+        help="UDHR Article 1 TSV for the real-data part (skipped when absent)",
+    )
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
 
     if args.only_real:
         args.out.mkdir(parents=True, exist_ok=True)
-        real = real_data()
+        real = real_data(args.udhr)
         stem = "bench_bli_real" + (f"_{args.tag}" if args.tag else "")
         doc = {"real_data": real, "environment": environment()}
         (args.out / f"{stem}.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
@@ -277,10 +283,11 @@ def agreement(
 
 def romanized_seed_rows(e5: Path, locales: list[str]) -> dict[str, Any]:
     """Target space randomly rotated; seed = romanization-identical strings only."""
-    from tokadapt.bli import cldr, static
+    from tokadapt.bli import static
     from tokadapt.bli.dictionary import Dictionary
     from tokadapt.bli.embeddings import Embeddings
     from tokadapt.bli.pipeline import BLIConfig, run_bli
+    from tokadapt.data import cldr
 
     out: dict[str, Any] = {}
     for loc in locales:
@@ -311,14 +318,14 @@ def romanized_seed_rows(e5: Path, locales: list[str]) -> dict[str, Any]:
     return out
 
 
-def udhr_rows(e5: Path) -> dict[str, Any]:
+def udhr_rows(e5: Path, path: Path) -> dict[str, Any]:
     """UDHR Article 1 (non-Latin texts) -> their translit romanizations, top-1/10."""
     import csv
 
-    from tokadapt.retrieval import encode_texts, load_encoder, top_k_accuracy
+    from tokadapt.eval.encode import encode_texts, load_encoder
+    from tokadapt.eval.retrieval import top_k_accuracy
     from translit import Romanizer
 
-    path = ROOT.parent / "shared" / "data" / "udhr_article1.tsv"
     if not path.is_file():
         return {"skipped": f"{path} not present"}
     with path.open(encoding="utf-8") as handle:
@@ -339,13 +346,13 @@ def udhr_rows(e5: Path) -> dict[str, Any]:
     return out
 
 
-def real_data() -> dict[str, Any]:
+def real_data(udhr: Path) -> dict[str, Any]:
     """CLDR BLI per locale (e5 static vectors), romanized seeds, UDHR retrieval."""
     import tempfile
 
     try:
-        from tokadapt.bli import cldr
-        from tokadapt.bli.cldr_eval import cldr_bli
+        from tokadapt.bli.cldr_eval import cldr_bli, cldr_signature
+        from tokadapt.data import cldr
         from tokadapt.models.e5 import export_e5
 
         tmp = Path(tempfile.mkdtemp(prefix="bench_bli_e5_"))
@@ -355,8 +362,9 @@ def real_data() -> dict[str, Any]:
     print("real data: CLDR BLI with e5 static vectors", flush=True)
     start = time.perf_counter()
     out = {"cldr": cldr_bli(e5, list(cldr.LOCALES))}
+    out["cldr_signature"] = cldr_signature(list(cldr.LOCALES))
     out["romanized_seeds"] = romanized_seed_rows(e5, ["ru", "el"])
-    out["udhr"] = udhr_rows(e5)
+    out["udhr"] = udhr_rows(e5, udhr)
     out["seconds"] = round(time.perf_counter() - start, 1)
     return out
 

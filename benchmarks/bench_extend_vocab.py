@@ -33,8 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import translit
+from tokadapt.data import cldr
+from tokadapt.data.locales import NON_LATIN_SAMPLE
+from tokadapt.data.resources import xlmr_tokenizer_json
 from tokadapt.environment import collect
-from tokadapt.resources import xlmr_tokenizer_json
 from tokadapt.vocab.spm import from_tokenizer_json
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -155,28 +157,7 @@ def qwen2(work: Path) -> dict[str, Any] | None:
     return res
 
 
-NON_LATIN = [
-    "ru",
-    "uk",
-    "el",
-    "he",
-    "ar",
-    "fa",
-    "hi",
-    "bn",
-    "ta",
-    "te",
-    "th",
-    "ka",
-    "hy",
-    "am",
-    "ja",
-    "ko",
-    "zh",
-    "my",
-    "km",
-    "si",
-]
+NON_LATIN = list(NON_LATIN_SAMPLE)
 
 
 def by_script(
@@ -203,14 +184,11 @@ def by_script(
 def quality(src: Path, out: Path) -> dict[str, Any]:
     """On CLDR names: texts without a Latin letter whose ids change (must be 0); tokens per
     word on translit-romanized names before/after; English names whose tokenization changes."""
-    from babel import Locale
     from tokenizers import Tokenizer
 
     from tokadapt.vocab.scripts import char_script
 
-    def names(loc: str) -> list[str]:
-        locale = Locale.parse(loc)
-        return sorted({*locale.territories.values(), *locale.languages.values()})
+    names = cldr.name_list
 
     def encode(tok: Tokenizer, texts: list[str]) -> list[list[int]]:
         return [e.ids for e in tok.encode_batch(texts, add_special_tokens=False)]

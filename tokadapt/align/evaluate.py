@@ -19,7 +19,8 @@ import numpy as np
 import translit
 from tokadapt.align.sources import parse_source
 from tokadapt.errors import InputFileError
-from tokadapt.retrieval import encode_texts, top_k_accuracy
+from tokadapt.eval.encode import encode_texts
+from tokadapt.eval.retrieval import top_k_accuracy
 
 
 @dataclass
@@ -50,7 +51,7 @@ def read_eval(spec: str, max_sentences: int = 1000) -> EvalSet:
 
 
 def encode(module: Any, tokenizer: Any, texts: Sequence[str], *, max_length: int) -> np.ndarray:
-    """Pooled vectors of ``texts`` at the TCM layer (:func:`tokadapt.retrieval.encode_texts`)."""
+    """Pooled vectors of ``texts`` at the TCM layer (see :mod:`tokadapt.eval.encode`)."""
     was_training = module.training
     try:
         return encode_texts(

@@ -34,7 +34,7 @@ from tokadapt.align.optim import build_optimizer
 from tokadapt.align.pairs import PairStream
 from tokadapt.align.sources import Source
 from tokadapt.errors import ConfigError, InputFileError
-from tokadapt.outputs import check_output_dir
+from tokadapt.io.outputs import check_output_dir
 
 log = logging.getLogger(__name__)
 _DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}

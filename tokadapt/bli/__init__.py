@@ -2,7 +2,7 @@
 
 Embedding IO (:mod:`~tokadapt.bli.embeddings`, :mod:`~tokadapt.bli.static`), normalization,
 mappings (Procrustes, MUSE-style refinement, VecMap-style self-learning), exact retrieval with
-interchangeable backends (:mod:`~tokadapt.bli.search`: FAISS GPU/CPU, torch, numpy), CSLS and
-inverted softmax (:mod:`~tokadapt.bli.scoring`), P@k in the MUSE and VecMap conventions and
+interchangeable backends (:mod:`~tokadapt.eval.search`: FAISS GPU/CPU, torch, numpy), CSLS and
+inverted softmax (:mod:`~tokadapt.eval.scoring`), P@k in the MUSE and VecMap conventions and
 reproducibility signatures.
 """

@@ -18,10 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from tokadapt.bli import scoring, static
-from tokadapt.bli.normalize import unit
-from tokadapt.bli.signature import signature
+from tokadapt.bli import static
 from tokadapt.errors import ConfigError
+from tokadapt.eval import scoring
+from tokadapt.eval.normalize import unit
+from tokadapt.eval.signature import signature
+from tokadapt.io.tensors import input_embeddings
+from tokadapt.io.tokenizer import load_tokenizer
 
 log = logging.getLogger(__name__)
 MARKER = "\u2581"
@@ -77,9 +80,9 @@ def script_barrier(
     for r in retrievals:
         if r not in scoring.RETRIEVALS:
             raise ConfigError(f"retrieval must be in {scoring.RETRIEVALS}, got {r!r}")
-    tokenizer = static.load_tokenizer(model_dir)
-    matrix = static.input_embeddings(model_dir)
-    groups = candidates(tokenizer.get_vocab())  # type: ignore[attr-defined]
+    tokenizer = load_tokenizer(model_dir)
+    matrix = input_embeddings(model_dir)
+    groups = candidates(tokenizer.get_vocab())
     wanted = {s.upper() for s in scripts} if scripts else None
     romanizer = Romanizer()
     out: dict[str, Any] = {}

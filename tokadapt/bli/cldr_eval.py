@@ -1,6 +1,6 @@
 """English->xx BLI on the CLDR lexicon with a checkpoint's static vectors, original vs romanized.
 
-For each locale: CLDR name pairs (:mod:`tokadapt.bli.cldr`), split by English word into train
+For each locale: CLDR name pairs (:mod:`tokadapt.data.cldr`), split by English word into train
 and test halves. Queries are the English test words; candidates are all xx names of the lexicon,
 either in their own script or romanized by ``translit``. Mappings: ``none`` (the multilingual
 model's shared space as is) and ``procrustes`` (fit on the train half). Retrieval: NN and CSLS.
@@ -16,13 +16,18 @@ from typing import Any
 
 import numpy as np
 
-from tokadapt.bli import cldr, static
+from tokadapt.bli import static
 from tokadapt.bli.dictionary import Dictionary, lookup
 from tokadapt.bli.embeddings import Embeddings
 from tokadapt.bli.evaluate import score
 from tokadapt.bli.mapping import procrustes
-from tokadapt.bli.normalize import normalize
-from tokadapt.bli.scoring import translate
+from tokadapt.data import cldr
+from tokadapt.eval.normalize import normalize
+from tokadapt.eval.scoring import translate
+from tokadapt.eval.search import resolve_backend
+from tokadapt.eval.signature import signature
+from tokadapt.io.tensors import input_embeddings
+from tokadapt.io.tokenizer import load_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +56,19 @@ def _scores(
     return out
 
 
+def cldr_signature(locales: Sequence[str], backend: str = "auto") -> str:
+    """The reproducibility signature of a :func:`cldr_bli` run."""
+    fields = {
+        "locales": list(locales),
+        "mapping": ["none", "procrustes"],
+        "retrieval": ["nn", "csls"],
+        "norm": "unit",
+        "split": "crc32:0.5",
+        "backend": resolve_backend(backend),
+    }
+    return signature("cldr-bli", fields)
+
+
 def cldr_bli(
     model_dir: str | os.PathLike[str],
     locales: Sequence[str],
@@ -61,8 +79,8 @@ def cldr_bli(
     """``{locale: {"pairs": n, "orig": {"none/nn": P@1, ...}, "rom": {...}}}``."""
     from translit import Romanizer
 
-    matrix = static.input_embeddings(model_dir)
-    tokenizer = static.load_tokenizer(model_dir)
+    matrix = input_embeddings(model_dir)
+    tokenizer = load_tokenizer(model_dir)
     results: dict[str, dict[str, Any]] = {}
     for loc in locales:
         pairs = cldr.lexicon(loc)[:max_pairs]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from tokadapt.errors import InputFileError, ShapeError
-from tokadapt.outputs import atomic_file
+from tokadapt.io.outputs import atomic_file
 
 
 @dataclass

@@ -12,8 +12,8 @@ import logging
 
 import numpy as np
 
-from tokadapt.bli import scoring
 from tokadapt.errors import ConfigError, ShapeError
+from tokadapt.eval import scoring
 
 log = logging.getLogger(__name__)
 

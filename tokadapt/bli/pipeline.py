@@ -8,16 +8,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from tokadapt.bli import scoring, search
 from tokadapt.bli.dictionary import Dictionary, lookup
 from tokadapt.bli.embeddings import Embeddings
 from tokadapt.bli.evaluate import KS, score
 from tokadapt.bli.mapping import procrustes, refine
-from tokadapt.bli.normalize import normalize, parse_chain
 from tokadapt.bli.seeds import seed_pairs
 from tokadapt.bli.selflearning import SelfLearningConfig, self_learning
-from tokadapt.bli.signature import signature
 from tokadapt.errors import ConfigError, ShapeError
+from tokadapt.eval import scoring, search
+from tokadapt.eval.normalize import normalize, parse_chain
+from tokadapt.eval.signature import signature
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,8 @@ def run_bli(
         "rng": cfg.rng_seed,
         "backend": search.resolve_backend(cfg.backend),
     }
-    result["signature"] = signature("bli", fields) + f" = P@1 {result['p@1']:.2f}"
+    result["signature"] = (
+        signature("bli", fields, lang=cfg.tgt_lang) + f" = P@1 {result['p@1']:.2f}"
+    )
     result["mapping"] = info
     return result

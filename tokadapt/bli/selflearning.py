@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tokadapt.bli import search
 from tokadapt.bli.mapping import check_pairs
+from tokadapt.eval import search
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _induce(
     xw: np.ndarray, zw: np.ndarray, k: int, keep: float, rng: np.random.Generator, backend: str
 ) -> tuple[np.ndarray, float]:
     """Union of src->trg and trg->src CSLS best matches with dropout ``1 - keep``; objective."""
-    from tokadapt.bli.normalize import unit
+    from tokadapt.eval.normalize import unit
 
     a, b = unit(xw), unit(zw)
     r_a, r_b = search.neighbourhood_means(a, b, min(k, len(b), len(a)), backend=backend)

@@ -1,8 +1,8 @@
 """Static word vectors from a Hugging Face checkpoint (any model, before or after adaptation).
 
 A word's vector is the mean of the input embeddings of its subwords (the embedding matrix is
-read with ``safetensors`` directly, no model is instantiated), or — with ``layer`` — the
-mean-pooled output of that contextual layer for the word alone.
+read from the weight files by :mod:`tokadapt.io.tensors`, no model is instantiated), or — with
+``layer`` — the mean-pooled output of that contextual layer for the word alone.
 """
 
 from __future__ import annotations
@@ -14,36 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from tokadapt.bli.embeddings import Embeddings
-from tokadapt.errors import InputFileError, require
-
-_EMBED_SUFFIXES = ("word_embeddings.weight", "embed_tokens.weight", "wte.weight", "shared.weight")
-
-
-def input_embeddings(model_dir: str | os.PathLike[str]) -> np.ndarray:
-    """The input embedding matrix ``(vocab, hidden)`` float32 of a safetensors checkpoint."""
-    folder = Path(model_dir)
-    files = sorted(folder.glob("*.safetensors"))
-    if not files:
-        raise InputFileError(
-            f"{folder} has no *.safetensors file; save the model with "
-            "save_pretrained(safe_serialization=True)"
-        )
-    safetensors = require("safetensors", "hf", "safetensors")
-    for file in files:
-        with safetensors.safe_open(str(file), framework="numpy") as handle:  # type: ignore[attr-defined]
-            for key in handle.keys():  # noqa: SIM118
-                if key.endswith(_EMBED_SUFFIXES):
-                    return np.asarray(handle.get_tensor(key), dtype=np.float32)
-    raise InputFileError(f"no input embedding tensor (*{'|*'.join(_EMBED_SUFFIXES)}) in {folder}")
-
-
-def load_tokenizer(model_dir: str | os.PathLike[str]) -> object:
-    from tokenizers import Tokenizer
-
-    path = Path(model_dir) / "tokenizer.json"
-    if not path.is_file():
-        raise InputFileError(f"{path} does not exist; static vectors need a fast tokenizer file")
-    return Tokenizer.from_file(str(path))
+from tokadapt.errors import InputFileError
+from tokadapt.io.tensors import input_embeddings
+from tokadapt.io.tokenizer import load_tokenizer
 
 
 def subword_ids(tokenizer: object, words: Sequence[str]) -> list[list[int]]:
@@ -74,7 +47,7 @@ def static_vectors(
         matrix = input_embeddings(model_dir)
         vectors = mean_rows(matrix, subword_ids(load_tokenizer(model_dir), words), str(model_dir))
     else:
-        from tokadapt.retrieval import encode_texts, load_encoder
+        from tokadapt.eval.encode import encode_texts, load_encoder
 
         model, tok = load_encoder(Path(model_dir), device)
         vectors = encode_texts(model, tok, words, layer=layer, batch_size=batch_size)

@@ -44,7 +44,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from tokadapt.embeddings.initialize import init_embeddings
-    from tokadapt.outputs import check_output_dir
+    from tokadapt.io.outputs import check_output_dir
     from tokadapt.vocab import extend_vocab
 
     out = check_output_dir(args.output, args.overwrite)

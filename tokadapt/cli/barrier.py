@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
-from tokadapt.bli.scoring import RETRIEVALS
-from tokadapt.bli.search import BACKENDS
+from tokadapt.eval.scoring import RETRIEVALS
+from tokadapt.eval.search import BACKENDS
 
 COMMAND = "script-barrier"
 ORDER = 57

@@ -12,12 +12,12 @@ from typing import Any
 from tokadapt.bli.dictionary import Dictionary, read_dictionary
 from tokadapt.bli.embeddings import Embeddings, read_embeddings
 from tokadapt.bli.pipeline import METHODS, BLIConfig, run_bli
-from tokadapt.bli.scoring import RETRIEVALS
-from tokadapt.bli.search import BACKENDS
 from tokadapt.bli.seeds import SEED_FROM
 from tokadapt.bli.selflearning import SelfLearningConfig
 from tokadapt.errors import ConfigError, OutputExistsError
-from tokadapt.outputs import write_json
+from tokadapt.eval.scoring import RETRIEVALS
+from tokadapt.eval.search import BACKENDS
+from tokadapt.io.outputs import write_json
 
 COMMAND = "bli"
 ORDER = 50

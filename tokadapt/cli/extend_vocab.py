@@ -103,4 +103,5 @@ def run(args: argparse.Namespace) -> int:
         f"merge {s['merge_s']:.1f}, write {s['write_s']:.1f}); romanizer {s['romanizer']}"
     )
     print(f"  wrote {s['output']}: {', '.join(s['files'])}")
+    print(f"  {s['signature']}")
     return 0

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tokadapt.bli.search import BACKENDS
-from tokadapt.bli.signature import signature
 from tokadapt.errors import ConfigError, InputFileError
-from tokadapt.retrieval import POOLINGS, SCORINGS
+from tokadapt.eval.encode import POOLINGS
+from tokadapt.eval.retrieval import SCORINGS
+from tokadapt.eval.search import BACKENDS
+from tokadapt.eval.signature import signature
 
 COMMAND = "retrieval"
 ORDER = 55
@@ -60,7 +61,8 @@ def read_lines(path: str) -> list[str]:
 
 
 def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
-    from tokadapt.retrieval import encode_texts, load_encoder, top_k_accuracy
+    from tokadapt.eval.encode import encode_texts, load_encoder
+    from tokadapt.eval.retrieval import top_k_accuracy
 
     src, tgt = read_lines(args.src), read_lines(args.tgt)
     if len(src) != len(tgt):
@@ -94,7 +96,8 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
         "romanize": args.romanize_src,
         "n": len(src),
     }
-    result["signature"] = signature("retrieval", fields)
+    lang = args.romanize_src if args.romanize_src not in (None, "none") else None
+    result["signature"] = signature("retrieval", fields, lang=lang)
     return result
 
 

@@ -5,105 +5,26 @@ here) with the ``cosine`` preset at its output layer on CLDR names (babel) in fo
 romanizations made on the fly. Held-apart names (every 5th CLDR key, never trained on) measure
 top-1 retrieval original ↔ romanized and English ↔ original before and after.
 
-The data helpers are shared with ``benchmarks/align_effect.py``.
+The data helpers (:mod:`tokadapt.data.heldout`, :mod:`tokadapt.eval.heldout`) are shared with
+``benchmarks/align_effect.py``.
 """
 
 from __future__ import annotations
 
 import os
 import time
-import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tokadapt.data.heldout import cldr_split, write_train
+from tokadapt.data.locales import iso639_3
 from tokadapt.demo import DemoContext
+from tokadapt.eval.heldout import retrieval
+from tokadapt.eval.signature import signature
 
 TITLE = "Contrastive script alignment (TCM) on e5"
 ORDER = 50
-LOCALES = {"ru": "rus", "el": "ell", "hi": "hin", "ka": "kat"}
-
-
-@dataclass
-class HeldOut:
-    """Held-apart evaluation text of one language: originals, romanizations, English."""
-
-    name: str
-    texts: list[str]
-    romanized: list[str]
-    english: list[str] | None = None
-
-
-def held_apart(key: str, every: int = 5) -> bool:
-    return zlib.crc32(key.encode("utf-8")) % every == 0
-
-
-def cldr_split(
-    locales: dict[str, str],
-    limit: int | None = None,
-) -> tuple[dict[str, list[str]], list[HeldOut]]:
-    """CLDR territory + language names: ``({lang: train lines}, [held-out sets])``.
-
-    A name is held apart by its CLDR key (the same keys in every language), so no held-out
-    concept is seen in training in any script.
-    """
-    import babel
-
-    import translit
-
-    english = babel.Locale("en")
-    train: dict[str, list[str]] = {}
-    held: list[HeldOut] = []
-    for lang, code in locales.items():
-        loc = babel.Locale(lang)
-        rows = []
-        for attr in ("territories", "languages"):
-            mine, eng = getattr(loc, attr), getattr(english, attr)
-            rows += [
-                (f"{attr}:{k}", v, eng[k])
-                for k, v in sorted(mine.items())
-                if k in eng and "_" not in k and v != eng[k]
-            ]
-        train[lang] = [v for k, v, _ in rows if not held_apart(k)]
-        test = [(v, e) for k, v, e in rows if held_apart(k)][:limit]
-        roms = translit.Romanizer(code, errors="replace").romanize_batch([v for v, _ in test])
-        held.append(HeldOut(lang, [v for v, _ in test], roms, [e for _, e in test]))
-    return train, held
-
-
-def write_train(train: dict[str, list[str]], locales: dict[str, str], out: Path) -> list[str]:
-    """One file per language; returns the ``FILE:LCODE`` specs."""
-    out.mkdir(parents=True, exist_ok=True)
-    specs = []
-    for lang, lines in train.items():
-        path = out / f"{lang}.txt"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        specs.append(f"{path}:{locales[lang]}")
-    return specs
-
-
-def retrieval(model_dir: Path, sets: Sequence[HeldOut], layer: int = -1) -> dict[str, Any]:
-    """Top-1 (cosine, both directions averaged) per set: ``rom`` and, with English, ``en``."""
-    from tokadapt.retrieval import encode_texts, load_encoder, top_k_accuracy
-
-    model, tok = load_encoder(model_dir, device="cpu")
-
-    def both(a: Any, b: Any) -> float:
-        return (top_k_accuracy(a, b, ks=(1,))["top1"] + top_k_accuracy(b, a, ks=(1,))["top1"]) / 2
-
-    out: dict[str, Any] = {}
-    for s in sets:
-        enc = {
-            k: encode_texts(model, tok, v, layer=layer, batch_size=64)
-            for k, v in (("o", s.texts), ("r", s.romanized), ("e", s.english or []))
-            if v
-        }
-        row = {"n": len(s.texts), "rom": round(both(enc["o"], enc["r"]), 4)}
-        if "e" in enc:
-            row["en"] = round(both(enc["o"], enc["e"]), 4)
-        out[s.name] = row
-    return out
+LOCALES = {loc: iso639_3(loc) for loc in ("ru", "el", "hi", "ka")}
 
 
 def _mean(table: dict[str, Any], key: str) -> float:
@@ -175,7 +96,11 @@ def _run(ctx: DemoContext) -> dict[str, Any]:
         f"  mean                              {means['rom'][0]:.3f} -> {means['rom'][1]:.3f}"
         f"       {means['en'][0]:.3f} -> {means['en'][1]:.3f}"
     )
+    fields = {"text": "cldr-heldout", "locales": list(LOCALES), "layer": -1, "scoring": "cosine"}
+    sig = signature("align-retrieval", fields)
+    ctx.say(sig)
     return {
+        "signature": sig,
         "steps": result["steps"],
         "seconds": round(seconds, 1),
         "loss_first": result["first_loss"],

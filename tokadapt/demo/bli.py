@@ -1,7 +1,7 @@
 """Demo stage: English->xx BLI on the CLDR lexicon with e5's static vectors, original-script
 vs romanized targets, NN vs CSLS, with and without a Procrustes mapping; the script-barrier
-diagnostic; and (when ``../shared/data`` is present) UDHR Article 1 original->romanized
-sentence retrieval."""
+diagnostic; and original->romanized sentence retrieval on uroman's multi-script test text
+(installed with ``uroman``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from tokadapt.demo import DemoContext
 TITLE = "Bilingual lexicon induction on CLDR (original vs romanized)"
 ORDER = 40
 LOCALES = ("ru", "el", "he", "ar", "hi", "ka", "hy", "th", "ko", "ja")
-UDHR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "udhr_article1.tsv"
 
 
 def _e5(ctx: DemoContext) -> Path:
@@ -39,31 +38,30 @@ def _table(ctx: DemoContext, results: dict[str, Any]) -> None:
         ctx.say(f"en-{loc:<5}{row['pairs']:>6}  {cells}")
 
 
-def _udhr(ctx: DemoContext, e5: Path) -> dict[str, Any]:
-    import csv
-
-    from tokadapt.retrieval import encode_texts, load_encoder, top_k_accuracy
+def _sentences(ctx: DemoContext, e5: Path) -> dict[str, Any]:
+    from tokadapt.data.resources import uroman_sentences
+    from tokadapt.eval.encode import encode_texts, load_encoder
+    from tokadapt.eval.retrieval import top_k_accuracy
+    from tokadapt.eval.signature import signature
     from translit import Romanizer
 
-    with UDHR.open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["script"] != "LATIN"]
-    rows = rows[:40] if ctx.quick else rows
-    texts = [r["text"] for r in rows]
-    roms = [
-        Romanizer(r["iso6393"] if r["iso6393"] != "und" else None).romanize(r["text"]) for r in rows
-    ]
+    pairs = [(t, Romanizer(lc).romanize(t)) for lc, t in uroman_sentences()]
+    pairs = [(t, r) for t, r in pairs if t != r]
+    texts, roms = [t for t, _ in pairs], [r for _, r in pairs]
     model, tok = load_encoder(e5, device="cpu")
-    out: dict[str, Any] = {"texts": len(rows)}
+    out: dict[str, Any] = {"texts": len(texts)}
     for layer in (8, -1):
         a = encode_texts(model, tok, texts, layer=layer, batch_size=16)
         b = encode_texts(model, tok, roms, layer=layer, batch_size=16)
         out[f"layer {layer}"] = top_k_accuracy(a, b, ks=(1, 10))
+    fields = {"text": "uroman-mini-test", "layers": [8, -1], "scoring": "cosine", "n": len(texts)}
+    out["signature"] = signature("retrieval", fields)
     return out
 
 
 def run(ctx: DemoContext) -> dict[str, Any]:
     from tokadapt.bli.barrier import script_barrier
-    from tokadapt.bli.cldr_eval import cldr_bli
+    from tokadapt.bli.cldr_eval import cldr_bli, cldr_signature
 
     e5 = _e5(ctx)
     start = time.perf_counter()
@@ -74,6 +72,8 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         f"({time.perf_counter() - start:.1f} s):"
     )
     _table(ctx, results["cldr"])
+    results["cldr_signature"] = cldr_signature(locales)
+    ctx.say(results["cldr_signature"])
     adapted = ctx.state.get("e5_adapted")
     if adapted and (Path(adapted) / "config.json").is_file():
         results["cldr_transmi"] = cldr_bli(adapted, locales)
@@ -85,23 +85,24 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         scripts=["CYRILLIC", "GREEK", "ARABIC", "DEVANAGARI", "HEBREW"],
     )
     results["script_barrier"] = barrier
+    ctx.say(barrier["signature"])
     ctx.say(
         "script barrier (piece -> its romanized twin, NN P@1 %): "
         + ", ".join(
             f"{s.lower()} {r['nn:orig->rom']['p@1']:.1f}" for s, r in barrier["scripts"].items()
         )
     )
-    if UDHR.is_file():
-        results["udhr"] = _udhr(ctx, e5)
-        ctx.say(
-            f"UDHR Article 1, {results['udhr']['texts']} non-Latin texts -> their "
-            "romanizations, top-1: "
-            + ", ".join(
-                f"{k} {100 * v['top1']:.1f}%"
-                for k, v in results["udhr"].items()
-                if k.startswith("layer")
-            )
+    results["sentences"] = _sentences(ctx, e5)
+    ctx.say(
+        f"uroman's multi-script test text, {results['sentences']['texts']} sentences -> their "
+        "romanizations, top-1: "
+        + ", ".join(
+            f"{k} {100 * v['top1']:.1f}%"
+            for k, v in results["sentences"].items()
+            if k.startswith("layer")
         )
+    )
+    ctx.say(results["sentences"]["signature"])
     (ctx.out / "bli.json").write_text(
         __import__("json").dumps(results, indent=2, ensure_ascii=False)
     )

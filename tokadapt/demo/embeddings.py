@@ -31,7 +31,13 @@ def _extended_tokenizer(ctx: DemoContext, e5_dir: Path) -> Path:
 
 def run(ctx: DemoContext) -> dict[str, Any]:
     from tokadapt.embeddings.initialize import init_embeddings
-    from tokadapt.embeddings.quality import cldr_sets, markdown, mean_row, retrieval_table
+    from tokadapt.eval.quality import (
+        cldr_sets,
+        markdown,
+        mean_row,
+        quality_signature,
+        retrieval_table,
+    )
     from tokadapt.models.e5 import export_e5
 
     start = time.perf_counter()
@@ -63,6 +69,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     )
     table = retrieval_table(e5_dir, {"TransMI": ctx.out / "e5-transmi"}, sets)
     ctx.say(markdown(table, {s.name: len(s.english) for s in sets}))
+    ctx.say(quality_signature(sets))
     means = mean_row(table)
     before, after = means["romanized (e5)"], means["romanized (TransMI)"]
     ctx.say(
@@ -74,4 +81,5 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         "init": report,
         "retrieval_top1": table,
         "mean_top1": means,
+        "signature": quality_signature(sets),
     }

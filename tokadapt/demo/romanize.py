@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import translit
+from tokadapt.data.resources import uroman_golden, xlmr_tokenizer_json
 from tokadapt.demo import DemoContext
-from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
 from translit.vocab import split_piece
 
 TITLE = "Romanize: translit vs uroman"

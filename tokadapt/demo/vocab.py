@@ -10,40 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from tokadapt.data import cldr
+from tokadapt.data.locales import NON_LATIN_SAMPLE
 from tokadapt.demo import DemoContext
 
 TITLE = "Extend the XLM-R tokenizer (TransMI merge)"
 ORDER = 20
 
-LOCALES = [
-    "ru",
-    "uk",
-    "el",
-    "he",
-    "ar",
-    "fa",
-    "hi",
-    "bn",
-    "ta",
-    "te",
-    "th",
-    "ka",
-    "hy",
-    "am",
-    "ja",
-    "ko",
-    "zh",
-    "my",
-    "km",
-    "si",
-]
+LOCALES = list(NON_LATIN_SAMPLE)
 
 
 def _names(locale: str, limit: int) -> list[str]:
-    from babel import Locale
-
-    loc = Locale.parse(locale)
-    names = sorted({*loc.territories.values(), *loc.languages.values()})
+    names = cldr.name_list(locale)
     return names[:: max(1, len(names) // limit)][:limit]
 
 
@@ -55,7 +33,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     from tokenizers import Tokenizer
 
     import translit
-    from tokadapt.resources import xlmr_tokenizer_json
+    from tokadapt.data.resources import xlmr_tokenizer_json
     from tokadapt.vocab import extend_vocab
 
     out = ctx.out / "xlmr_extended"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tokadapt.embeddings.safetensors_io import NP_DTYPES, to_float32
+from tokadapt.io.safetensors_io import NP_DTYPES, to_float32
 
 _BLOCK_ROWS = 8192
 

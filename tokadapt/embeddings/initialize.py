@@ -17,16 +17,16 @@ from typing import Any
 
 import numpy as np
 
-from tokadapt.embeddings.checkpoint import Checkpoint
 from tokadapt.embeddings.filerows import FileRows
 from tokadapt.embeddings.plan import build_request, check_extension, read_vocab
 from tokadapt.embeddings.resize import write_weights
-from tokadapt.embeddings.safetensors_io import to_float32
 from tokadapt.embeddings.strategies import get_strategy
 from tokadapt.embeddings.vocab_tensors import VocabTensors, find_vocab_tensors
 from tokadapt.errors import ShapeError
-from tokadapt.models.hf_dir import copy_model_files, copy_tokenizer_files
-from tokadapt.outputs import atomic_dir
+from tokadapt.io.checkpoint import Checkpoint
+from tokadapt.io.hf_dir import copy_model_files, copy_tokenizer_files
+from tokadapt.io.outputs import atomic_dir
+from tokadapt.io.safetensors_io import to_float32
 from tokadapt.vocab.manifest import Manifest
 
 log = logging.getLogger(__name__)

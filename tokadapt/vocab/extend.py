@@ -28,7 +28,8 @@ from typing import Any
 
 import translit
 from tokadapt.errors import ConfigError, InputFileError
-from tokadapt.outputs import atomic_dir, check_output_dir
+from tokadapt.eval.signature import signature
+from tokadapt.io.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab import spm, writers
 from tokadapt.vocab.bpe import BpeState
 from tokadapt.vocab.manifest import Manifest, NewPiece
@@ -122,6 +123,11 @@ def extend_vocab(
         "mode": merge_mode,
         "lang": lcodes,
         "romanizer": manifest.romanizer["signature"],
+        "signature": signature(
+            "extend-vocab",
+            {"family": src.family, "mode": merge_mode, "base": src.base_vocab_size},
+            lang=lcodes if isinstance(lcodes, str) else None,
+        ),
         "base_vocab_size": src.base_vocab_size,
         "new_vocab_size": manifest.new_vocab_size,
         "files": files,

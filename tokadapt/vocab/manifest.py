@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tokadapt.errors import InputFileError
-from tokadapt.outputs import atomic_file
+from tokadapt.io.outputs import atomic_file
 
 MANIFEST_NAME = "tokadapt_manifest.json"
 FORMAT = "tokadapt-vocab-extension"

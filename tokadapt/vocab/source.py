@@ -8,7 +8,6 @@ to extend as well (``.model``, ``vocab.txt``) or to carry over (``tokenizer_conf
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tokadapt.errors import InputFileError
+from tokadapt.io.hashing import sha256_bytes
 from tokadapt.vocab import spm
 from tokadapt.vocab.manifest import Family
 
@@ -50,10 +50,6 @@ class TokenizerSource:
     @property
     def byte_level(self) -> bool:
         return self.family == "bpe" and "ByteLevel" in json.dumps(self.tokjson.get("pre_tokenizer"))
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _find_spm(directory: Path) -> Path | None:
@@ -98,7 +94,7 @@ def load_source(path: str | Path) -> TokenizerSource:
             data = _wordpiece_json(vocab, files[vocab.name])
     assert data is not None
     src = _from_json(path, data)
-    src.files = {name: _sha(b) for name, b in sorted(files.items())}
+    src.files = {name: sha256_bytes(b) for name, b in sorted(files.items())}
     src.vocab_txt = has_vocab
     if proto is not None:
         assert model is not None

@@ -1,7 +1,7 @@
 """Write the extended tokenizer: ``tokenizer.json`` per family, ``vocab.txt``, configs.
 
 Old ids never change: new pieces are appended after every existing id (special tokens
-included). The files are written into a directory that :func:`tokadapt.outputs.atomic_dir`
+included). The files are written into a directory that :func:`tokadapt.io.outputs.atomic_dir`
 moves into place only when everything succeeded.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tokadapt.errors import InputFileError
-from tokadapt.outputs import atomic_file
+from tokadapt.io.outputs import atomic_file
 from tokadapt.vocab.manifest import NewPiece
 from tokadapt.vocab.source import CARRIED, TokenizerSource
 

@@ -23,7 +23,7 @@ def _one_torch_thread():  # type: ignore[no-untyped-def]
 
 
 def _tokenizer():  # type: ignore[no-untyped-def]
-    from tokadapt.resources import xlmr_fast_tokenizer
+    from tokadapt.data.resources import xlmr_fast_tokenizer
 
     return xlmr_fast_tokenizer()
 
@@ -84,12 +84,12 @@ def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory, xlmr_tokenizer) -
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """``{lang: file}`` of CLDR territory names (one per line) for ru, el, hi and English."""
-    import babel
+    from tokadapt.data import cldr
 
     root = tmp_path_factory.mktemp("corpus")
     files = {}
     for lang in [*LANGS, "en"]:
-        names = sorted(set(babel.Locale(lang).territories.values()))
+        names = sorted(set(cldr.names(lang, "territories").values()))
         files[lang] = root / f"{lang}.txt"
         files[lang].write_text("\n".join(names) + "\n", encoding="utf-8")
     return files

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tokadapt.bli.search import available_backends
+from tokadapt.eval.search import available_backends
 
 BACKENDS = available_backends()
 CPU_BACKENDS = [b for b in BACKENDS if b in ("torch", "faiss-cpu", "numpy")]
@@ -29,7 +29,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Path]:
     torch = pytest.importorskip("torch")
     from transformers import BertConfig, BertModel
 
-    from tokadapt.resources import xlmr_fast_tokenizer
+    from tokadapt.data.resources import xlmr_fast_tokenizer
 
     tok = xlmr_fast_tokenizer()
     torch.manual_seed(0)

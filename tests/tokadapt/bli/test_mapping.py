@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tokadapt.bli import mapping, scoring, seeds
+from tokadapt.bli import mapping, seeds
 from tokadapt.bli.embeddings import Embeddings
-from tokadapt.bli.normalize import normalize, unit
 from tokadapt.bli.selflearning import SelfLearningConfig, self_learning
 from tokadapt.errors import ShapeError
+from tokadapt.eval import scoring
+from tokadapt.eval.normalize import normalize, unit
 
 
 def rotation(d: int, rng: np.random.Generator) -> np.ndarray:

@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tokadapt.bli import cldr, mapping, scoring, static
-from tokadapt.bli.normalize import unit
+from tokadapt.bli import mapping, static
 from tokadapt.cli import main
+from tokadapt.data import cldr
+from tokadapt.eval import scoring
+from tokadapt.eval.normalize import unit
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Sentence encoding and top-k accuracy (tokadapt.retrieval) with a tiny BERT + the real XLM-R
+"""Sentence encoding and top-k accuracy (tokadapt.eval.retrieval) with a tiny BERT + the real XLM-R
 tokenizer."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from tokadapt.errors import ConfigError, InputFileError, ShapeError
-from tokadapt.retrieval import encode_texts, load_encoder, top_k_accuracy
+from tokadapt.eval.encode import encode_texts, load_encoder
+from tokadapt.eval.retrieval import top_k_accuracy
 
 TEXTS = ["Hello world", "Привет, мир!", "a", "Γειά σου κόσμε και άλλες λέξεις εδώ", "नमस्ते"]
 

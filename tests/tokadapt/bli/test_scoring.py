@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tokadapt.bli import scoring
+from tokadapt.eval import scoring
 
 # Gram matrix S = X Y^T with X = identity: S[i, j] = Y[j, i]. y1 is a hub.
 S = np.array([[0.9, 0.8, 0.1], [0.85, 0.2, 0.3], [0.7, 0.1, 0.6]])

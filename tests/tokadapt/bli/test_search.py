@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tokadapt.bli import exact, search
 from tokadapt.errors import ConfigError, ShapeError
+from tokadapt.eval import exact, search
 
 
 def brute(q: np.ndarray, t: np.ndarray, k: int, bias: np.ndarray | None = None) -> np.ndarray:
@@ -83,7 +83,7 @@ def test_kernel_proposals_are_the_exact_top_values(
     # top-k' values in both directions (which of several tied indices is proposed may differ)
     s = rng.integers(-3, 4, (1500, 6)).astype(np.float32)
     t = rng.integers(-3, 4, (4100, 6)).astype(np.float32)
-    mod = __import__(f"tokadapt.bli.kernel_{kernel}", fromlist=["propose"])
+    mod = __import__(f"tokadapt.eval.kernel_{kernel}", fromlist=["propose"])
     rows, cols = mod.propose(s, t, 18, kt=18, block_q=block_q, block_t=block_t)
     full = s @ t.T
     for (idx, val), sim in ((rows, full), (cols, full.T)):

@@ -93,10 +93,10 @@ def test_new_rows_follow_transmi_mean(e5_dir: Path, adapted: dict[str, Any]) -> 
 
 
 def test_seeds_make_runs_reproducible(e5_dir: Path, adapted: dict[str, Any]) -> None:
-    from tokadapt.embeddings.checkpoint import Checkpoint
     from tokadapt.embeddings.initialize import old_rows_table
     from tokadapt.embeddings.strategies import InitRequest, get_strategy
     from tokadapt.embeddings.vocab_tensors import find_vocab_tensors
+    from tokadapt.io.checkpoint import Checkpoint
 
     tmp = adapted["tmp"]
 

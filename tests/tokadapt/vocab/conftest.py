@@ -19,7 +19,7 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 from vocab_helpers import FAMILY_FIXTURES
 
 import translit
-from tokadapt.resources import uroman_golden, xlmr_tokenizer_json
+from tokadapt.data.resources import uroman_golden, xlmr_tokenizer_json
 from tokadapt.vocab import ExtendResult, extend_vocab
 from tokadapt.vocab.scripts import char_script, text_script
 from tokadapt.vocab.spm import from_tokenizer_json

@@ -3,7 +3,7 @@
 Backends: ``faiss-gpu``, ``faiss-cpu`` (``IndexFlatIP``), ``torch`` / ``torch-cuda`` (our blocked
 kernel that also yields the reverse neighbourhood in the same pass) and ``numpy`` (blocked,
 dependency-free). ``auto`` picks FAISS GPU, then torch CUDA, then torch CPU, FAISS CPU, numpy.
-All results go through :func:`tokadapt.bli.exact.finalize`, so every backend returns the same
+All results go through :func:`tokadapt.eval.exact.finalize`, so every backend returns the same
 top-k with ties broken by (score desc, index asc).
 """
 
@@ -15,9 +15,9 @@ from typing import Literal
 
 import numpy as np
 
-from tokadapt.bli import exact
-from tokadapt.bli.exact import TopK
 from tokadapt.errors import ConfigError, MissingDependencyError, ShapeError
+from tokadapt.eval import exact
+from tokadapt.eval.exact import TopK
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _torch_cuda() -> bool:
 
 def available_backends() -> list[str]:
     """Backends usable on this machine, best first."""
-    from tokadapt.bli.kernel_faiss import gpu_count
+    from tokadapt.eval.kernel_faiss import gpu_count
 
     found = []
     if _has("faiss") and gpu_count() > 0:
@@ -102,17 +102,17 @@ def propose(
     """Float32 candidates from one backend (not yet exact; see :func:`knn`)."""
     name = resolve_backend(backend)
     if name.startswith("faiss"):
-        from tokadapt.bli import kernel_faiss
+        from tokadapt.eval import kernel_faiss
 
         return kernel_faiss.propose(queries, targets, kq, kt=kt, bias=bias, gpu=name == "faiss-gpu")
     if name.startswith("torch"):
-        from tokadapt.bli import kernel_torch
+        from tokadapt.eval import kernel_torch
 
         device = "cuda" if name == "torch-cuda" else "cpu"
         return kernel_torch.propose(
             queries, targets, kq, kt=kt, bias=bias, block_q=block_q, block_t=block_t, device=device
         )
-    from tokadapt.bli import kernel_numpy
+    from tokadapt.eval import kernel_numpy
 
     return kernel_numpy.propose(
         queries, targets, kq, kt=kt, bias=bias, block_q=block_q, block_t=block_t

@@ -4,7 +4,7 @@ TransMI's premise: after adding romanized pieces initialized from their original
 sources, a model represents romanized text better. We measure it with real parallel text
 (CLDR names through ``babel``, or any ``(english, original)`` pairs such as UDHR Article 1):
 each original-script text is romanized with :mod:`translit`; texts are embedded by mean pooling
-(``tokadapt.retrieval.encode_texts``, e5's ``"query: "`` prefix on both sides) and each
+(``tokadapt.eval.encode.encode_texts``, e5's ``"query: "`` prefix on both sides) and each
 romanized text must retrieve its English counterpart (top-1, cosine). Reported per script.
 """
 
@@ -18,24 +18,15 @@ from typing import Any
 
 import numpy as np
 
+from tokadapt.data import cldr
+from tokadapt.data.locales import script_name
+
 log = logging.getLogger(__name__)
 
 #: CLDR locales with a non-Latin script each (locale -> script name)
 CLDR_SCRIPTS: dict[str, str] = {
-    "ru": "Cyrillic",
-    "el": "Greek",
-    "hi": "Devanagari",
-    "ar": "Arabic",
-    "he": "Hebrew",
-    "ka": "Georgian",
-    "hy": "Armenian",
-    "th": "Thai",
-    "ko": "Hangul",
-    "ja": "Japanese",
-    "bn": "Bengali",
-    "ta": "Tamil",
-    "am": "Ethiopic",
-    "zh": "Han",
+    loc: script_name(loc)
+    for loc in ("ru", "el", "hi", "ar", "he", "ka", "hy", "th", "ko", "ja", "bn", "ta", "am", "zh")
 }
 PREFIX = "query: "
 
@@ -70,12 +61,10 @@ def romanized_set(
 
 def cldr_sets(locales: Iterable[str] = tuple(CLDR_SCRIPTS), limit: int = 200) -> list[ParallelSet]:
     """Territory names (ISO 3166 two-letter codes) in English and in each locale's script."""
-    from babel import Locale
-
-    english = Locale("en").territories
+    english = cldr.names("en", "territories")
     sets = []
     for loc in locales:
-        names = Locale.parse(loc).territories
+        names = cldr.names(loc, "territories")
         codes = [c for c in sorted(english) if len(c) == 2 and c.isalpha() and c in names]
         pairs = [(english[c], names[c]) for c in codes]
         parallel = romanized_set(f"{CLDR_SCRIPTS.get(loc, loc)} ({loc})", pairs)
@@ -97,7 +86,7 @@ def cldr_sets(locales: Iterable[str] = tuple(CLDR_SCRIPTS), limit: int = 200) ->
 
 def encode_all(model: Any, tokenizer: Any, texts: Iterable[str]) -> dict[str, np.ndarray]:
     """Each distinct text encoded once (``"query: "`` prefix, mean pooling)."""
-    from tokadapt.retrieval import encode_texts
+    from tokadapt.eval.encode import encode_texts
 
     unique = sorted(set(texts))
     vectors = encode_texts(model, tokenizer, [PREFIX + t for t in unique], batch_size=64)
@@ -105,7 +94,7 @@ def encode_all(model: Any, tokenizer: Any, texts: Iterable[str]) -> dict[str, np
 
 
 def _top1(vectors: dict[str, np.ndarray], src: list[str], tgt: list[str]) -> float:
-    from tokadapt.retrieval import top_k_accuracy
+    from tokadapt.eval.retrieval import top_k_accuracy
 
     a = np.stack([vectors[t] for t in src])
     b = np.stack([vectors[t] for t in tgt])
@@ -117,7 +106,7 @@ def retrieval_table(
 ) -> dict[str, dict[str, float]]:
     """Top-1 (-> English) per set: ``original script`` and ``romanized`` with the original
     model, then ``romanized`` with each adapted model (its own extended tokenizer)."""
-    from tokadapt.retrieval import load_encoder
+    from tokadapt.eval.encode import load_encoder
 
     table: dict[str, dict[str, float]] = {s.name: {} for s in sets}
     model, tok = load_encoder(original_dir, device="cpu")
@@ -132,6 +121,20 @@ def retrieval_table(
             table[s.name][f"romanized ({label})"] = _top1(vec, s.romanized, s.english)
         log.info("retrieval with %s done", label)
     return table
+
+
+def quality_signature(sets: list[ParallelSet]) -> str:
+    """The reproducibility signature of a :func:`retrieval_table` over ``sets``."""
+    from tokadapt.eval.signature import signature
+
+    fields = {
+        "sets": [s.name.replace(" ", "") for s in sets],
+        "n": sum(len(s.english) for s in sets),
+        "pooling": "mean",
+        "scoring": "cosine",
+        "prefix": PREFIX.strip(),
+    }
+    return signature("quality", fields)
 
 
 def mean_row(table: dict[str, dict[str, float]]) -> dict[str, float]:

