@@ -25,3 +25,7 @@ class BackendError(TranslitError, ImportError):
 
 class ReferenceCrashError(TranslitError, RuntimeError):
     """The pure-Python fallback (uroman 1.3.1.1) crashed on an input the native core handles."""
+
+
+class MissingDependencyError(TranslitError, ImportError):
+    """An optional dependency (PyICU for scripts and ICU schemes) is missing; says what to pip install."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -22,18 +21,16 @@ from tokadapt.bli import scoring, static
 from tokadapt.bli.normalize import unit
 from tokadapt.bli.signature import signature
 from tokadapt.errors import ConfigError
+from tokadapt.vocab.scripts import COMMON, char_script, script_name, text_script
 
 log = logging.getLogger(__name__)
 MARKER = "\u2581"
 
 
 def script_of(text: str) -> str | None:
-    """The Unicode script word (``CYRILLIC``, ``GREEK``, ``CJK`` …) of the first letter."""
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            return name.split(" ")[0] if name else None
-    return None
+    """ICU's script name (``Cyrillic``, ``Greek``, ``Han`` …) of ``text``, None if no letter."""
+    script = text_script(text)
+    return None if script == COMMON else script
 
 
 def candidates(vocab: dict[str, int], min_chars: int = 2) -> dict[str, list[tuple[str, int]]]:
@@ -44,7 +41,7 @@ def candidates(vocab: dict[str, int], min_chars: int = 2) -> dict[str, list[tupl
         if body is None or len(body) < min_chars or not all(c.isalpha() for c in body):
             continue
         script = script_of(body)
-        if script and script != "LATIN" and all(script_of(c) == script for c in body):
+        if script and script != "Latin" and all(char_script(c) == script for c in body):
             groups[script].append((piece, pid))
     return groups
 
@@ -80,7 +77,7 @@ def script_barrier(
     tokenizer = static.load_tokenizer(model_dir)
     matrix = static.input_embeddings(model_dir)
     groups = candidates(tokenizer.get_vocab())  # type: ignore[attr-defined]
-    wanted = {s.upper() for s in scripts} if scripts else None
+    wanted = {script_name(s) for s in scripts} if scripts else None
     romanizer = Romanizer()
     out: dict[str, Any] = {}
     for script, items in sorted(groups.items()):

@@ -1,83 +1,85 @@
-"""Which Unicode script a piece is written in (for ``select=`` and per-script reports).
+"""Which script a piece is written in (for ``select=`` and per-script reports), from ICU.
 
-The script of a character is read from its Unicode name (``CYRILLIC SMALL LETTER A`` →
-``Cyrillic``), with the few families whose names do not start with the script folded in
-(``CJK UNIFIED IDEOGRAPH`` → ``Han``, ``FULLWIDTH LATIN …`` → ``Latin``). Digits, punctuation,
-symbols and marks without a script name are ``Common``. A piece's script is the most frequent
-non-Common script among its letters (ties: alphabetical), else ``Common``.
+A thin layer over :mod:`translit.scripts` (ICU's Script property, ISO 15924 codes and names;
+Common/Inherited resolved from context and Script_Extensions) that speaks tokadapt's errors:
+an unknown script name is a :class:`~tokadapt.errors.ConfigError` with a "did you mean".
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from tokadapt.errors import ConfigError
+from tokadapt.errors import ConfigError, MissingDependencyError
+from translit import errors as terr
+from translit import scripts as icu_scripts
 
-COMMON = "Common"
-_ALIASES = {
-    "CJK": "Han",
-    "IDEOGRAPHIC": "Han",
-    "KANGXI": "Han",
-    "HANGUL": "Hangul",
-    "HIRAGANA": "Hiragana",
-    "KATAKANA": "Katakana",
-    "NKO": "Nko",
-    "OL": "Ol Chiki",
-}
-_SKIP_WORDS = {"FULLWIDTH", "HALFWIDTH", "MATHEMATICAL", "SMALL", "CAPITAL", "MODIFIER", "OLD"}
+COMMON = icu_scripts.COMMON
+SELECT_WORDS = ("all", "non-latin")
 
 
-@lru_cache(maxsize=65536)
+@contextmanager
+def icu_errors() -> Iterator[None]:
+    """Turn translit's script errors into tokadapt's (CLI exit 2, one line)."""
+    try:
+        yield
+    except terr.MissingDependencyError as exc:
+        raise MissingDependencyError(str(exc)) from exc
+    except terr.InputError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def char_script(char: str) -> str:
-    """Script name of one character (``Latin``, ``Cyrillic``, ``Han`` …) or ``Common``."""
-    if not unicodedata.category(char).startswith(("L", "M")):
-        return COMMON
-    words = unicodedata.name(char, "").split()
-    for word in words:
-        if word in _ALIASES:
-            return _ALIASES[word]
-        if word in _SKIP_WORDS:
-            continue
-        if word in ("LETTER", "SIGN", "VOWEL", "COMBINING"):
-            return COMMON
-        return word.title()
-    return COMMON
+    """ICU's script name of one character (``Latin``, ``Cyrillic``, ``Han``, ``Common`` …)."""
+    with icu_errors():
+        return icu_scripts.char_script(char)
 
 
 def text_script(text: str) -> str:
-    """The most frequent non-Common script among the characters of ``text``."""
-    counts = Counter(s for s in map(char_script, text) if s != COMMON)
-    if not counts:
-        return COMMON
-    best = max(counts.values())
-    return min(s for s, n in counts.items() if n == best)
+    """The most frequent script among the characters of ``text`` (see :mod:`translit.scripts`)."""
+    with icu_errors():
+        return icu_scripts.text_script(text)
+
+
+def script_name(name_or_code: str) -> str:
+    """Canonical ICU name of a script given by ISO 15924 code or name, any case; else ConfigError."""
+    with icu_errors():
+        return icu_scripts.lookup(name_or_code).name
 
 
 def has_non_latin(text: str) -> bool:
-    return any(char_script(c) not in (COMMON, "Latin") for c in text)
+    return any(s not in (COMMON, icu_scripts.INHERITED, "Latin") for s in _resolve(text))
+
+
+def _resolve(text: str) -> list[str]:
+    with icu_errors():
+        return icu_scripts.resolve(text)
 
 
 def latin_only(text: str) -> bool:
     """At least one Latin letter and no letter of another script (digits, marks, punctuation ok)."""
     if text.isascii():
         return any(c.isalpha() for c in text)
-    scripts = {char_script(c) for c in text if unicodedata.category(c).startswith("L")}
-    return "Latin" in scripts and scripts <= {"Latin", COMMON}
+    letters = {
+        s for c, s in zip(text, _resolve(text), strict=True) if unicodedata.category(c)[0] == "L"
+    }
+    return "Latin" in letters and letters <= {"Latin", COMMON}
 
 
 def normalize_select(select: str | Iterable[str]) -> str | frozenset[str]:
-    """``"all"``, ``"non-latin"`` or a set of script names (case-insensitive, title-cased)."""
+    """``"all"``, ``"non-latin"`` or a set of ICU script names (codes or names, any case).
+
+    Unknown names are refused with a suggestion (``Cyrilic`` → did you mean Cyrillic?).
+    """
     if isinstance(select, str):
-        if select in ("all", "non-latin"):
-            return select
+        if select.strip().lower() in SELECT_WORDS:
+            return select.strip().lower()
         select = [s for s in select.split(",") if s.strip()]
-    scripts = frozenset(s.strip().title() for s in select)
-    if not scripts:
+    items = [s.strip() for s in select]
+    if not items:
         raise ConfigError("select must be 'all', 'non-latin' or a non-empty list of script names")
-    return scripts
+    return frozenset(script_name(s) for s in items)
 
 
 def selected(payload: str, select: str | frozenset[str]) -> bool:
@@ -87,4 +89,4 @@ def selected(payload: str, select: str | frozenset[str]) -> bool:
     if select == "non-latin":
         return has_non_latin(payload)
     assert isinstance(select, frozenset)
-    return any(char_script(c) in select for c in payload)
+    return any(s in select for s in _resolve(payload))
