@@ -28,4 +28,4 @@ class ReferenceCrashError(TranslitError, RuntimeError):
 
 
 class MissingDependencyError(TranslitError, ImportError):
-    """An optional dependency (PyICU for scripts and ICU schemes) is missing; says what to pip install."""
+    """An optional dependency (PyICU: scripts, ICU schemes) is missing (message: the pip fix)."""

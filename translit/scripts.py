@@ -30,7 +30,7 @@ _NEUTRAL = {"Zyyy", "Zinh", "Zzzz"}
 
 
 class ScriptId(NamedTuple):
-    """One ISO 15924 script as ICU knows it: ``code`` (``Cyrl``) and long ``name`` (``Cyrillic``)."""
+    """One ISO 15924 script as ICU knows it: ``code`` (``Cyrl``), long ``name`` (``Cyrillic``)."""
 
     code: str
     name: str
@@ -113,7 +113,7 @@ def char_script_id(char: str) -> ScriptId:
 
 
 def char_script(char: str) -> str:
-    """ICU's long script name of one character (``Cyrillic``, ``Han``, ``Common``, ``Inherited``)."""
+    """ICU's long script name of a character (``Cyrillic``, ``Han``, ``Common``, ``Inherited``)."""
     return char_script_id(char).name
 
 

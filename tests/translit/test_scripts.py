@@ -37,8 +37,14 @@ def test_every_xlmr_letter_and_mark_matches_icu() -> None:
 
 def test_names_the_hand_made_detectors_got_wrong() -> None:
     got = [scripts.char_script(c) for c in "\u1a20\u1950\uaa80\u4e00\u1401\u30fc\u0951"]
-    assert got == ["Tai_Tham", "Tai_Le", "Tai_Viet", "Han", "Canadian_Aboriginal", "Common"] + [
-        "Inherited"
+    assert got == [
+        "Tai_Tham",
+        "Tai_Le",
+        "Tai_Viet",
+        "Han",
+        "Canadian_Aboriginal",
+        "Common",
+        "Inherited",
     ]
 
 

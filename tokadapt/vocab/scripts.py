@@ -43,7 +43,7 @@ def text_script(text: str) -> str:
 
 
 def script_name(name_or_code: str) -> str:
-    """Canonical ICU name of a script given by ISO 15924 code or name, any case; else ConfigError."""
+    """ICU name of a script given by ISO 15924 code or name (any case); else ConfigError."""
     with icu_errors():
         return icu_scripts.lookup(name_or_code).name
 
