@@ -19,6 +19,7 @@ from translit.errors import InputError
 _FLORES = re.compile(r"([a-z]{3}[0-9]?)_([A-Za-z]{4})")
 _LANG_CODE = re.compile(r"::lang-code\s+(\S+)(.*)")
 _DEPRECATED = re.compile(r"::deprecated-lang-codes\s+([^:]+)")
+_NAMES = re.compile(r"::lang-names\s+([^:]+)")
 _TABLE_LCODE = re.compile(r"::lcode\s+([a-z]{3}[0-9]?)")
 
 
@@ -46,8 +47,11 @@ def known() -> tuple[frozenset[str], dict[str, str], str]:
         if m:
             codes.add(m.group(1))
             dep = _DEPRECATED.search(m.group(2))
-            for old in (dep.group(1).replace(";", " ").split() if dep else []):
+            for old in dep.group(1).replace(";", " ").split() if dep else []:
                 alias.setdefault(old.strip(), m.group(1))
+            names = _NAMES.search(m.group(2))
+            for name in names.group(1).split(";") if names else []:
+                alias.setdefault(name.strip().lower(), m.group(1))
     table = (data / "romanization-table.txt").read_text(encoding="utf-8")
     codes.update(_TABLE_LCODE.findall(table))
     source = "uroman's language list (pip install pycountry for all of ISO 639-3)"
@@ -59,7 +63,14 @@ def known() -> tuple[frozenset[str], dict[str, str], str]:
         codes.add(lang.alpha_3)
         if getattr(lang, "alpha_2", None):
             alias.setdefault(lang.alpha_2, lang.alpha_3)
+        alias.setdefault(lang.name.lower(), lang.alpha_3)
     return frozenset(codes), alias, "ISO 639-3 (pycountry) and uroman's language list"
+
+
+@lru_cache(maxsize=1)
+def _uroman_codes() -> frozenset[str]:
+    text = (_uroman_data() / "ISO-639-3-list.txt").read_text(encoding="utf-8")
+    return frozenset(m.group(1) for m in map(_LANG_CODE.match, text.splitlines()) if m)
 
 
 def check_lcode(code: str) -> str:
@@ -72,8 +83,10 @@ def check_lcode(code: str) -> str:
     elif code.lower() in alias:
         hint = alias[code.lower()]
     else:
-        close = difflib.get_close_matches(code.lower(), sorted(codes), n=3, cutoff=0.67)
-        hint = ", ".join(close)
+        common = _uroman_codes()  # languages uroman knows first: they are the likely meaning
+        close = difflib.get_close_matches(code.lower(), sorted(common), n=3, cutoff=0.67)
+        close += difflib.get_close_matches(code.lower(), sorted(codes), n=3, cutoff=0.67)
+        hint = ", ".join(list(dict.fromkeys(close))[:3])
     raise InputError(
         f"unknown language code {code!r}: not an ISO 639-3 code in {source}"
         + (f"; did you mean {hint}?" if hint else "")

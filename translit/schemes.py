@@ -24,7 +24,7 @@ from translit.langs import parse_lang
 
 ICU_PREFIX = "icu:"
 UROMAN = "uroman"
-_SPLIT = re.compile(r",\s*(?=uroman\b|icu:)")
+_SPLIT = re.compile(r",\s*(?=[\w-]+\s*(?::|,|$))")
 
 
 class RomanizerLike(Protocol):
