@@ -113,7 +113,7 @@ class Romanizer:
 
     @property
     def scheme(self) -> str:
-        """``"uroman"`` or ``"uroman:LCODE"`` (the spec :func:`translit.schemes.make_romanizer` takes)."""
+        """``"uroman"`` or ``"uroman:LCODE"`` (a spec for :func:`translit.make_romanizer`)."""
         return f"uroman:{self.lang}" if self.lang else "uroman"
 
     def signature(self) -> str:

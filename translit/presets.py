@@ -56,9 +56,17 @@ BGN_BY_LANG = {
     "div": "Maldivian",
 }
 
-INDIC = (
-    "Devanagari Bengali Gurmukhi Gujarati Oriya Tamil Telugu Kannada Malayalam".split()
-)
+INDIC = [
+    "Devanagari",
+    "Bengali",
+    "Gurmukhi",
+    "Gujarati",
+    "Oriya",
+    "Tamil",
+    "Telugu",
+    "Kannada",
+    "Malayalam",
+]
 
 PINYIN_RULES = r"""
 ' ' > \uE001 ;

@@ -92,7 +92,8 @@ def make_romanizer(
     """
     kind, arg = split_spec(spec)
     if kind == UROMAN:
-        code = parse_lang(arg or lang).lang if (arg or lang) else None
+        given = arg or lang
+        code = parse_lang(given).lang if given else None
         return Romanizer(code, backend=backend, errors=errors)  # type: ignore[arg-type]
     from translit.icu_romanizer import IcuRomanizer
 

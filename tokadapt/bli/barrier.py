@@ -67,9 +67,10 @@ def script_barrier(
     scripts: Sequence[str] | None = None,
     retrievals: Sequence[str] = ("nn", "csls"),
     backend: str = "auto",
+    scheme: str = "uroman",
 ) -> dict[str, Any]:
     """Per script: P@1/P@10 original->romanized and back, and the mean piece/twin cosine."""
-    from translit import Romanizer
+    from translit import make_romanizer
 
     for r in retrievals:
         if r not in scoring.RETRIEVALS:
@@ -78,7 +79,7 @@ def script_barrier(
     matrix = static.input_embeddings(model_dir)
     groups = candidates(tokenizer.get_vocab())  # type: ignore[attr-defined]
     wanted = {script_name(s) for s in scripts} if scripts else None
-    romanizer = Romanizer()
+    romanizer = make_romanizer(scheme)
     out: dict[str, Any] = {}
     for script, items in sorted(groups.items()):
         if wanted is not None and script not in wanted:
@@ -109,5 +110,6 @@ def script_barrier(
         "per_script": per_script,
         "retrieval": list(retrievals),
         "backend": backend,
+        "scheme": scheme,
     }
     return {"scripts": out, "signature": signature("script-barrier", fields)}

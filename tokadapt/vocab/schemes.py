@@ -40,12 +40,12 @@ def lang_by_script(lang: LangOption) -> tuple[dict[str, str | None], str | dict[
         codes: dict[str, str | None] = {}
         for key, value in items.items():
             script = "*" if key == "*" else script_name(key)
-            spec = parse_lang(value) if value else None
-            if spec is not None and spec.script is not None and spec.script != script:
+            found = parse_lang(value) if value else None
+            if found is not None and found.script is not None and found.script != script:
                 raise ConfigError(
-                    f"lang {key}={value}: {value!r} is written in {spec.script}, not {script}"
+                    f"lang {key}={value}: {value!r} is written in {found.script}, not {script}"
                 )
-            codes[script] = spec.lang if spec else None
+            codes[script] = found.lang if found else None
     codes.setdefault("*", None)
     return codes, {s: c or "" for s, c in sorted(codes.items())}
 

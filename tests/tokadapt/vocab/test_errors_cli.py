@@ -63,7 +63,7 @@ def test_bad_options_are_refused_before_any_work(tmp_path: Path, unigram_dir: Pa
         extend_vocab(unigram_dir, tmp_path / "o", mode="average")
     with pytest.raises(ConfigError, match="max_new must be >= 0"):
         extend_vocab(unigram_dir, tmp_path / "o", max_new=-1)
-    with pytest.raises(ConfigError, match="unknown language code 'Russian'.*did you mean rus"):
+    with pytest.raises(ConfigError, match=r"unknown language code 'Russian'.*did you mean rus"):
         extend_vocab(unigram_dir, tmp_path / "o", lang="Russian")
     assert not (tmp_path / "o").exists()
 
