@@ -69,6 +69,11 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
             schemes if isinstance(schemes, str) else list(schemes)
         )
         self._romanizers: dict[tuple[str, str | None], RomanizerLike] = {}
+        for spec in self.schemes:  # bad schemes or language codes fail here, not in a worker
+            for lang in {getattr(src, "lang", None) for src in self.sources}:
+                self._romanizers[(spec, lang)] = translit.make_romanizer(
+                    spec, lang, errors="replace"
+                )
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         worker = get_worker_info()

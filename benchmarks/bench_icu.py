@@ -1,0 +1,324 @@
+"""ICU romanization schemes: speed, and what a multi-scheme XLM-R extension buys per script.
+
+Three parts, written to ``benchmarks/results/bench_icu.{json,md}``:
+
+* **speed** — strings/s of each ICU scheme through ``translit`` (``romanize`` per call,
+  ``romanize_batch`` with 1/2/4 threads) against calling PyICU's ``transliterate`` in a Python
+  loop, on real strings (CLDR names from babel in 14 locales + wordfreq words); the uroman path
+  through this tree against a snapshot of another tree (``--base-tree``, e.g. a ``git archive``
+  of main) in a subprocess, same strings;
+* **tokens per word** — the XLM-R tokenizer (from the e5 export) extended uroman-only vs
+  multi-scheme (``MULTI``), on real text romanized by each script's scheme and by uroman: CLDR
+  territory and language names (babel) and, with ``--udhr``, UDHR Article 1 rows (script found
+  by :mod:`translit.scripts`);
+* **retrieval** (``--retrieval``) — multilingual-e5-small after TransMI init on each extension:
+  top-1 romanized CLDR territory name -> English name, per script and scheme.
+
+``python benchmarks/bench_icu.py [--udhr PATH] [--base-tree DIR] [--retrieval] [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+if "--uroman-child" not in sys.argv:  # the child measures the tree on PYTHONPATH
+    sys.path.insert(0, str(ROOT.parent))
+RESULTS = ROOT / "results"
+
+SPEED_SPECS = ("icu:iso9", "icu:bgn", "icu:iso15919", "icu:pinyin", "icu:Any-Latin; Latin-ASCII")
+MULTI = (
+    "uroman,icu:bgn,icu:iso9,icu:iso15919,icu:iso15919-ascii,icu:ungegn,icu:pinyin,"
+    "icu:arabic,icu:persian,icu:hebrew"
+)
+#: CLDR locale -> (lang, script, schemes people type it in)
+EVAL: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "ru": ("rus", "Cyrillic", ("icu:bgn", "icu:iso9")),
+    "uk": ("ukr", "Cyrillic", ("icu:bgn", "icu:iso9")),
+    "bg": ("bul", "Cyrillic", ("icu:bgn", "icu:iso9")),
+    "hi": ("hin", "Devanagari", ("icu:iso15919", "icu:iso15919-ascii")),
+    "mr": ("mar", "Devanagari", ("icu:iso15919", "icu:iso15919-ascii")),
+    "zh": ("zho", "Han", ("icu:pinyin",)),
+    "el": ("ell", "Greek", ("icu:ungegn",)),
+    "ar": ("ara", "Arabic", ("icu:arabic",)),
+    "fa": ("fas", "Arabic", ("icu:persian",)),
+    "he": ("heb", "Hebrew", ("icu:hebrew",)),
+}
+SCRIPT_SCHEMES = {script: schemes for _, script, schemes in EVAL.values()}
+
+
+def _texts(quick: bool) -> list[str]:
+    import babel
+    import wordfreq
+
+    out: list[str] = []
+    for loc in ("ru", "uk", "bg", "el", "hi", "bn", "ta", "zh", "ja", "ar", "fa", "he", "ko"):
+        locale = babel.Locale.parse(loc)
+        out += list(locale.territories.values()) + list(locale.languages.values())
+        out += wordfreq.top_n_list(loc, 300 if quick else 2000)
+    return out
+
+
+def _best(fn: Any, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def speed(texts: list[str], base_tree: Path | None) -> dict[str, Any]:
+    import icu
+
+    from translit import make_romanizer
+
+    res: dict[str, Any] = {"strings": len(texts), "chars": sum(map(len, texts)), "icu": {}}
+    for spec in SPEED_SPECS:
+        rom = make_romanizer(spec)
+        tr = rom.transform  # type: ignore[attr-defined]
+        ref = (
+            icu.Transliterator.createFromRules("r", tr.text)
+            if tr.is_rules
+            else icu.Transliterator.createInstance(tr.text)
+        )
+        row = {"pyicu_loop": len(texts) / _best(lambda r=ref: [r.transliterate(t) for t in texts])}
+        row["romanize_per_call"] = len(texts) / _best(lambda r=rom: [r.romanize(t) for t in texts])
+        for n in (1, 2, 4):
+            row[f"batch_{n}t"] = len(texts) / _best(lambda n=n, r=rom: r.romanize_batch(texts, n))
+        res["icu"][spec] = {k: round(v) for k, v in row.items()}
+        print(spec, res["icu"][spec], flush=True)
+    res["uroman"] = {"this tree": _uroman_speed(texts)}
+    if base_tree is not None:
+        out = subprocess.run(
+            [sys.executable, __file__, "--uroman-child"],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(base_tree)},
+        )
+        res["uroman"][f"base tree ({base_tree})"] = json.loads(out.stdout)
+    print("uroman", res["uroman"], flush=True)
+    return res
+
+
+def _uroman_speed(texts: list[str]) -> dict[str, Any]:
+    import translit
+
+    rom = translit.Romanizer()
+    rom.romanize_batch(texts[:100])
+    return {
+        "module": translit.__file__,
+        **{
+            f"batch_{n}t": round(len(texts) / _best(lambda n=n: rom.romanize_batch(texts, n)))
+            for n in (1, 2)
+        },
+    }
+
+
+def _extensions(tmp: Path, e5: Path, quick: bool) -> dict[str, Path]:
+    from tokadapt.vocab import extend_vocab
+
+    out: dict[str, Path] = {}
+    for label, scheme in (("uroman-only", "uroman"), ("multi-scheme", MULTI)):
+        start = time.perf_counter()
+        res = extend_vocab(e5, tmp / label, select="non-latin", scheme=scheme)
+        took = time.perf_counter() - start
+        print(f"{label}: {res.summary['new_pieces']} new pieces in {took:.0f} s", flush=True)
+        out[label] = res.out_dir
+    return out
+
+
+def _cldr_rows() -> list[tuple[str, str, str]]:
+    """(lang, script, text) for CLDR territory + language names of the EVAL locales."""
+    import babel
+
+    rows = []
+    for loc, (lang, script, _) in EVAL.items():
+        locale = babel.Locale.parse(loc)
+        for name in sorted(set(locale.territories.values()) | set(locale.languages.values())):
+            rows.append((lang, script, name))
+    return rows
+
+
+def _udhr_rows(path: Path) -> list[tuple[str, str, str]]:
+    from translit.scripts import text_script
+
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for r in csv.DictReader(handle, delimiter="\t"):
+            script = text_script(r["text"])
+            if script in SCRIPT_SCHEMES and r["text"].strip():
+                rows.append((r["iso6393"], script, r["text"]))
+    return rows
+
+
+def _romanize(spec: str, lang: str, text: str) -> str:
+    from translit import make_romanizer
+    from translit.presets import BGN_BY_LANG
+
+    if spec == "icu:bgn" and lang not in BGN_BY_LANG:
+        lang = "rus"
+    try:
+        return make_romanizer(spec, lang).romanize(text)
+    except ValueError:  # a UDHR code ISO 639-3 does not list: no language rules
+        return make_romanizer(spec).romanize(text)
+
+
+def tokens_per_word(rows: list[tuple[str, str, str]], tokenizers: dict[str, Any]) -> dict[str, Any]:
+    """Per script and scheme: tokens per word of each tokenizer on the romanized rows."""
+    table: dict[str, dict[str, Any]] = {}
+    for script, schemes in SCRIPT_SCHEMES.items():
+        mine = [(lang, text) for lang, s, text in rows if s == script]
+        if not mine:
+            continue
+        for spec in ("uroman", *schemes):
+            texts = [_romanize(spec, lang, text) for lang, text in mine]
+            words = sum(len(t.split()) for t in texts)
+            row: dict[str, Any] = {"texts": len(texts), "words": words}
+            for label, tok in tokenizers.items():
+                n = sum(len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False))
+                row[label] = round(n / words, 3)
+            table[f"{script} / {spec}"] = row
+    return table
+
+
+def retrieval(e5: Path, exts: dict[str, Path], tmp: Path, limit: int) -> dict[str, Any]:
+    from tokadapt.embeddings.initialize import init_embeddings
+    from tokadapt.embeddings.quality import ParallelSet, retrieval_table, romanized_set
+
+    adapted = {}
+    for label, ext in exts.items():
+        init_embeddings(e5, ext, tmp / f"model-{label}", strategy="transmi", overwrite=True)
+        adapted[label] = tmp / f"model-{label}"
+    import babel
+
+    english = babel.Locale("en").territories
+    sets = []
+    for loc, (lang, script, schemes) in EVAL.items():
+        names = babel.Locale.parse(loc).territories
+        pairs = [(english[c], names[c]) for c in sorted(english) if len(c) == 2 and c in names]
+        for spec in ("uroman", *schemes):
+            s = romanized_set(f"{script} ({loc}) {spec}", pairs[:limit], lang, scheme=spec)
+            sets.append(ParallelSet(s.name, s.english, s.original, s.romanized))
+    return retrieval_table(e5, adapted, sets)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from tokenizers import Tokenizer
+
+    from tokadapt.environment import collect
+    from tokadapt.models.e5 import export_e5
+    from translit.scripts import icu_version
+
+    res: dict[str, Any] = {"environment": collect(), "icu": icu_version(), "multi": MULTI}
+    res["loadavg_at_start"] = os.getloadavg()
+    res["speed"] = speed(_texts(args.quick), args.base_tree)
+    with tempfile.TemporaryDirectory(prefix="bench-icu-", dir=args.tmp) as name:
+        tmp = Path(name)
+        e5 = export_e5(tmp / "e5")
+        exts = _extensions(tmp, e5, args.quick)
+        res["new_pieces"] = {
+            k: json.loads((p / "tokadapt_manifest.json").read_text())["counts"]["new_pieces"]
+            for k, p in exts.items()
+        }
+        toks = {"xlm-r": Tokenizer.from_file(str(e5 / "tokenizer.json"))}
+        toks.update({k: Tokenizer.from_file(str(p / "tokenizer.json")) for k, p in exts.items()})
+        res["tokens_per_word"] = {"cldr": tokens_per_word(_cldr_rows(), toks)}
+        if args.udhr:
+            res["tokens_per_word"]["udhr"] = tokens_per_word(_udhr_rows(args.udhr), toks)
+        if args.retrieval:
+            res["retrieval"] = retrieval(e5, exts, tmp, 60 if args.quick else 250)
+    res["loadavg_at_end"] = os.getloadavg()
+    return res
+
+
+def markdown(res: dict[str, Any]) -> str:
+    lines = [
+        "# ICU schemes: speed and multi-scheme vocabulary extension",
+        "",
+        f"{res['icu']}; load average at start {res['loadavg_at_start']}, at end "
+        f"{res['loadavg_at_end']} (shared 2-core machine: timings are noisy).",
+        "",
+        f"## Speed (strings/s, {res['speed']['strings']} real strings, best of 3)",
+        "",
+        "| scheme | PyICU loop | romanize per call | batch 1 thread | 2 threads | 4 threads |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for spec, row in res["speed"]["icu"].items():
+        lines.append(
+            f"| `{spec}` | {row['pyicu_loop']:,} | {row['romanize_per_call']:,} | "
+            f"{row['batch_1t']:,} | {row['batch_2t']:,} | {row['batch_4t']:,} |"
+        )
+    lines += ["", "uroman path (strings/s): "]
+    for label, row in res["speed"]["uroman"].items():
+        lines.append(
+            f"- {label}: batch 1 thread {row['batch_1t']:,}, 2 threads {row['batch_2t']:,}"
+        )
+    lines += [
+        "",
+        f"## Tokens per word (XLM-R; new pieces: {res['new_pieces']})",
+        "",
+        f"multi-scheme = `{res['multi']}`",
+    ]
+    for corpus, table in res["tokens_per_word"].items():
+        lines += [
+            "",
+            f"### {corpus}",
+            "",
+            "| script / text romanized by | texts | words | XLM-R | uroman-only | multi-scheme |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for key, row in table.items():
+            lines.append(
+                f"| {key} | {row['texts']} | {row['words']} | {row['xlm-r']:.3f} | "
+                f"{row['uroman-only']:.3f} | {row['multi-scheme']:.3f} |"
+            )
+    if "retrieval" in res:
+        from tokadapt.embeddings.quality import markdown as table_md
+
+        lines += ["", "## e5 retrieval, romanized CLDR territory -> English (top-1)", ""]
+        lines.append(table_md(res["retrieval"]))
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--udhr", type=Path, help="udhr_article1.tsv (UDHR Article 1 rows)")
+    parser.add_argument("--base-tree", type=Path, help="another tree's root for the uroman speed")
+    parser.add_argument("--retrieval", action="store_true", help="also e5 retrieval (slow)")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--tmp", type=Path, default=None, help="scratch directory")
+    parser.add_argument("--uroman-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--render", action="store_true", help="re-render the .md from the .json")
+    args = parser.parse_args()
+    if args.uroman_child:
+        print(json.dumps(_uroman_speed(json.loads(sys.stdin.read()))))
+        return 0
+    if args.render:
+        res = json.loads((RESULTS / "bench_icu.json").read_text())
+    else:
+        import torch
+
+        torch.set_num_threads(1)
+        res = run(args)
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "bench_icu.json").write_text(json.dumps(res, indent=2, default=str) + "\n")
+    text = markdown(res)
+    (RESULTS / "bench_icu.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
