@@ -53,7 +53,9 @@ EVAL: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "fa": ("fas", "Arabic", ("icu:persian",)),
     "he": ("heb", "Hebrew", ("icu:hebrew",)),
 }
-SCRIPT_SCHEMES = {script: schemes for _, script, schemes in EVAL.values()}
+SCRIPT_SCHEMES: dict[str, tuple[str, ...]] = {}
+for _lang, _script, _schemes in EVAL.values():
+    SCRIPT_SCHEMES[_script] = tuple(dict.fromkeys(SCRIPT_SCHEMES.get(_script, ()) + _schemes))
 
 
 def _texts(quick: bool) -> list[str]:
@@ -139,28 +141,31 @@ def _extensions(tmp: Path, e5: Path, quick: bool) -> dict[str, Path]:
     return out
 
 
-def _cldr_rows() -> list[tuple[str, str, str]]:
-    """(lang, script, text) for CLDR territory + language names of the EVAL locales."""
+def _cldr_rows() -> dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]]:
+    """Per locale: its schemes and (lang, text) for CLDR territory + language names."""
     import babel
 
-    rows = []
-    for loc, (lang, script, _) in EVAL.items():
+    out = {}
+    for loc, (lang, script, schemes) in EVAL.items():
         locale = babel.Locale.parse(loc)
-        for name in sorted(set(locale.territories.values()) | set(locale.languages.values())):
-            rows.append((lang, script, name))
-    return rows
+        names = sorted(set(locale.territories.values()) | set(locale.languages.values()))
+        out[f"{script} ({loc})"] = (schemes, [(lang, n) for n in names])
+    return out
 
 
-def _udhr_rows(path: Path) -> list[tuple[str, str, str]]:
+def _udhr_rows(path: Path) -> dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]]:
+    """Per script (found by ICU): the script's schemes and (lang, text) of UDHR Article 1."""
     from translit.scripts import text_script
 
-    rows = []
+    out: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {}
     with path.open(encoding="utf-8") as handle:
         for r in csv.DictReader(handle, delimiter="\t"):
             script = text_script(r["text"])
             if script in SCRIPT_SCHEMES and r["text"].strip():
-                rows.append((r["iso6393"], script, r["text"]))
-    return rows
+                out.setdefault(script, (SCRIPT_SCHEMES[script], []))[1].append(
+                    (r["iso6393"], r["text"])
+                )
+    return out
 
 
 def _romanize(spec: str, lang: str, text: str) -> str:
@@ -175,21 +180,23 @@ def _romanize(spec: str, lang: str, text: str) -> str:
         return make_romanizer(spec).romanize(text)
 
 
-def tokens_per_word(rows: list[tuple[str, str, str]], tokenizers: dict[str, Any]) -> dict[str, Any]:
-    """Per script and scheme: tokens per word of each tokenizer on the romanized rows."""
+def tokens_per_word(
+    groups: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]], tokenizers: dict[str, Any]
+) -> dict[str, Any]:
+    """Per group and scheme: tokens per word of each tokenizer on the romanized rows.
+
+    Words are counted in the original-script text (whitespace-separated), so the denominator is
+    the same for every scheme and tokenizer (pinyin joins a Han run into one word)."""
     table: dict[str, dict[str, Any]] = {}
-    for script, schemes in SCRIPT_SCHEMES.items():
-        mine = [(lang, text) for lang, s, text in rows if s == script]
-        if not mine:
-            continue
+    for group, (schemes, mine) in groups.items():
+        words = sum(len(text.split()) for _, text in mine)
         for spec in ("uroman", *schemes):
             texts = [_romanize(spec, lang, text) for lang, text in mine]
-            words = sum(len(t.split()) for t in texts)
             row: dict[str, Any] = {"texts": len(texts), "words": words}
             for label, tok in tokenizers.items():
                 n = sum(len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False))
                 row[label] = round(n / words, 3)
-            table[f"{script} / {spec}"] = row
+            table[f"{group} / {spec}"] = row
     return table
 
 
@@ -211,7 +218,10 @@ def retrieval(e5: Path, exts: dict[str, Path], tmp: Path, limit: int) -> dict[st
         for spec in ("uroman", *schemes):
             s = romanized_set(f"{script} ({loc}) {spec}", pairs[:limit], lang, scheme=spec)
             sets.append(ParallelSet(s.name, s.english, s.original, s.romanized))
-    return retrieval_table(e5, adapted, sets)
+    return {
+        "table": retrieval_table(e5, adapted, sets),
+        "sizes": {s.name: len(s.english) for s in sets},
+    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -238,7 +248,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.udhr:
             res["tokens_per_word"]["udhr"] = tokens_per_word(_udhr_rows(args.udhr), toks)
         if args.retrieval:
-            res["retrieval"] = retrieval(e5, exts, tmp, 60 if args.quick else 250)
+            res["retrieval"] = retrieval(e5, exts, tmp, 60 if args.quick else 200)
     res["loadavg_at_end"] = os.getloadavg()
     return res
 
@@ -276,7 +286,7 @@ def markdown(res: dict[str, Any]) -> str:
             "",
             f"### {corpus}",
             "",
-            "| script / text romanized by | texts | words | XLM-R | uroman-only | multi-scheme |",
+            "| text romanized by | texts | words (original) | XLM-R | uroman-only | multi-scheme |",
             "|---|---:|---:|---:|---:|---:|",
         ]
         for key, row in table.items():
@@ -288,7 +298,7 @@ def markdown(res: dict[str, Any]) -> str:
         from tokadapt.embeddings.quality import markdown as table_md
 
         lines += ["", "## e5 retrieval, romanized CLDR territory -> English (top-1)", ""]
-        lines.append(table_md(res["retrieval"]))
+        lines.append(table_md(res["retrieval"]["table"], res["retrieval"]["sizes"]))
     return "\n".join(lines) + "\n"
 
 
