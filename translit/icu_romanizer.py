@@ -79,13 +79,15 @@ class IcuRomanizer:
         )
 
     def _tr(self) -> Any:
-        tr = getattr(self._local, "tr", None)
-        if tr is None:
+        try:
+            return self._local.tr
+        except AttributeError:  # first call in this thread: its own transliterator
             tr = self._local.tr = build(self.transform)
-        return tr
+            return tr
 
     def romanize(self, text: str) -> str:
-        return str(self._tr().transliterate(clean_text(text, self.errors)))
+        out: str = self._tr().transliterate(clean_text(text, self.errors))
+        return out
 
     def _run(self, items: list[str], num_threads: int) -> list[str]:
         if num_threads < 0:

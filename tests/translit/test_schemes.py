@@ -132,3 +132,13 @@ def test_parse_schemes_keeps_compound_ids() -> None:
         "icu:iso9",
         "icu:Any-Latin; Latin-ASCII",
     ]
+
+
+def test_cli_scheme(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from translit.cli import main
+
+    src, out = tmp_path / "in.txt", tmp_path / "out.txt"
+    src.write_text("Щука\n::lcode ukr Київ\n", encoding="utf-8")
+    assert main(["--scheme", "icu:bgn", "-i", str(src), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == "Shchuka\n::lcode ukr Kyyiv\n"
+    assert main(["--scheme", "icu:nope", "-i", str(src), "-o", str(tmp_path / "x")]) == 2

@@ -107,6 +107,7 @@ def test_multi_scheme_merge_records_producers(tmp_path: Path, unigram_dir: Path)
     only, multi = Manifest.load(tmp_path / "u"), Manifest.load(tmp_path / "m")
     assert multi.options["scheme"] == ["uroman", "icu:iso9"]
     assert set(multi.romanizer["schemes"]) == {"uroman", "icu:iso9"}
+    assert len(only.new_pieces) > 20  # --select Cyrl selects (it used to select nothing)
     assert {p.piece for p in only.new_pieces} < {p.piece for p in multi.new_pieces}
     vocab = json.loads((unigram_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]
     roms = {s: make_romanizer(s) for s in ("uroman", "icu:iso9")}
