@@ -164,7 +164,7 @@ def by_script(
     before: Any, after: Any, originals: list[str], romanized: list[str]
 ) -> dict[str, Any]:
     """Tokens per word on romanized text, grouped by the script of the original."""
-    from tokadapt.vocab.scripts import text_script
+    from tokadapt.data.scripts import text_script
 
     acc: dict[str, list[int]] = {}
     b = before.encode_batch(romanized, add_special_tokens=False)
@@ -186,7 +186,7 @@ def quality(src: Path, out: Path) -> dict[str, Any]:
     word on translit-romanized names before/after; English names whose tokenization changes."""
     from tokenizers import Tokenizer
 
-    from tokadapt.vocab.scripts import char_script
+    from tokadapt.data.scripts import char_script
 
     names = cldr.name_list
 

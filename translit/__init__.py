@@ -6,6 +6,8 @@ uroman is by Ulf Hermjakob (USC/ISI); its license asks publications to acknowled
 
 from __future__ import annotations
 
+from typing import Any
+
 from translit._data import UROMAN_VERSION, data_hash, verified_version
 from translit.api import Edge, Romanizer, implementation, romanize
 from translit.errors import (
@@ -30,6 +32,7 @@ __all__ = [
     "__version__",
     "data_hash",
     "implementation",
+    "make_romanizer",
     "romanize",
     "signature",
 ]
@@ -41,3 +44,10 @@ def signature(lang: str | None = None) -> str:
         f"translit:{__version__}|uroman-data:{verified_version()}+{data_hash()}"
         f"|lcode:{lang or '-'}|impl:{implementation()}"
     )
+
+
+def make_romanizer(spec: str = "uroman", lang: str | None = None, **kwargs: Any) -> Any:
+    """The romanizer for scheme ``spec`` (``uroman``, ``uroman:hin``, ``icu:iso9`` …)."""
+    from translit.schemes import make_romanizer as make
+
+    return make(spec, lang, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from translit._backend import Backend, get_backend
 from translit.errors import InputError
@@ -74,14 +74,33 @@ class Romanizer:
     """A romanizer bound to one language code (or none), compatible with uroman 1.3.1.1.
 
     Instances are cheap (the rule tables are loaded once per process), thread-safe and
-    picklable.
+    picklable. ``scheme`` picks another romanization (``"icu:iso9"``, see
+    :func:`translit.schemes.make_romanizer`); ``Romanizer(scheme="icu:…")`` returns that
+    scheme's romanizer, with the same methods.
     """
 
+    def __new__(cls, lang: str | None = None, *, scheme: str = "uroman", **kwargs: Any) -> Any:
+        if not (scheme == "uroman" or scheme.startswith("uroman:")):
+            from translit.schemes import make_romanizer
+
+            return make_romanizer(scheme, lang, **kwargs)
+        return super().__new__(cls)
+
     def __init__(
-        self, lang: str | None = None, *, backend: BackendName = "auto", errors: Errors = "strict"
+        self,
+        lang: str | None = None,
+        *,
+        backend: BackendName = "auto",
+        errors: Errors = "strict",
+        scheme: str = "uroman",
     ) -> None:
         if errors not in ERRORS:
             raise InputError(f"errors must be one of {ERRORS}, got {errors!r}")
+        if scheme != "uroman" or (lang and "_" in lang):
+            from translit.langs import parse_lang
+
+            spec = scheme.partition(":")[2] or lang
+            lang = parse_lang(spec).lang if spec else None
         self.lang = check_lang(lang) or None
         self.errors: Errors = errors
         self._backend_name: BackendName = backend
@@ -91,6 +110,16 @@ class Romanizer:
     def implementation(self) -> str:
         """``"cpp"`` for the native engine, ``"python"`` for the uroman fallback."""
         return self._backend.name
+
+    @property
+    def scheme(self) -> str:
+        """``"uroman"`` or ``"uroman:LCODE"`` (a spec for :func:`translit.make_romanizer`)."""
+        return f"uroman:{self.lang}" if self.lang else "uroman"
+
+    def signature(self) -> str:
+        from translit import signature
+
+        return signature(self.lang)
 
     def __repr__(self) -> str:
         return f"Romanizer(lang={self.lang!r}, implementation={self.implementation!r})"
@@ -104,6 +133,8 @@ class Romanizer:
 
     def romanize_batch(self, texts: Iterable[str], num_threads: int = 0) -> list[str]:
         """Romanize many strings; ``num_threads=0`` uses every core. Same result for any count."""
+        if isinstance(texts, str):
+            raise InputError("texts must be a list of strings, got one str (use romanize())")
         items = clean_texts(texts, self.errors, what="texts")
         if num_threads < 0:
             raise InputError(f"num_threads must be >= 0 (0 = all cores), got {num_threads}")
@@ -115,6 +146,8 @@ class Romanizer:
 
     def romanize_vocab(self, pieces: Sequence[str], num_threads: int = 0) -> list[str]:
         """Vocabulary mode: keep subword markers (see :mod:`translit.vocab`), romanize the rest."""
+        if isinstance(pieces, str):
+            raise InputError("pieces must be a list of strings, got one str (use romanize_piece())")
         items = clean_texts(pieces, self.errors, what="pieces")
         if num_threads < 0:
             raise InputError(f"num_threads must be >= 0 (0 = all cores), got {num_threads}")

@@ -13,6 +13,7 @@ from typing import BinaryIO, TextIO
 
 from translit.api import ERRORS, Romanizer
 from translit.errors import TranslitError
+from translit.schemes import RomanizerLike
 from translit.stream import FORMATS, romanize_stream
 
 
@@ -26,6 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     io_group.add_argument("--max-lines", type=int, default=None, help="stop after N lines")
     rom = parser.add_argument_group("romanization")
     rom.add_argument("-l", "--lang", metavar="LCODE", help="ISO-639-3 language code, e.g. rus, hin")
+    rom.add_argument(
+        "--scheme",
+        default="uroman",
+        metavar="SPEC",
+        help="romanization scheme: uroman (default), uroman:LCODE, icu:PRESET (iso9, bgn, "
+        "iso15919, ungegn, pinyin, hepburn, arabic, persian, hebrew, latin; -ascii) or icu:ICU-ID",
+    )
     rom.add_argument("-f", "--format", choices=FORMATS, default="str", help="output format")
     rom.add_argument(
         "--vocab",
@@ -88,7 +96,13 @@ def _quiet_broken_pipe() -> int:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        rom = Romanizer(args.lang, backend=args.backend, errors=args.errors)
+        rom: RomanizerLike
+        if args.scheme == "uroman":
+            rom = Romanizer(args.lang, backend=args.backend, errors=args.errors)
+        else:
+            from translit.schemes import make_romanizer
+
+            rom = make_romanizer(args.scheme, args.lang, errors=args.errors, backend=args.backend)
         with (
             _open_input(args.input) as (src, name),
             _open_output(args.output, args.overwrite) as dst,
@@ -96,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             romanize_stream(
                 src,
                 dst,
-                rom,
+                rom,  # type: ignore[arg-type]  # any scheme: same API
                 fmt=args.format,
                 num_threads=args.threads,
                 name=name,

@@ -26,3 +26,7 @@ class BackendError(TranslitError, ImportError):
 
 class ReferenceCrashError(TranslitError, RuntimeError):
     """The pure-Python fallback (uroman 1.3.1.1) crashed on an input the native core handles."""
+
+
+class MissingDependencyError(TranslitError, ImportError):
+    """An optional dependency (PyICU: scripts, ICU schemes) is missing (message: the pip fix)."""

@@ -132,7 +132,12 @@ def _romanize_chunk(
     for lang, idx in groups.items():
         rom = cache.get(lang or "")
         if rom is None:
-            rom = Romanizer(lang, backend=base._backend_name, errors=base.errors)
+            if isinstance(base, Romanizer):
+                rom = Romanizer(lang, backend=base._backend_name, errors=base.errors)
+            else:  # another scheme (icu:bgn …): the same scheme with this line's language
+                from translit.schemes import make_romanizer
+
+                rom = make_romanizer(base.scheme, lang, errors=base.errors)
             cache[lang or ""] = rom
         if fmt == "str":
             for i, r in zip(

@@ -83,6 +83,9 @@ class AlignConfig:
     shuffle_buffer: int = 10000
     num_workers: int = 0
     seed: int = 0
+    #: romanization scheme(s) of the pairs (``uroman``, ``icu:iso9`` …, or several joined by
+    #: commas: one is sampled per pair as augmentation)
+    scheme: str = "uroman"
     # bookkeeping
     log_every: int = 10
     eval_every: int = 0
@@ -110,6 +113,7 @@ class AlignConfig:
                 f"need tcm_weight >= 0, lr > 0 and 0 < mlm_probability < 1; got tcm_weight="
                 f"{self.tcm_weight}, lr={self.lr}, mlm_probability={self.mlm_probability}"
             )
+        _check_scheme(self.scheme)
         if self.max_length < 3:
             raise ConfigError(
                 f"max_length must leave room for text between special tokens "
@@ -119,6 +123,17 @@ class AlignConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+def _check_scheme(scheme: str) -> None:
+    from translit.errors import TranslitError
+    from translit.schemes import make_romanizer, parse_schemes
+
+    try:
+        for spec in parse_schemes(scheme):
+            make_romanizer(spec)
+    except TranslitError as exc:
+        raise ConfigError(f"scheme: {exc}") from exc
 
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:

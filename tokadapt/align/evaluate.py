@@ -46,7 +46,7 @@ def read_eval(spec: str, max_sentences: int = 1000) -> EvalSet:
     cols = [ln.split("\t", 1) for ln in lines]
     texts = [c[0].strip() for c in cols]
     trans = [c[1].strip() for c in cols] if all(len(c) == 2 for c in cols) else None
-    roms = translit.Romanizer(source.lang, errors="replace").romanize_batch(texts)
+    roms = translit.make_romanizer("uroman", source.lang, errors="replace").romanize_batch(texts)
     return EvalSet(source.path.name, texts, roms, trans)
 
 

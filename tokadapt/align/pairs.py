@@ -18,14 +18,19 @@ the chunk.
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
 import translit
+import translit.schemes
 from tokadapt.align.sources import Item, Source, raw_stream
+
+if TYPE_CHECKING:
+    from translit.schemes import RomanizerLike
 
 
 class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
@@ -46,6 +51,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         start_chunk: int = 0,
         counts: Sequence[int] | None = None,
         pad_to_multiple_of: int | None = None,
+        schemes: str | Sequence[str] = "uroman",
     ) -> None:
         self.sources = list(sources)
         self.counts = list(counts) if counts is not None else [s.count() for s in self.sources]
@@ -59,7 +65,15 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         self.world_size = world_size
         self.start_chunk = start_chunk
         self.pad_to_multiple_of = pad_to_multiple_of
-        self._romanizers: dict[str | None, translit.Romanizer] = {}
+        self.schemes = translit.schemes.parse_schemes(
+            schemes if isinstance(schemes, str) else list(schemes)
+        )
+        self._romanizers: dict[tuple[str, str | None], RomanizerLike] = {}
+        for spec in self.schemes:  # bad schemes or language codes fail here, not in a worker
+            for lang in {getattr(src, "lang", None) for src in self.sources}:
+                self._romanizers[(spec, lang)] = translit.make_romanizer(
+                    spec, lang, errors="replace"
+                )
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         worker = get_worker_info()
@@ -72,15 +86,20 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
             if k >= self.start_chunk and (k - self.start_chunk) % n_workers == worker_id:
                 yield self.make_batch(chunk[lo:hi], k)
 
-    def romanize(self, items: Sequence[Item]) -> list[str]:
+    def romanize(self, items: Sequence[Item], chunk: int = 0) -> list[str]:
+        """Romanize each item; with several schemes one is drawn per pair (seeded by chunk)."""
         out = [""] * len(items)
-        by_lang: dict[str | None, list[int]] = {}
+        pick = random.Random(self.seed * 1_000_003 + chunk)
+        by_lang: dict[tuple[str, str | None], list[int]] = {}
         for i, (_, lang) in enumerate(items):
-            by_lang.setdefault(lang, []).append(i)
-        for lang, idx in by_lang.items():
-            rom = self._romanizers.get(lang)
+            spec = self.schemes[0] if len(self.schemes) == 1 else pick.choice(self.schemes)
+            by_lang.setdefault((spec, lang), []).append(i)
+        for key, idx in by_lang.items():
+            rom = self._romanizers.get(key)
             if rom is None:
-                rom = self._romanizers.setdefault(lang, translit.Romanizer(lang, errors="replace"))
+                rom = self._romanizers.setdefault(
+                    key, translit.make_romanizer(key[0], key[1], errors="replace")
+                )
             for i, r in zip(
                 idx, rom.romanize_batch([items[i][0] for i in idx], num_threads=1), strict=True
             ):
@@ -88,7 +107,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         return out
 
     def make_batch(self, items: Sequence[Item], chunk: int) -> dict[str, Any]:
-        roms = self.romanize(items)
+        roms = self.romanize(items, chunk)
         pairs = [
             (t, r.strip())
             for (t, _), r in zip(items, roms, strict=True)

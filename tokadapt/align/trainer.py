@@ -159,6 +159,7 @@ class Trainer:
             start_chunk=self.chunk,
             counts=self.counts,
             pad_to_multiple_of=8 if self.device.type == "cuda" else None,
+            schemes=cfg.scheme,
         )
         loader = DataLoader(
             stream,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from tokadapt.bli import static
+from tokadapt.data.scripts import COMMON, char_script, script_name, text_script
 from tokadapt.errors import ConfigError
 from tokadapt.eval import scoring
 from tokadapt.eval.normalize import unit
@@ -31,12 +31,9 @@ MARKER = "\u2581"
 
 
 def script_of(text: str) -> str | None:
-    """The Unicode script word (``CYRILLIC``, ``GREEK``, ``CJK`` …) of the first letter."""
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            return name.split(" ")[0] if name else None
-    return None
+    """ICU's script name (``Cyrillic``, ``Greek``, ``Han`` …) of ``text``, None if no letter."""
+    script = text_script(text)
+    return None if script == COMMON else script
 
 
 def candidates(vocab: dict[str, int], min_chars: int = 2) -> dict[str, list[tuple[str, int]]]:
@@ -47,7 +44,7 @@ def candidates(vocab: dict[str, int], min_chars: int = 2) -> dict[str, list[tupl
         if body is None or len(body) < min_chars or not all(c.isalpha() for c in body):
             continue
         script = script_of(body)
-        if script and script != "LATIN" and all(script_of(c) == script for c in body):
+        if script and script != "Latin" and all(char_script(c) == script for c in body):
             groups[script].append((piece, pid))
     return groups
 
@@ -73,9 +70,10 @@ def script_barrier(
     scripts: Sequence[str] | None = None,
     retrievals: Sequence[str] = ("nn", "csls"),
     backend: str = "auto",
+    scheme: str = "uroman",
 ) -> dict[str, Any]:
     """Per script: P@1/P@10 original->romanized and back, and the mean piece/twin cosine."""
-    from translit import Romanizer
+    from translit import make_romanizer
 
     for r in retrievals:
         if r not in scoring.RETRIEVALS:
@@ -83,8 +81,8 @@ def script_barrier(
     tokenizer = load_tokenizer(model_dir)
     matrix = input_embeddings(model_dir)
     groups = candidates(tokenizer.get_vocab())
-    wanted = {s.upper() for s in scripts} if scripts else None
-    romanizer = Romanizer()
+    wanted = {script_name(s) for s in scripts} if scripts else None
+    romanizer = make_romanizer(scheme)
     out: dict[str, Any] = {}
     for script, items in sorted(groups.items()):
         if wanted is not None and script not in wanted:
@@ -115,5 +113,6 @@ def script_barrier(
         "per_script": per_script,
         "retrieval": list(retrievals),
         "backend": backend,
+        "scheme": scheme,
     }
     return {"scripts": out, "signature": signature("script-barrier", fields)}

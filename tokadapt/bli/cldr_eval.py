@@ -77,7 +77,7 @@ def cldr_bli(
     max_pairs: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     """``{locale: {"pairs": n, "orig": {"none/nn": P@1, ...}, "rom": {...}}}``."""
-    from translit import Romanizer
+    from translit import make_romanizer
 
     matrix = input_embeddings(model_dir)
     tokenizer = load_tokenizer(model_dir)
@@ -85,7 +85,9 @@ def cldr_bli(
     for loc in locales:
         pairs = cldr.lexicon(loc)[:max_pairs]
         xx = list(dict.fromkeys(t for _, t in pairs))
-        rom = dict(zip(xx, Romanizer(cldr.LOCALES.get(loc)).romanize_batch(xx), strict=True))
+        rom = dict(
+            zip(xx, make_romanizer("uroman", cldr.LOCALES.get(loc)).romanize_batch(xx), strict=True)
+        )
         en = _vectors(model_dir, matrix, tokenizer, list(dict.fromkeys(s for s, _ in pairs)))
         row: dict[str, Any] = {"pairs": len(pairs)}
         for side in ("orig", "rom"):

@@ -38,6 +38,8 @@ class BLIConfig:
     self_learning: SelfLearningConfig = field(default_factory=SelfLearningConfig)
     src_lang: str | None = None
     tgt_lang: str | None = None
+    #: romanization scheme of the romanized seeds (``uroman``, ``icu:bgn`` …)
+    scheme: str = "uroman"
     rng_seed: int = 0
     backend: str = "auto"
 
@@ -104,7 +106,13 @@ def run_bli(
     seeds = None
     if cfg.method != "none":
         seeds = seed_pairs(
-            cfg.seed_from, src, tgt, dictionary=train, src_lang=cfg.src_lang, tgt_lang=cfg.tgt_lang
+            cfg.seed_from,
+            src,
+            tgt,
+            dictionary=train,
+            src_lang=cfg.src_lang,
+            tgt_lang=cfg.tgt_lang,
+            scheme=cfg.scheme,
         )
     xw, zw, info = map_spaces(x, z, seeds, cfg)
     xw, zw = normalize(xw, "unit"), normalize(zw, "unit")

@@ -53,13 +53,14 @@ def romanized(
     limit: int | None = None,
     max_ambiguity: int = 2,
     casefold: bool = True,
+    scheme: str = "uroman",
 ) -> np.ndarray:
     """Pairs whose ``translit`` romanizations match (casefolded), across scripts."""
-    from translit import Romanizer
+    from translit import make_romanizer
 
     words_s, words_t = src.words[:limit], tgt.words[:limit]
-    keys_s = Romanizer(src_lang).romanize_batch(words_s)
-    keys_t = Romanizer(tgt_lang).romanize_batch(words_t)
+    keys_s = make_romanizer(scheme, src_lang).romanize_batch(words_s)
+    keys_t = make_romanizer(scheme, tgt_lang).romanize_batch(words_t)
     if casefold:
         keys_s, keys_t = [k.casefold() for k in keys_s], [k.casefold() for k in keys_t]
     return _pairs_from_keys(keys_s, keys_t, max_ambiguity, None)
@@ -74,6 +75,7 @@ def seed_pairs(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
     limit: int | None = None,
+    scheme: str = "uroman",
 ) -> np.ndarray:
     """The seed ``(m, 2)`` row pairs for ``how`` in :data:`SEED_FROM`."""
     if how == "dict":
@@ -83,5 +85,5 @@ def seed_pairs(
     if how == "identical":
         return identical(src, tgt, limit)
     if how == "romanized":
-        return romanized(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, limit=limit)
+        return romanized(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, limit=limit, scheme=scheme)
     raise ConfigError(f"seed must be one of {', '.join(SEED_FROM)}, got {how!r}")

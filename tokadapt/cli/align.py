@@ -87,6 +87,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     tr.add_argument("--max-length", type=int)
     tr.add_argument("--num-workers", type=int, help="DataLoader workers that romanize")
     tr.add_argument("--seed", type=int)
+    tr.add_argument(
+        "--scheme",
+        metavar="SPEC[,SPEC...]",
+        help="romanization scheme(s) of the pairs: uroman (default), icu:iso9, icu:bgn …; "
+        "several: one sampled per pair",
+    )
     tr.add_argument("--eval-every", type=int)
     tr.add_argument("--save-every", type=int)
     tr.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda when available)")
@@ -115,6 +121,7 @@ _KEYS = (
     "max_length",
     "num_workers",
     "seed",
+    "scheme",
     "eval_every",
     "save_every",
     "freeze_embeddings",

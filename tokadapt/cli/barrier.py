@@ -25,7 +25,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="Hugging Face checkpoint directory")
     p.add_argument("--per-script", type=int, default=1000, help="pieces per script (default 1000)")
     p.add_argument("--min-pieces", type=int, default=50, help="skip scripts with fewer pieces")
-    p.add_argument("--scripts", nargs="*", help="only these scripts (CYRILLIC GREEK ARABIC …)")
+    p.add_argument(
+        "--scripts",
+        nargs="*",
+        help="only these scripts: ISO 15924 codes or names, any case (Cyrl Greek arabic …)",
+    )
     p.add_argument("--retrieval", nargs="*", choices=RETRIEVALS, default=["nn", "csls"])
     p.add_argument("--backend", choices=BACKENDS, default="auto")
     p.add_argument("--json", action="store_true", help="print one JSON object")

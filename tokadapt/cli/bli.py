@@ -54,6 +54,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     m.add_argument("--seed-from", choices=SEED_FROM, default="dict")
     m.add_argument("--src-lang", help="ISO-639-3 code for romanized seeds (e.g. eng)")
     m.add_argument("--tgt-lang", help="ISO-639-3 code for romanized seeds (e.g. rus)")
+    m.add_argument(
+        "--scheme",
+        default="uroman",
+        metavar="SPEC",
+        help="romanization scheme of romanized seeds: uroman (default), icu:bgn, icu:iso9 …",
+    )
     m.add_argument("--normalize", default="unit,center,unit", help="chain of unit/center/unitdim")
     m.add_argument("--refine-iterations", type=int, default=5)
     m.add_argument("--self-learning-cutoff", type=int, default=20000)
@@ -105,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         refine_iterations=args.refine_iterations,
         src_lang=args.src_lang,
         tgt_lang=args.tgt_lang,
+        scheme=args.scheme,
         rng_seed=args.seed,
         backend=args.backend,
         self_learning=SelfLearningConfig(

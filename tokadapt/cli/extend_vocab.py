@@ -47,15 +47,24 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--lang",
         default=None,
         metavar="LCODE|SCRIPT=LCODE,...",
-        help="ISO-639-3 code for romanization rules (uroman's -l), or codes per script: "
-        "Cyrillic=ukr,Arabic=fas (* = all other scripts)",
+        help="ISO 639-3 code for romanization rules (uroman's -l; FLORES-200 rus_Cyrl = "
+        "Cyrillic=rus), or codes per script (ISO 15924 code or name, any case): "
+        "Cyrillic=ukr,arab=fas (* = all other scripts)",
+    )
+    opts.add_argument(
+        "--scheme",
+        default="uroman",
+        metavar="SPEC[,SPEC...]",
+        help="romanization scheme(s): uroman (default), uroman:LCODE, icu:PRESET (iso9, bgn, "
+        "iso15919, ungegn, pinyin, hepburn, arabic, persian, hebrew, latin; each also -ascii) or "
+        "icu:ICU-ID; several (uroman,icu:iso9) romanize every piece under each and merge all",
     )
     opts.add_argument(
         "--select",
         default="all",
         metavar="WHICH",
-        help="pieces to romanize: all, non-latin, or script names "
-        "separated by commas (e.g. Cyrillic,Greek); default all",
+        help="pieces to romanize: all, non-latin, or ISO 15924 script codes or names (any case) "
+        "separated by commas (e.g. Cyrl,greek); default all",
     )
     opts.add_argument(
         "--max-new",
@@ -81,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         max_new=args.max_new,
         overwrite=args.overwrite,
         num_threads=args.threads,
+        scheme=args.scheme,
     )
     s = result.summary
     if args.json:

@@ -37,8 +37,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--scoring", choices=SCORINGS, default="cosine")
     p.add_argument(
         "--romanize-src",
-        metavar="LCODE",
-        help="romanize the source side first (ISO-639-3 code, or 'none' for no language)",
+        metavar="SPEC",
+        help="romanize the source side first: a scheme (uroman, uroman:rus, icu:bgn, "
+        "icu:iso9 …), an ISO 639-3 code (= uroman:LCODE), or 'none' (= uroman)",
     )
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=128)
@@ -60,6 +61,18 @@ def read_lines(path: str) -> list[str]:
     return lines
 
 
+def _romanizer(option: str) -> Any:
+    """``none`` → uroman; ``rus`` → uroman:rus; anything else is a scheme spec."""
+    from tokadapt.data.scripts import icu_errors
+    from translit import make_romanizer
+
+    spec = "uroman" if option == "none" else option
+    if ":" not in spec and spec != "uroman":
+        spec = f"uroman:{spec}"
+    with icu_errors():
+        return make_romanizer(spec)
+
+
 def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
     from tokadapt.eval.encode import encode_texts, load_encoder
     from tokadapt.eval.retrieval import top_k_accuracy
@@ -71,10 +84,7 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
             "the files must be line-aligned translations"
         )
     if args.romanize_src:
-        from translit import Romanizer
-
-        lang = None if args.romanize_src == "none" else args.romanize_src
-        src = Romanizer(lang).romanize_batch(src)
+        src = _romanizer(args.romanize_src).romanize_batch(src)
     model, tok = load_encoder(args.model)
     kw = {
         "layer": args.layer,

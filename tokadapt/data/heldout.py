@@ -51,7 +51,9 @@ def cldr_split(
             ]
         train[lang] = [v for k, v, _ in rows if not held_apart(k)]
         test = [(v, e) for k, v, e in rows if held_apart(k)][:limit]
-        roms = translit.Romanizer(code, errors="replace").romanize_batch([v for v, _ in test])
+        roms = translit.make_romanizer("uroman", code, errors="replace").romanize_batch(
+            [v for v, _ in test]
+        )
         held.append(HeldOut(lang, [v for v, _ in test], roms, [e for _, e in test]))
     return train, held
 

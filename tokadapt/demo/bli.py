@@ -82,7 +82,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     barrier = script_barrier(
         e5,
         per_script=300 if ctx.quick else 1000,
-        scripts=["CYRILLIC", "GREEK", "ARABIC", "DEVANAGARI", "HEBREW"],
+        scripts=["Cyrl", "Grek", "Arab", "Deva", "Hebr"],
     )
     results["script_barrier"] = barrier
     ctx.say(barrier["signature"])

@@ -82,7 +82,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     if impl != "cpp":
         ctx.say("translit's native core is not built: timing the python fallback on a sample")
         pieces = _sample(pieces, 5000)
-    rom = translit.Romanizer()
+    rom = translit.make_romanizer()
     start = time.perf_counter()
     ours = _romanize_vocab(rom, pieces)
     ours_s = time.perf_counter() - start
@@ -101,7 +101,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     tl_langs: dict[str | None, translit.Romanizer] = {}
 
     def tl(text: str, lcode: str | None) -> str:
-        return tl_langs.setdefault(lcode, translit.Romanizer(lcode)).romanize(text)
+        return tl_langs.setdefault(lcode, translit.make_romanizer("uroman", lcode)).romanize(text)
 
     g_ok, g_n, g_s = _golden(tl)
     u_ok, _, u_s = _golden(lambda t, lc: engine.romanize_string(t, lc))

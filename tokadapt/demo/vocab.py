@@ -55,7 +55,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     )
     before = Tokenizer.from_file(str(xlmr_tokenizer_json()))
     after = Tokenizer.from_file(str(out / "tokenizer.json"))
-    rom = translit.Romanizer()
+    rom = translit.make_romanizer()
     limit = 40 if ctx.quick else 150
     ctx.say("  tokens per word on romanized CLDR names (before -> after):")
     table: dict[str, dict[str, float]] = {}

@@ -42,10 +42,10 @@ class ParallelSet:
 
 
 def romanized_set(
-    name: str, pairs: Iterable[tuple[str, str]], lang: str | None = None
+    name: str, pairs: Iterable[tuple[str, str]], lang: str | None = None, scheme: str = "uroman"
 ) -> ParallelSet:
     """A :class:`ParallelSet` from ``(english, original)`` pairs; duplicates are dropped."""
-    from translit import Romanizer
+    from translit import make_romanizer
 
     seen: set[str] = set()
     english, original = [], []
@@ -55,7 +55,7 @@ def romanized_set(
         seen.update((en, text))
         english.append(en)
         original.append(text)
-    romanized = Romanizer(lang).romanize_batch(original)
+    romanized = make_romanizer(scheme, lang).romanize_batch(original)
     return ParallelSet(name, english, original, romanized)
 
 

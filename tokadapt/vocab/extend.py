@@ -21,23 +21,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import translit
-from tokadapt.errors import ConfigError, InputFileError
+from tokadapt.data.scripts import char_script, normalize_select
+from tokadapt.errors import InputFileError
 from tokadapt.eval.signature import signature
 from tokadapt.io.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab import spm, writers
 from tokadapt.vocab.bpe import BpeState
 from tokadapt.vocab.manifest import Manifest, NewPiece
-from tokadapt.vocab.merge import MergedPiece, check_mode, group_by_romanization, merge_groups
-from tokadapt.vocab.romanize import RomanizedVocab, byte_decoder, romanize_vocabulary
-from tokadapt.vocab.scripts import char_script, normalize_select
+from tokadapt.vocab.merge import MergedPiece, check_mode, group_variants, merge_groups
+from tokadapt.vocab.romanize import RomanizedVocab, byte_decoder, romanize_schemes
+from tokadapt.vocab.schemes import romanizer_sets
 from tokadapt.vocab.source import TOKENIZER_JSON, VOCAB_TXT, TokenizerSource, load_source
-from translit import Romanizer
+from translit.schemes import RomanizerLike
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def extend_vocab(
     max_new: int | None = None,
     overwrite: bool = False,
     num_threads: int = 0,
+    scheme: str | Sequence[str] = "uroman",
 ) -> ExtendResult:
     """Extend the tokenizer at ``input_path`` with romanized pieces; write it to ``out_dir``.
 
@@ -70,13 +72,16 @@ def extend_vocab(
     ``max_new`` keeps the best-scoring romanized pieces (BPE may add merge intermediates on
     top, manifest ``kind="bpe_intermediate"``). Returns the summary and the manifest; the
     output directory is written atomically and a non-empty one is refused unless ``overwrite``.
+    ``scheme``: one romanization scheme or several (``"uroman,icu:iso9"``, see
+    :mod:`translit.schemes`); every piece is romanized under each, all variants are merged.
     """
     merge_mode = check_mode(mode)
     sel = normalize_select(select)
     out = check_output_dir(out_dir, overwrite)
     times: dict[str, float] = {}
     start = time.perf_counter()
-    roms, lcodes = _romanizers(lang)
+    by_scheme, lcodes = romanizer_sets(scheme, lang)
+    roms = next(iter(by_scheme.values()))
     src = load_source(input_path)
     times["load_s"] = time.perf_counter() - start
     t = time.perf_counter()
@@ -87,12 +92,12 @@ def extend_vocab(
         src.base_vocab_size,
         roms["*"].implementation,
     )
-    rv = romanize_vocabulary(src, roms, sel, num_threads)
+    rv, variants = romanize_schemes(src, by_scheme, sel, num_threads)
     times["romanize_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    groups = group_by_romanization(rv.candidates, set(src.pieces))
+    groups, producers = group_variants(variants, set(src.pieces))
     merged = merge_groups(groups, src.scores, merge_mode, max_new)
-    new, appended = _new_pieces(src, merged)
+    new, appended = _new_pieces(src, merged, producers)
     times["merge_s"] = time.perf_counter() - t
     counts = _counts(src, rv, groups, merged, new)
     manifest = Manifest(
@@ -102,13 +107,14 @@ def extend_vocab(
         new_pieces=new,
         score_kind=SCORE_KINDS[src.family],
         counts=counts,
-        romanizer=_romanizer_info(roms["*"], lcodes),
+        romanizer=_romanizer_info(by_scheme, lcodes),
         input={"path": str(input_path), "files": src.files},
         options={
             "mode": merge_mode,
             "lang": lcodes,
             "max_new": max_new,
             "select": sel if isinstance(sel, str) else sorted(sel),
+            "scheme": list(by_scheme),
         },
     )
     t = time.perf_counter()
@@ -156,7 +162,7 @@ def _counts(
     counts = dict(sorted(rv.counts.items()))
     counts.update(
         pieces=src.base_vocab_size,
-        existing=len(rv.candidates) - sum(len(g) for g in groups.values()),
+        existing=len(rv.candidates) - len({i for g in groups.values() for i in g}),
         distinct_new=len(groups),
         collisions=sum(1 for m in merged if len(m.sources) > 1),
         collided_sources=sum(len(m.sources) for m in merged if len(m.sources) > 1),
@@ -168,49 +174,36 @@ def _counts(
     return counts
 
 
-def _romanizers(
-    lang: str | Mapping[str, str] | None,
-) -> tuple[dict[str, Romanizer], str | dict[str, str] | None]:
-    """``{script or "*": Romanizer}`` and the language option as recorded in the manifest."""
-    if lang is None or (isinstance(lang, str) and "=" not in lang):
-        rom = Romanizer(lang)
-        return {"*": rom}, rom.lang
-    if isinstance(lang, str):
-        pairs = [item.split("=", 1) for item in lang.split(",") if item.strip()]
-        if any(len(p) != 2 for p in pairs):
-            raise ConfigError(f"lang must be CODE or SCRIPT=CODE[,SCRIPT=CODE...], got {lang!r}")
-        lang = {k: v for k, v in pairs}
-    codes = {("*" if k.strip() == "*" else k.strip().title()): v.strip() for k, v in lang.items()}
-    roms = {script: Romanizer(code or None) for script, code in sorted(codes.items())}
-    roms.setdefault("*", Romanizer(None))
-    return roms, {s: r.lang or "" for s, r in sorted(roms.items())}
-
-
-def _romanizer_info(rom: Romanizer, lcodes: str | dict[str, str] | None) -> dict[str, Any]:
+def _romanizer_info(
+    by_scheme: Mapping[str, Mapping[str, RomanizerLike]], lcodes: str | dict[str, str] | None
+) -> dict[str, Any]:
+    first = next(iter(by_scheme.values()))["*"]
     return {
-        "signature": translit.signature(lcodes if isinstance(lcodes, str) else None),
+        "signature": first.signature(),
+        "schemes": {spec: roms["*"].signature() for spec, roms in by_scheme.items()},
         "translit": translit.__version__,
         "uroman_data": f"{translit.UROMAN_VERSION}+{translit.data_hash()}",
         "lcode": lcodes,
-        "implementation": rom.implementation,
+        "implementation": first.implementation,
     }
 
 
-def _piece(i: int, m: MergedPiece) -> NewPiece:
-    return NewPiece(
-        id=i,
-        piece=m.piece,
-        sources=list(m.sources),
-        source_scores=list(m.source_scores),
-        score=m.score,
-        chosen=m.chosen,
-    )
-
-
 def _new_pieces(
-    src: TokenizerSource, merged: list[MergedPiece]
+    src: TokenizerSource, merged: list[MergedPiece], producers: Mapping[str, list[str]]
 ) -> tuple[list[NewPiece], list[tuple[str, str]]]:
     base = src.base_vocab_size
+
+    def _piece(i: int, m: MergedPiece) -> NewPiece:
+        return NewPiece(
+            id=i,
+            piece=m.piece,
+            sources=list(m.sources),
+            source_scores=list(m.source_scores),
+            score=m.score,
+            chosen=m.chosen,
+            schemes=list(producers.get(m.piece, [])),
+        )
+
     if src.family != "bpe":
         return [_piece(base + k, m) for k, m in enumerate(merged)], []
     state = BpeState.from_model(src.tokjson["model"])

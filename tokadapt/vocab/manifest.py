@@ -55,6 +55,8 @@ class NewPiece:
     #: the source the merge mode picks by score (max/mean: highest, min: lowest; ties: lower id);
     #: -1 when there are no sources
     chosen: int = -1
+    #: the romanization schemes (``uroman``, ``icu:iso9`` …) whose output this piece is
+    schemes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Manifest:
                 "id": p.id,
                 "kind": p.kind,
                 "piece": p.piece,
+                "schemes": list(p.schemes),
                 "score": p.score,
                 "source_scores": list(p.source_scores),
                 "sources": list(p.sources),

@@ -70,6 +70,24 @@ def group_by_romanization(
     return groups
 
 
+def group_variants(
+    variants: Mapping[str, Mapping[int, str]], existing: Mapping[str, int] | set[str]
+) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """Group the romanizations of several schemes: ``({new string: [source ids]}, {string:
+    [schemes]})``. A string produced by several schemes and several sources is one group."""
+    groups: dict[str, set[int]] = {}
+    producers: dict[str, list[str]] = {}
+    for scheme, romanized in variants.items():
+        for piece_id, rom in romanized.items():
+            if rom in existing:
+                continue
+            groups.setdefault(rom, set()).add(piece_id)
+            made = producers.setdefault(rom, [])
+            if scheme not in made:
+                made.append(scheme)
+    return {rom: sorted(ids) for rom, ids in groups.items()}, producers
+
+
 def merge_groups(
     groups: Mapping[str, Sequence[int]],
     scores: Sequence[float],

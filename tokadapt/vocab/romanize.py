@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
 
-from tokadapt.vocab.scripts import latin_only, selected, text_script
+from tokadapt.data.scripts import latin_only, selected, text_script
 from tokadapt.vocab.source import TokenizerSource
-from translit import Romanizer
+from translit.schemes import RomanizerLike
 from translit.vocab import BYTE_LEVEL_SPACE, PieceParts, split_piece
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 CHUNK = 4096
 _WHITESPACE = re.compile(r"\s")
 #: one romanizer, or one per script name with "*" for every other script
-RomanizerChoice = Union[Romanizer, Mapping[str, Romanizer]]  # noqa: UP007 (a runtime alias)
+RomanizerChoice = Union[RomanizerLike, Mapping[str, RomanizerLike]]  # noqa: UP007 (a runtime alias)
 _SPACE_MARKERS = ("\u2581", BYTE_LEVEL_SPACE)
 
 
@@ -122,7 +122,7 @@ class _Reachability:
         return len(self.pre_tokenizer.pre_tokenize_str(payload)) == 1
 
 
-def _romanize_safe(rom: Romanizer, forms: list[str], num_threads: int) -> list[str | None]:
+def _romanize_safe(rom: RomanizerLike, forms: list[str], num_threads: int) -> list[str | None]:
     """Romanize in chunks; a chunk that raises is redone piece by piece (failures → None)."""
     out: list[str | None] = []
     for start in range(0, len(forms), CHUNK):
@@ -233,3 +233,25 @@ def _to_vocab_form(src: TokenizerSource, form: str, out: str) -> str:
     if form.startswith(BYTE_LEVEL_SPACE) and out.startswith(BYTE_LEVEL_SPACE):
         out = " " + out[1:]
     return encode_byte_level(out)
+
+
+def romanize_schemes(
+    src: TokenizerSource,
+    by_scheme: Mapping[str, RomanizerChoice],
+    select: str | frozenset[str],
+    num_threads: int = 0,
+) -> tuple[RomanizedVocab, dict[str, dict[int, str]]]:
+    """Romanize under every scheme: per-reason counts summed over schemes (one scheme: exactly
+    :func:`romanize_vocabulary`), and ``{scheme: {original id: new piece}}``."""
+    variants: dict[str, dict[int, str]] = {}
+    total = RomanizedVocab(candidates={})
+    for spec, rom in by_scheme.items():
+        rv = romanize_vocabulary(src, rom, select, num_threads)
+        variants[spec] = rv.candidates
+        total.counts.update(rv.counts)
+        total.failed_ids = sorted(set(total.failed_ids) | set(rv.failed_ids))
+        for i, piece in rv.candidates.items():
+            total.candidates.setdefault(i, piece)
+        if len(by_scheme) > 1:
+            log.info("scheme %s: %d candidate pieces", spec, len(rv.candidates))
+    return total, variants

@@ -85,15 +85,15 @@ def test_script_barrier_command(e5_dir: Path, capsys) -> None:
             "--per-script",
             "200",
             "--scripts",
-            "CYRILLIC",
-            "GREEK",
+            "cyrl",
+            "Greek",
             "--json",
         ]
     )
     assert code == 0
     out = json.loads(capsys.readouterr().out)["scripts"]
-    assert set(out) == {"CYRILLIC", "GREEK"}
-    cyr = out["CYRILLIC"]
+    assert set(out) == {"Cyrillic", "Greek"}
+    cyr = out["Cyrillic"]
     assert cyr["pieces"] == 200 and cyr["examples"][0].startswith("▁")
     # far above chance (0.5 %): e5 already places many Cyrillic pieces near their romanization
     assert 20.0 < cyr["nn:orig->rom"]["p@1"] < 100.0

@@ -20,8 +20,8 @@ from vocab_helpers import FAMILY_FIXTURES
 
 import translit
 from tokadapt.data.resources import uroman_golden, xlmr_tokenizer_json
+from tokadapt.data.scripts import char_script, text_script
 from tokadapt.vocab import ExtendResult, extend_vocab
-from tokadapt.vocab.scripts import char_script, text_script
 from tokadapt.vocab.spm import from_tokenizer_json
 
 #: locales whose CLDR names are written in a non-Latin script (one or more per script)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tokadapt.data.scripts import char_script
 from tokadapt.vocab.bpe import BpeState
-from tokadapt.vocab.scripts import char_script
 
 LATIN, OTHER = "abcdkmos", "абвгд"
 MERGES = [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
-from tokadapt.vocab.scripts import char_script, text_script
+from tokadapt.data.scripts import char_script, text_script
 from tokadapt.vocab.source import load_source
 
 #: test parameter name -> fixture that builds that family's input tokenizer (see conftest.py)
