@@ -64,16 +64,15 @@ def romanize_texts(
     num_threads: int = 1,
 ) -> list[str | None]:
     """Romanize ``texts``; ``langs`` is one code for all or one per text. ``None`` stays None."""
-    per_row = not (langs is None or isinstance(langs, str))
+    row_langs = [langs] * len(texts) if langs is None or isinstance(langs, str) else langs
     groups: dict[str | None, list[int]] = {}
     for i, text in enumerate(texts):
         if text is not None:
-            lang = langs[i] if per_row else langs  # type: ignore[index]
-            groups.setdefault(lang or None, []).append(i)  # type: ignore[arg-type]
+            groups.setdefault(row_langs[i] or None, []).append(i)
     out: list[str | None] = [None] * len(texts)
     for lang, idx in sorted(groups.items(), key=lambda kv: kv[0] or ""):
         rom = make_romanizer(scheme, lang)
-        done = rom.romanize_batch([texts[i] for i in idx], num_threads=num_threads)
+        done = rom.romanize_batch([texts[i] or "" for i in idx], num_threads=num_threads)
         for i, r in zip(idx, done, strict=True):
             out[i] = r
     return out
@@ -85,7 +84,7 @@ def _column(table: pa.Table | pa.RecordBatch, name: str) -> list[str | None]:
             f"the input has no column {name!r}; columns: {', '.join(table.schema.names)}. "
             "Fix: pass --text-column/--lang-column with one of these"
         )
-    return table.column(name).to_pylist()  # type: ignore[no-any-return]
+    return table.column(name).to_pylist()
 
 
 def romanize_table(

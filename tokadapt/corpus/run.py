@@ -52,6 +52,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         if removed:
             log.info("removed %d temporary file(s) left by an interrupted run", removed)
         yield
+        mf.clean_temps(out_dir)  # those of workers killed during this run (all have exited)
     finally:
         handle.close()
 
