@@ -9,8 +9,9 @@ reading anything. **Split.** Rank ``r`` of ``R`` owns the contiguous range
 into batches of ``batch_size``; ``steps = min range // batch_size`` batches per epoch, the
 same on every rank, the rest of the epoch dropped. DataLoader worker ``w`` of ``W`` builds the
 rank's batches ``start_batch + w + i*W``, so the DataLoader's round robin (which starts at
-worker 0) returns the batches in order whatever ``W``. **Resume.** ``start_batch=k`` restarts at batch ``k`` (epochs
-continue past ``steps``): the sample position is exact, and nothing before it is read.
+worker 0) returns the batches in order whatever ``W``. **Resume.** ``start_batch=k`` restarts
+at batch ``k`` (epochs continue past ``steps``): the sample position is exact, and nothing
+before it is read.
 
 Items are the ``(text, lang)`` pairs of :mod:`tokadapt.align.sources`; ``rom_column`` adds the
 precomputed romanization as a third element, ``romanize=True`` computes it on the fly.
