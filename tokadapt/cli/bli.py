@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tokadapt.bli.budget import INDEXES, limits
 from tokadapt.bli.dictionary import Dictionary, read_dictionary
 from tokadapt.bli.embeddings import Embeddings, read_embeddings
 from tokadapt.bli.pipeline import METHODS, BLIConfig, run_bli
@@ -65,6 +66,18 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     m.add_argument("--seed", type=int, default=0, help="random seed (self-learning dropout)")
     m.add_argument("--backend", choices=BACKENDS, default="auto")
+    m.add_argument(
+        "--max-memory",
+        help="bound the similarity search's working memory, e.g. 4GB (blocks sized to fit; "
+        "same results; the embeddings themselves are not counted)",
+    )
+    m.add_argument(
+        "--csls-index",
+        choices=INDEXES,
+        default="exact",
+        help="CSLS neighbourhood terms from an approximate FAISS index (recall vs exact is "
+        "reported in the result)",
+    )
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="print one JSON object")
     o.add_argument("-o", "--output", help="also write the JSON result to this file")
@@ -111,7 +124,10 @@ def run(args: argparse.Namespace) -> int:
             vocab_cutoff=args.self_learning_cutoff, patience=args.patience
         ),
     )
-    result = run_bli(src, tgt, test, cfg, train)
+    with limits(args.max_memory, args.csls_index) as scope:
+        result = run_bli(src, tgt, test, cfg, train)
+    if scope.report:
+        result["approximate_csls"] = dict(scope.report)
     if args.output:
         if Path(args.output).exists() and not args.overwrite:
             raise OutputExistsError(f"output file {args.output} exists; pass --overwrite")
