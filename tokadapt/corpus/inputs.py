@@ -70,10 +70,10 @@ def _text_batches(path: Path, batch_rows: int) -> Iterator[pa.Table]:
         for line in handle:
             lines.append(line[:-1] if line.endswith("\n") else line)
             if len(lines) == batch_rows:
-                yield pa.table({"text": pa.array(lines, pa.string())})
+                yield pa.Table.from_arrays([pa.array(lines, pa.string())], names=["text"])
                 lines = []
     if lines:
-        yield pa.table({"text": pa.array(lines, pa.string())})
+        yield pa.Table.from_arrays([pa.array(lines, pa.string())], names=["text"])
 
 
 def _jsonl_batches(path: Path, batch_rows: int) -> Iterator[pa.Table]:
