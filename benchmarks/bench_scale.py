@@ -2,7 +2,8 @@
 memory vs corpus size) and CSLS under ``--max-memory``.
 
     python benchmarks/scale_corpus.py /work/scratch/scale/corpus1g --shards 16 --shard-mb 64
-    python benchmarks/bench_scale.py --corpus /work/scratch/scale/corpus1g --scratch /work/scratch/scale
+    python benchmarks/bench_scale.py --corpus /work/scratch/scale/corpus1g \
+        --scratch /work/scratch/scale
     python benchmarks/bench_scale.py ... --only bli      # one part: stream, ray, memory, bli
 
 Every timing is a wall-clock run of the real CLI in a fresh process; the load average is
@@ -40,8 +41,7 @@ def timed(cmd: list[str], stdin: Path | None = None) -> dict[str, Any]:
         proc = subprocess.run(
             ["/usr/bin/time", "-f", "%M", *cmd],
             stdin=src,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             env=ENV,
             check=True,
         )
@@ -152,9 +152,11 @@ for index in ("exact", "hnsw"):
         top = scoring.translate(src, tgt, q, 10, retrieval="csls", backend="torch")
     res[index] = {{"seconds": time.perf_counter() - t, "report": dict(scope.report),
                    "top1": top.indices[:, 0].tolist()}}
-res["hnsw"]["top1_agreement"] = float(np.mean(np.array(res["hnsw"].pop("top1")) == res["exact"]["top1"]))
+hn = np.array(res["hnsw"].pop("top1"))
+res["hnsw"]["top1_agreement"] = float(np.mean(hn == np.array(res["exact"]["top1"])))
 res["exact"].pop("top1")
-res["plan_{full}"] = budget.plan_blocks({full}, {full}, 18, 18, budget.parse_memory("{budget}"), 4096, 16384)
+mem = budget.parse_memory("{budget}")
+res["plan_{full}"] = budget.plan_blocks({full}, {full}, 18, 18, mem, 4096, 16384)
 res["fixed_gb_{full}"] = budget.fixed_bytes({full}, {full}, 18, 18) / 1e9
 print(json.dumps(res))
 """

@@ -109,3 +109,22 @@ def test_killed_driver_then_rerun_is_exactly_once(big_shards: Path, tmp_path: Pa
     assert 1 <= done < 6, f"the driver was killed after {done} of 6 shards"
     subprocess.run(cmd, check=True, env=ENV)
     assert read_outputs(tmp_path / "out") == read_outputs(tmp_path / "ref")
+
+
+def test_cli_writes_shards_and_a_json_summary(shards: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tokadapt.cli import main
+
+    args = ["romanize-corpus", str(shards / "part-3.parquet"), "-o", str(tmp_path)]
+    assert main([*args, "--lang-column", "lang", "--workers", "1", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["shards"], summary["rows"], summary["skipped"]) == (1, 700, 0)
+    assert main([*args, "--ray-address", "auto"]) == 2
+    assert "--ray-address needs --engine ray" in capsys.readouterr().err
+
+
+def test_missing_ray_names_the_extra(shards: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tokadapt.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(MissingDependencyError, match=r"tokadapt\[scale\]"):
+        romanize_corpus([str(shards / "part-0.txt")], tmp_path, SPEC, engine="ray")
