@@ -41,7 +41,14 @@ def _dir_shards(path: Path) -> list[Path]:
         raise ConfigError(
             f"input {path} is a DatasetDict; give one split directory, e.g. {path / 'train'}"
         )
-    return sorted(p for p in path.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+    return sorted(p for p in path.iterdir() if _is_data(p))
+
+
+def _is_data(path: Path) -> bool:
+    """A supported data file (not hidden, not one of romanize-corpus's manifests)."""
+    name = path.name
+    hidden = name.startswith(".") or name.endswith(".manifest.json")
+    return not hidden and path.suffix.lower() in FORMATS and path.is_file()
 
 
 def discover(inputs: list[str]) -> list[Path]:

@@ -128,3 +128,10 @@ def test_missing_ray_names_the_extra(shards: Path, tmp_path: Path, monkeypatch) 
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(MissingDependencyError, match=r"tokadapt\[scale\]"):
         romanize_corpus([str(shards / "part-0.txt")], tmp_path, SPEC, engine="ray")
+
+
+def test_an_output_directory_can_be_an_input(shards: Path, tmp_path: Path) -> None:
+    romanize_corpus([str(shards / "part-2.jsonl")], tmp_path / "a", SPEC, workers=1)
+    spec = RomanizeSpec(text_columns=("text_rom",), suffix="_again")
+    summary = romanize_corpus([str(tmp_path / "a")], tmp_path / "b", spec, workers=1)
+    assert (summary.shards, summary.rows) == (1, 600)  # the manifest is not read as data
