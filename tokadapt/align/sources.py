@@ -93,9 +93,18 @@ class RowsSource:
 Source = TextSource | RowsSource
 
 
-def parse_source(spec: str) -> TextSource:
-    """``FILE`` or ``FILE:LCODE`` (the code is the part after the last colon, e.g. ``rus``)."""
+def parse_source(spec: str) -> Any:
+    """``FILE`` or ``FILE:LCODE`` (the code is the part after the last colon, e.g. ``rus``).
+
+    A ``.parquet``/``.arrow`` file or a directory of them is read as shards
+    (:class:`tokadapt.align.shards.ShardSource`, column ``text``).
+    """
     path, sep, lang = spec.rpartition(":")
+    shards = Path(path if sep and _LCODE.fullmatch(lang) else spec)
+    if shards.is_dir() or shards.suffix in (".parquet", ".arrow"):
+        from tokadapt.align.shards import ShardSource
+
+        return ShardSource(shards, lang if shards != Path(spec) else None)
     if not sep or not _LCODE.fullmatch(lang):
         if sep and len(lang) <= 4 and not Path(spec).exists():
             raise ConfigError(

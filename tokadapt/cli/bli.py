@@ -15,6 +15,7 @@ from tokadapt.bli.pipeline import METHODS, BLIConfig, run_bli
 from tokadapt.bli.seeds import SEED_FROM
 from tokadapt.bli.selflearning import SelfLearningConfig
 from tokadapt.errors import ConfigError, OutputExistsError
+from tokadapt.eval.budget import INDEXES, limits
 from tokadapt.eval.scoring import RETRIEVALS
 from tokadapt.eval.search import BACKENDS
 from tokadapt.io.outputs import write_json
@@ -71,6 +72,18 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     m.add_argument("--seed", type=int, default=0, help="random seed (self-learning dropout)")
     m.add_argument("--backend", choices=BACKENDS, default="auto")
+    m.add_argument(
+        "--max-memory",
+        help="bound the similarity search's working memory, e.g. 4GB (blocks sized to fit; "
+        "same results; the embeddings themselves are not counted)",
+    )
+    m.add_argument(
+        "--csls-index",
+        choices=INDEXES,
+        default="exact",
+        help="CSLS neighbourhood terms from an approximate FAISS index (recall vs exact is "
+        "reported in the result)",
+    )
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="print one JSON object")
     o.add_argument("-o", "--output", help="also write the JSON result to this file")
@@ -118,7 +131,10 @@ def run(args: argparse.Namespace) -> int:
             vocab_cutoff=args.self_learning_cutoff, patience=args.patience
         ),
     )
-    result = run_bli(src, tgt, test, cfg, train)
+    with limits(args.max_memory, args.csls_index) as scope:
+        result = run_bli(src, tgt, test, cfg, train)
+    if scope.report:
+        result["approximate_csls"] = dict(scope.report)
     if args.output:
         if Path(args.output).exists() and not args.overwrite:
             raise OutputExistsError(f"output file {args.output} exists; pass --overwrite")

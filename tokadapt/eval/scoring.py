@@ -24,6 +24,7 @@ import numpy as np
 
 from tokadapt.errors import ConfigError
 from tokadapt.eval import search
+from tokadapt.eval.budget import current as current_limits
 from tokadapt.eval.exact import TopK
 
 CSLS_K = 10
@@ -110,6 +111,12 @@ def isf_bias(
     src: np.ndarray, tgt: np.ndarray, beta: float = ISF_BETA, block: int = 4096
 ) -> np.ndarray:
     """``-log(sum_x exp(beta cos(x, y))) / beta`` per target, blocked, in float64."""
+    budget = current_limits().max_memory
+    width = len(tgt) if budget is None else max(1, budget // (3 * 8 * block))
+    if width < len(tgt):  # bounded: target slices (same per-target sums, so same result)
+        return np.concatenate(
+            [isf_bias(src, tgt[t : t + width], beta, block) for t in range(0, len(tgt), width)]
+        )
     t64 = tgt.astype(np.float64)
     running = np.full(len(tgt), -np.inf)
     for s in range(0, len(src), block):

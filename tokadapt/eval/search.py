@@ -17,6 +17,8 @@ import numpy as np
 
 from tokadapt.errors import ConfigError, MissingDependencyError, ShapeError
 from tokadapt.eval import exact
+from tokadapt.eval.budget import current as current_limits
+from tokadapt.eval.budget import plan_blocks
 from tokadapt.eval.exact import TopK
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,9 @@ def propose(
 ) -> tuple[Proposal | None, Proposal | None]:
     """Float32 candidates from one backend (not yet exact; see :func:`knn`)."""
     name = resolve_backend(backend)
+    budget = current_limits().max_memory
+    if budget is not None:
+        block_q, block_t = plan_blocks(len(queries), len(targets), kq, kt, budget, block_q, block_t)
     if name.startswith("faiss"):
         from tokadapt.eval import kernel_faiss
 
@@ -174,6 +179,14 @@ def neighbourhood_means(
     block_q: int = BLOCK_Q,
     block_t: int = BLOCK_T,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """CSLS's r terms: mean top-k similarity of each src row over tgt, and of each tgt over src."""
+    """CSLS's r terms: mean top-k similarity of each src row over tgt, and of each tgt over src.
+
+    Inside ``budget.limits(csls_index="hnsw"|"ivf")`` they come from an approximate FAISS
+    index instead (:mod:`tokadapt.eval.approx`, recall vs exact in the scope's report).
+    """
+    if current_limits().csls_index != "exact":
+        from tokadapt.eval import approx
+
+        return approx.neighbourhood_means(src, tgt, k, current_limits())
     fwd, bwd = mutual_knn(src, tgt, k, backend=backend, block_q=block_q, block_t=block_t)
     return fwd.scores.mean(1), bwd.scores.mean(1)
