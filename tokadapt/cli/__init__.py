@@ -14,7 +14,7 @@ import pkgutil
 import sys
 from types import ModuleType
 
-from tokadapt import __version__
+from tokadapt import __version__, progress
 from tokadapt.errors import TokadaptError
 
 
@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    progress.configure(quiet=args.quiet)
     if args.command is None:
         parser.print_help()
         return 2

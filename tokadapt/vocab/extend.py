@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import translit
+from tokadapt import progress
 from tokadapt.errors import ConfigError, InputFileError
 from tokadapt.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab import spm, writers
@@ -76,6 +77,7 @@ def extend_vocab(
     times: dict[str, float] = {}
     start = time.perf_counter()
     roms, lcodes = _romanizers(lang)
+    progress.note("extend-vocab", f"loading {input_path}")
     src = load_source(input_path)
     times["load_s"] = time.perf_counter() - start
     t = time.perf_counter()
@@ -86,9 +88,11 @@ def extend_vocab(
         src.base_vocab_size,
         roms["*"].implementation,
     )
+    progress.note("extend-vocab", f"romanizing {src.base_vocab_size:,} pieces")
     rv = romanize_vocabulary(src, roms, sel, num_threads)
     times["romanize_s"] = time.perf_counter() - t
     t = time.perf_counter()
+    progress.note("extend-vocab", "grouping and merging")
     groups = group_by_romanization(rv.candidates, set(src.pieces))
     merged = merge_groups(groups, src.scores, merge_mode, max_new)
     new, appended = _new_pieces(src, merged)
@@ -112,6 +116,7 @@ def extend_vocab(
     )
     t = time.perf_counter()
     log.info("writing %d new pieces to %s", len(new), out)
+    progress.note("extend-vocab", f"writing {len(new):,} new pieces to {out}")
     files = _write(src, out, overwrite, new, merged, appended, manifest)
     times["write_s"] = time.perf_counter() - t
     times["total_s"] = time.perf_counter() - start
