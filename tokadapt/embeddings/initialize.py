@@ -25,6 +25,7 @@ from tokadapt.embeddings.safetensors_io import to_float32
 from tokadapt.embeddings.strategies import get_strategy
 from tokadapt.embeddings.vocab_tensors import VocabTensors, find_vocab_tensors
 from tokadapt.errors import ShapeError
+from tokadapt.models.cards import write_model_files
 from tokadapt.models.hf_dir import copy_model_files, copy_tokenizer_files
 from tokadapt.outputs import atomic_dir
 from tokadapt.vocab.manifest import Manifest
@@ -125,6 +126,7 @@ def init_embeddings(
         copy_tokenizer_files(tokenizer_dir, tmp)
         times["write"] = time.perf_counter() - clock
         report["seconds"] = {k: round(v, 3) for k, v in times.items()}
+        write_model_files(tmp, report=report, manifest=manifest, config=config, model_dir=model_dir)
         (tmp / REPORT_NAME).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     log.info("initialized %d new rows with %s into %s", len(request.pieces), strategy, out_dir)
     return report
