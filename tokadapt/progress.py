@@ -9,7 +9,8 @@ would print nothing useful, so every ``interval`` seconds (default 10, or the
 ``TOKADAPT_PROGRESS_INTERVAL`` environment variable) one line is logged to the
 ``tokadapt.progress`` logger: ``encode: 420/1000 text (42.0%), 35.1 text/s, ETA 0:00:16,
 loss=0.3``, and a last line when the work ends. The library only logs; the CLI shows that
-logger on stderr with timestamps unless ``--quiet`` (:func:`configure`).
+logger on stderr with timestamps unless ``--quiet`` (:func:`configure`). ``enabled=None`` (the
+default) means: on in the CLI, off when the library is used from Python (pass ``True``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ log = logging.getLogger("tokadapt.progress")
 
 INTERVAL_ENV = "TOKADAPT_PROGRESS_INTERVAL"
 DEFAULT_INTERVAL = 10.0
-_state = {"quiet": False}
+_state = {"quiet": False, "cli": False}  # library default: silent unless enabled=True
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -38,7 +39,7 @@ class _StderrHandler(logging.StreamHandler):
 
 def configure(quiet: bool = False) -> None:
     """CLI setup: progress lines to stderr with a timestamp; ``quiet`` silences bars and lines."""
-    _state["quiet"] = quiet
+    _state["quiet"], _state["cli"] = quiet, True
     log.setLevel(logging.WARNING if quiet else logging.INFO)
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
         handler = _StderrHandler()
@@ -78,8 +79,8 @@ class Progress:
         self.interval = interval_from_env() if interval is None else interval
         self.postfix: dict[str, Any] = {}
         self.start = self.last = time.monotonic()
-        self._initial = float(initial)
-        on = not _state["quiet"] if enabled is None else enabled
+        self._initial, self.scale = float(initial), scale
+        on = _state["cli"] and not _state["quiet"] if enabled is None else enabled
         self._bar = None
         self._lines = on and not sys.stderr.isatty()
         if on and sys.stderr.isatty():
@@ -109,11 +110,14 @@ class Progress:
         """``desc: n/total unit (p%), rate unit/s, ETA h:mm:ss, key=value …``"""
         elapsed = max(time.monotonic() - self.start, 1e-9)
         rate = (self.n - self._initial) / elapsed
-        parts = [f"{self.desc}: {self.n:,.0f}" + (f"/{self.total:,.0f}" if self.total else "")]
-        parts[0] += f" {self.unit}"
+        div, unit = (1e6, f"M{self.unit}") if self.scale else (1.0, self.unit)
+        done = f"{self.n / div:,.1f}" if self.scale else f"{self.n:,.0f}"
+        if self.total:
+            done += f"/{self.total / div:,.1f}" if self.scale else f"/{self.total:,.0f}"
+        parts = [f"{self.desc}: {done} {unit}"]
         if self.total:
             parts[0] += f" ({100 * self.n / self.total:.1f}%)"
-        parts.append(f"{rate:,.1f} {self.unit}/s")
+        parts.append(f"{rate / div:,.1f} {unit}/s")
         if self.total and rate > 0:
             parts.append(f"ETA {_clock((self.total - self.n) / rate)}")
         parts += [f"{k}={v}" for k, v in self.postfix.items()]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from tokadapt import progress
 from tokadapt.bli import scoring, search
 from tokadapt.bli.dictionary import Dictionary, lookup
 from tokadapt.bli.embeddings import Embeddings
@@ -106,8 +107,10 @@ def run_bli(
         seeds = seed_pairs(
             cfg.seed_from, src, tgt, dictionary=train, src_lang=cfg.src_lang, tgt_lang=cfg.tgt_lang
         )
+    progress.note("bli", f"mapping ({cfg.method}) {len(x):,} x {len(z):,} vectors")
     xw, zw, info = map_spaces(x, z, seeds, cfg)
     xw, zw = normalize(xw, "unit"), normalize(zw, "unit")
+    progress.note("bli", f"searching {len(found.src_idx):,} queries ({cfg.retrieval})")
     top = scoring.translate(
         xw,
         zw,

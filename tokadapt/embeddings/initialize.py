@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from tokadapt import progress
 from tokadapt.embeddings.checkpoint import Checkpoint
 from tokadapt.embeddings.filerows import FileRows
 from tokadapt.embeddings.plan import build_request, check_extension, read_vocab
@@ -91,6 +92,7 @@ def init_embeddings(
     times["read_and_plan"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
+    progress.note("init-embeddings", f"initializing {len(request.pieces):,} rows ({strategy})")
     table, widths = old_rows_table(ckpt, vt, base)
     rows, counts = spec.function(table, request, np.random.default_rng(seed))
     del table
@@ -119,6 +121,9 @@ def init_embeddings(
         "counts": counts,
     }
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
+        progress.note(
+            "init-embeddings", f"writing {sum(len(s.names) for s in ckpt.shards)} tensors"
+        )
         report["files"] = write_weights(ckpt, vt, base, new_rows, tmp)
         copy_model_files(model_dir, tmp, skip_tokenizer=True)
         config = dict(ckpt.config, vocab_size=total_rows)
