@@ -15,6 +15,7 @@ import sys
 from types import ModuleType
 
 from tokadapt import __version__, progress
+from tokadapt.cli._help import polish
 from tokadapt.errors import TokadaptError
 
 
@@ -45,7 +46,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     table = {}
     for module in _commands():
-        module.add_parser(sub)
+        polish(module.add_parser(sub), module)
         table[module.COMMAND] = module
     return parser, table
 

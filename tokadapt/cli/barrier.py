@@ -10,9 +10,14 @@ from typing import Any
 
 from tokadapt.bli.scoring import RETRIEVALS
 from tokadapt.bli.search import BACKENDS
+from tokadapt.cli.retrieval import write_result
 
 COMMAND = "script-barrier"
 ORDER = 57
+EXAMPLES = """\
+  tokadapt script-barrier --model e5/
+  tokadapt script-barrier --model e5-adapted/ --scripts CYRILLIC GREEK --json -o barrier.json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -29,6 +34,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--retrieval", nargs="*", choices=RETRIEVALS, default=["nn", "csls"])
     p.add_argument("--backend", choices=BACKENDS, default="auto")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("-o", "--output", help="also write the JSON result to this file")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --output")
     return p
 
 
@@ -43,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         retrievals=args.retrieval,
         backend=args.backend,
     )
+    write_result(args, result)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, sort_keys=True)
         sys.stdout.write("\n")

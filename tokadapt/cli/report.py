@@ -9,14 +9,14 @@ from typing import Any
 COMMAND = "report"
 ORDER = 70
 
-EPILOG = """examples:
+EXAMPLES = """\
   tokadapt report demo-out -o demo-out/report.html
   tokadapt report xlmr-ext/ e5-init/ aligned/ ret-before.json ret-after.json -o report.html
   tokadapt report aligned/ -o report.html --figures figs/   # + PNG/SVG of every figure
 
 RUN may be a directory (searched for tokadapt_manifest.json, tokadapt_init.json, metrics.jsonl,
 demo.json and retrieval/bli/script-barrier JSON written with -o) or one such file. Retrieval and
-BLI results are compared against the first one given (deltas). Accuracies are in percent."""
+BLI results are compared against the first one given (deltas)."""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -26,8 +26,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         description="Build one self-contained HTML file (no network, no scripts, inline SVG) "
         "with fertility per script, new-piece provenance and collisions, initialization "
         "counts, training curves, retrieval/BLI tables with deltas, signatures and versions.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("runs", nargs="+", metavar="RUN", help="run directories or result files")
     parser.add_argument(

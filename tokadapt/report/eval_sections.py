@@ -58,18 +58,23 @@ def retrieval_section(b: Builder, arts: Sequence[Artifact]) -> Section:
     """One row per retrieval result; deltas against the first (the baseline)."""
     out = Section("Sentence retrieval", b.anchor("retrieval"))
     cols = [(d, k) for d in ("src->tgt", "tgt->src") for k in ("top1", "top5", "top10")]
-    base = arts[0].data
     body = []
     for art in arts:
         cells = [esc(art.path.name), str(art.data.get("sentences", ""))]
         for d, k in cols:
-            value = pct(art.data[d].get(k, float("nan")))
-            change = value - pct(base[d].get(k, float("nan")))
+            value = _as_percent(art.data, d, k)
+            change = value - _as_percent(arts[0].data, d, k)
             cells.append(f"{value:.1f} {delta(change, 1) if art is not arts[0] else ''}")
         body.append(cells)
     out.add(note(f"accuracy in percent; Δ against {arts[0].path}"))
     out.add(table(["result", "n", *(f"{d} {k}" for d, k in cols)], body, raw=True))
     return out
+
+
+def _as_percent(data: dict[str, Any], direction: str, k: str) -> float:
+    """Retrieval results carry ``unit: percent``; older files hold fractions."""
+    value = float(data[direction].get(k, float("nan")))
+    return value if data.get("unit") == "percent" else pct(value)
 
 
 def bli_section(b: Builder, arts: Sequence[Artifact]) -> Section:

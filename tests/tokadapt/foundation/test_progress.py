@@ -41,14 +41,18 @@ def test_interval_throttles(cli_mode: None, capsys: pytest.CaptureFixture[str]) 
     assert len(capsys.readouterr().err.splitlines()) == 1  # only the final line
 
 
-def test_quiet_and_library_default_are_silent(capsys: pytest.CaptureFixture[str]) -> None:
-    with progress.progress(5, "library", interval=0) as bar:  # never configured: library use
-        bar.update(5)
-    progress.configure(quiet=True)
-    with progress.progress(5, "quiet", interval=0) as bar:
-        bar.update(5)
-    progress._state.update(quiet=False, cli=False)
-    assert "library" not in capsys.readouterr().err
+def test_quiet_and_library_default_are_silent(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(progress, "_state", {"quiet": False, "cli": False})  # library use
+    monkeypatch.setattr(progress.log, "propagate", True)
+    with caplog.at_level("INFO", "tokadapt.progress"):
+        with progress.progress(5, "library", interval=0) as bar:
+            bar.update(5)
+        progress.configure(quiet=True)
+        with progress.progress(5, "quiet", interval=0) as bar:
+            bar.update(5)
+    assert caplog.records == []
 
 
 def test_romanize_reports_bytes_under_a_pipe(tmp_path: Path) -> None:
