@@ -74,3 +74,12 @@ def test_missing_run_and_empty_run_are_input_errors(tmp_path: Path) -> None:
         build_report([tmp_path / "nope"], tmp_path / "r.html")
     with pytest.raises(InputFileError, match="found no tokadapt artifacts"):
         build_report([tmp_path], tmp_path / "r.html")
+
+
+def test_percent_results_are_not_rescaled(run_dir: Path, tmp_path: Path) -> None:
+    acc = {"top1": 70.0, "top5": 80.0, "top10": 90.0}  # what `tokadapt retrieval -o` writes
+    new = {"src->tgt": acc, "tgt->src": acc, "sentences": 50, "unit": "percent"}
+    (tmp_path / "ret-new.json").write_text(json.dumps(new))
+    runs = [run_dir / "ret-before.json", tmp_path / "ret-new.json"]
+    text = build_report(runs, tmp_path / "r.html").path.read_text(encoding="utf-8")
+    assert text.count('70.0 <span class="up">+30.0</span>') == 2
