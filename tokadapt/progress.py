@@ -8,9 +8,10 @@ On a terminal (stderr is a TTY) this is a tqdm bar. When stderr is a pipe or a f
 would print nothing useful, so every ``interval`` seconds (default 10, or the
 ``TOKADAPT_PROGRESS_INTERVAL`` environment variable) one line is logged to the
 ``tokadapt.progress`` logger: ``encode: 420/1000 text (42.0%), 35.1 text/s, ETA 0:00:16,
-loss=0.3``, and a last line when the work ends. The library only logs; the CLI shows that
-logger on stderr with timestamps unless ``--quiet`` (:func:`configure`). ``enabled=None`` (the
-default) means: on in the CLI, off when the library is used from Python (pass ``True``).
+loss=0.3``, and a last line when work that lasted at least ``interval`` ends (a bar appears
+only after 2 s). The library only logs; the CLI shows that logger on stderr with timestamps
+unless ``--quiet`` (:func:`configure`). ``enabled=None`` (the default) means: on in the CLI,
+off when the library is used from Python (pass ``True``).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class Progress:
 
             self._bar = tqdm(
                 total=total, initial=initial, desc=desc, unit=unit, unit_scale=scale,
-                dynamic_ncols=True,
+                dynamic_ncols=True, delay=2.0,  # only work that lasts a couple of seconds
             )  # fmt: skip
 
     def update(self, n: float = 1, **postfix: Any) -> None:
@@ -129,6 +130,8 @@ class Progress:
             self._bar = None
         elif self._lines:
             self._lines = False
+            if time.monotonic() - self.start < self.interval:
+                return  # short work: no line at all (e.g. many small encode calls)
             log.info("%s (done in %s)", self.line(), _clock(time.monotonic() - self.start))
 
     def __enter__(self) -> Progress:
