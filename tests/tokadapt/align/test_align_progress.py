@@ -34,7 +34,7 @@ def test_progress_lines_under_a_pipe(
     times = [datetime.strptime(t, "%Y-%m-%d %H:%M:%S,%f") for t, _ in hits]
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times[:-1])]
     assert min(gaps) >= INTERVAL * 0.9, gaps  # throttled (the last line, "done", is excluded)
-    assert statistics.median(gaps) <= INTERVAL + 1.0, gaps  # and regular (a slow step may lag)
+    assert statistics.median(gaps) <= INTERVAL + 2.0, gaps  # regular (one slow step may lag)
     assert [int(n) for _, n in hits] == sorted(int(n) for _, n in hits)
     assert "done in" in run.stderr
     assert (tmp_path / "a" / "metrics.jsonl").is_file()
