@@ -81,6 +81,7 @@ class Progress:
         self.postfix: dict[str, Any] = {}
         self.start = self.last = time.monotonic()
         self._initial, self.scale = float(initial), scale
+        self._logged = -1.0
         on = _state["cli"] and not _state["quiet"] if enabled is None else enabled
         self._bar = None
         self._lines = on and not sys.stderr.isatty()
@@ -99,7 +100,7 @@ class Progress:
         if self._bar is not None:
             self._bar.update(n)
         elif self._lines and time.monotonic() - self.last >= self.interval:
-            self.last = time.monotonic()
+            self.last, self._logged = time.monotonic(), self.n
             log.info("%s", self.line())
 
     def set_postfix(self, **postfix: Any) -> None:
@@ -132,7 +133,11 @@ class Progress:
             self._lines = False
             if time.monotonic() - self.start < self.interval:
                 return  # short work: no line at all (e.g. many small encode calls)
-            log.info("%s (done in %s)", self.line(), _clock(time.monotonic() - self.start))
+            done = _clock(time.monotonic() - self.start)
+            if self._logged == self.n:  # the last periodic line already shows the end
+                log.info("%s: done in %s", self.desc, done)
+            else:
+                log.info("%s (done in %s)", self.line(), done)
 
     def __enter__(self) -> Progress:
         return self
