@@ -119,7 +119,8 @@ class Progress:
         parts = [f"{self.desc}: {done} {unit}"]
         if self.total:
             parts[0] += f" ({100 * self.n / self.total:.1f}%)"
-        parts.append(f"{rate / div:,.1f} {unit}/s")
+        slow = 0 < rate < 1 and not self.scale
+        parts.append(f"{1 / rate:,.1f} s/{unit}" if slow else f"{rate / div:,.1f} {unit}/s")
         if self.total and rate > 0:
             parts.append(f"ETA {_clock((self.total - self.n) / rate)}")
         parts += [f"{k}={v}" for k, v in self.postfix.items()]

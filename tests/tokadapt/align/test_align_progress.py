@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-LINE = re.compile(r"^(\S+ \S+) align: (\d+)/\d+ step .*step/s.*loss=", re.M)
+LINE = re.compile(r"^(\S+ \S+) align: (\d+)/\d+ step .*(?:step/s|s/step).*loss=", re.M)
 INTERVAL = 0.5
 
 
