@@ -254,9 +254,8 @@ def tokens_per_word(
 
 
 def retrieval(e5: Path, exts: dict[str, Path], tmp: Path, limit: int) -> dict[str, Any]:
-    from tokadapt.embeddings.quality import ParallelSet, retrieval_table, romanized_set
-
     from tokadapt.embeddings.initialize import init_embeddings
+    from tokadapt.eval.quality import ParallelSet, retrieval_table, romanized_set
 
     adapted = {}
     for label, ext in exts.items():
@@ -364,7 +363,7 @@ def markdown(res: dict[str, Any]) -> str:
                 f"{row['uroman-only']:.3f} | {row['multi-scheme']:.3f} |"
             )
     if "retrieval" in res:
-        from tokadapt.embeddings.quality import markdown as table_md
+        from tokadapt.eval.quality import markdown as table_md
 
         lines += ["", "## e5 retrieval, romanized CLDR territory -> English (top-1)", ""]
         lines.append(table_md(res["retrieval"]["table"], res["retrieval"]["sizes"]))

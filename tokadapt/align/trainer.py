@@ -16,7 +16,6 @@ import json
 import logging
 import math
 import shutil
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -92,7 +91,7 @@ class Trainer:
         self.optimizer, self.scheduler = build_optimizer(self.module, cfg, self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=cfg.precision == "fp16")
         self.eval_sets = list(eval_sets)
-        self.show_progress = sys.stderr.isatty() if show_progress is None else show_progress
+        self.show_progress = show_progress  # None: bar on a terminal, log lines otherwise
         self.step, self.chunk = 0, 0
         self.history: list[dict[str, Any]] = []
 
@@ -322,7 +321,7 @@ class Trainer:
             model = DistributedDataParallel(self.module, device_ids=ids)
         self.module.train()
         batches = self.make_loader()
-        bar = _progress(cfg.steps, self.step, self.show_progress and self.dist.is_main)
+        bar = _progress(cfg.steps, self.step, self.show_progress if self.dist.is_main else False)
         start, first = time.perf_counter(), self.step
         while self.step < cfg.steps:
             stats = self.train_step(model, batches)
@@ -353,15 +352,8 @@ class Trainer:
         }
 
 
-class _NoBar:
-    def update(self, n: int) -> None: ...
-    def set_postfix(self, **kw: Any) -> None: ...
-    def close(self) -> None: ...
+def _progress(total: int, initial: int, enabled: bool | None) -> Any:
+    """tqdm on a terminal, timestamped lines every ~10 s under a pipe (tokadapt.progress)."""
+    from tokadapt.progress import progress
 
-
-def _progress(total: int, initial: int, enabled: bool) -> Any:
-    if not enabled:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=initial, desc="align", unit="step", dynamic_ncols=True)
+    return progress(total, "align", "step", initial=initial, enabled=enabled)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from tokadapt import progress
 from tokadapt.bli.dictionary import Dictionary, lookup
 from tokadapt.bli.embeddings import Embeddings
 from tokadapt.bli.evaluate import KS, score
@@ -114,8 +115,10 @@ def run_bli(
             tgt_lang=cfg.tgt_lang,
             scheme=cfg.scheme,
         )
+    progress.note("bli", f"mapping ({cfg.method}) {len(x):,} x {len(z):,} vectors")
     xw, zw, info = map_spaces(x, z, seeds, cfg)
     xw, zw = normalize(xw, "unit"), normalize(zw, "unit")
+    progress.note("bli", f"searching {len(found.src_idx):,} queries ({cfg.retrieval})")
     top = scoring.translate(
         xw,
         zw,

@@ -14,7 +14,8 @@ import pkgutil
 import sys
 from types import ModuleType
 
-from tokadapt import __version__
+from tokadapt import __version__, progress
+from tokadapt.cli._help import polish
 from tokadapt.errors import TokadaptError
 
 
@@ -45,7 +46,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     table = {}
     for module in _commands():
-        module.add_parser(sub)
+        polish(module.add_parser(sub), module)
         table[module.COMMAND] = module
     return parser, table
 
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    progress.configure(quiet=args.quiet)
     if args.command is None:
         parser.print_help()
         return 2

@@ -11,6 +11,10 @@ from tokadapt.cli.init_embeddings import add_strategy_arguments, print_report
 
 COMMAND = "adapt"
 ORDER = 35
+EXAMPLES = """\
+  tokadapt adapt e5/ -o e5-adapted/
+  tokadapt adapt e5/ -o e5-adapted/ --select non-latin --strategy subword-mean --json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:

@@ -14,6 +14,12 @@ from typing import Any
 
 COMMAND = "align"
 ORDER = 40
+EXAMPLES = """\
+  tokadapt align --model e5-adapted/ --train ru.txt:rus el.txt:ell -o aligned/ --steps 1000
+  tokadapt align --model xlmr/ --train hi.txt:hin --eval hi-dev.tsv:hin -o out/ --preset cosine
+  torchrun --nproc-per-node 4 -m tokadapt align --model xlmr/ --train ru.txt:rus -o out/
+  tokadapt align ... 2> train.log   # under a pipe: a progress line every 10 s
+"""
 _PRESETS = ("transliCo", "cosine")  # mirrors tokadapt.align.config.PRESETS (no torch import here)
 
 
@@ -43,7 +49,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="FILE[:LCODE]",
         help="retrieval eval sets: lines 'sentence' or 'sentence<TAB>translation'",
     )
-    io.add_argument("-o", "--out", required=True, help="output directory (model + checkpoints)")
+    io.add_argument(
+        "-o", "--output", "--out", dest="out", required=True,
+        help="output directory (model + checkpoints)",
+    )  # fmt: skip
     io.add_argument("--overwrite", action="store_true", help="replace an existing output")
     io.add_argument(
         "--resume",

@@ -8,11 +8,16 @@ import json
 import sys
 from typing import Any
 
+from tokadapt.cli.retrieval import write_result
 from tokadapt.eval.scoring import RETRIEVALS
 from tokadapt.eval.search import BACKENDS
 
 COMMAND = "script-barrier"
 ORDER = 57
+EXAMPLES = """\
+  tokadapt script-barrier --model e5/
+  tokadapt script-barrier --model e5-adapted/ --scripts CYRILLIC GREEK --json -o barrier.json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -33,6 +38,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--retrieval", nargs="*", choices=RETRIEVALS, default=["nn", "csls"])
     p.add_argument("--backend", choices=BACKENDS, default="auto")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("-o", "--output", help="also write the JSON result to this file")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --output")
     return p
 
 
@@ -47,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         retrievals=args.retrieval,
         backend=args.backend,
     )
+    write_result(args, result)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, sort_keys=True)
         sys.stdout.write("\n")

@@ -22,6 +22,11 @@ from tokadapt.io.outputs import write_json
 
 COMMAND = "bli"
 ORDER = 50
+EXAMPLES = """\
+  tokadapt bli --src en.vec --tgt ru.vec --train-dict en-ru.train --test-dict en-ru.test
+  tokadapt bli --src-model e5/ --tgt-model e5/ --test-dict en-ru.test --seed-from identical \\
+      --src-lang eng --tgt-lang rus --method self-learning --json -o bli.json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -135,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
         result = run_bli(src, tgt, test, cfg, train)
     if scope.report:
         result["approximate_csls"] = dict(scope.report)
+    result["coverage"] = round(100 * result["coverage"], 4)  # percent, like P@k (one unit)
+    result["unit"] = "percent"
     if args.output:
         if Path(args.output).exists() and not args.overwrite:
             raise OutputExistsError(f"output file {args.output} exists; pass --overwrite")
@@ -147,6 +154,6 @@ def run(args: argparse.Namespace) -> int:
         f"P@1 {result['p@1']:.2f}  P@5 {result['p@5']:.2f}  P@10 {result['p@10']:.2f}  (MUSE: "
         f"{result['queries']} queries, {result['oov_pairs']} of {result['pairs']} pairs OOV)"
     )
-    print(f"VecMap: accuracy {result['accuracy']:.2f}  coverage {100 * result['coverage']:.2f}%")
+    print(f"VecMap: accuracy {result['accuracy']:.2f}  coverage {result['coverage']:.2f}%")
     print(result["signature"])
     return 0

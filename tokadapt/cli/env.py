@@ -10,6 +10,10 @@ from tokadapt.environment import collect
 
 COMMAND = "env"
 ORDER = 90
+EXAMPLES = """\
+  tokadapt env
+  tokadapt env --json > env.json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:

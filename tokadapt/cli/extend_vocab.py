@@ -10,6 +10,11 @@ from tokadapt.vocab import MERGE_MODES, extend_vocab
 
 COMMAND = "extend-vocab"
 ORDER = 20
+EXAMPLES = """\
+  tokadapt extend-vocab e5/ -o e5-ext/
+  tokadapt extend-vocab xlmr/tokenizer.json -o xlmr-ext/ --select Cyrillic,Greek --mode mean
+  tokadapt extend-vocab spm.model -o out/ --lang Cyrillic=ukr,Arabic=fas --max-new 50000 --json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:

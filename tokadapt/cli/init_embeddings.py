@@ -10,6 +10,10 @@ from tokadapt.embeddings.strategies import STRATEGIES
 
 COMMAND = "init-embeddings"
 ORDER = 30
+EXAMPLES = """\
+  tokadapt init-embeddings --model e5/ --tokenizer e5-ext/ -o e5-transmi/
+  tokadapt init-embeddings --model e5/ --tokenizer e5-ext/ -o e5-mvn/ --strategy mvn --json
+"""
 
 
 def add_strategy_arguments(parser: argparse.ArgumentParser) -> None:

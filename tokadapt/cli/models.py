@@ -9,6 +9,10 @@ from typing import Any
 
 COMMAND = "models"
 ORDER = 15
+EXAMPLES = """\
+  tokadapt models export-e5 e5/
+  tokadapt models export-e5 e5/ --overwrite --json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:

@@ -8,14 +8,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tokadapt.errors import ConfigError, InputFileError
+from tokadapt.errors import ConfigError, InputFileError, OutputExistsError
 from tokadapt.eval.encode import POOLINGS
 from tokadapt.eval.retrieval import SCORINGS
 from tokadapt.eval.search import BACKENDS
 from tokadapt.eval.signature import signature
+from tokadapt.io.outputs import write_json
 
 COMMAND = "retrieval"
 ORDER = 55
+EXAMPLES = """\
+  tokadapt retrieval --model e5/ --src ru.txt --tgt en.txt
+  tokadapt retrieval --model e5-adapted/ --src ru.txt --tgt en.txt --romanize-src rus \\
+      --layer 8 --json -o ret-after.json
+"""
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -45,6 +51,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--backend", choices=BACKENDS, default="auto")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("-o", "--output", help="also write the JSON result to this file")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --output")
     return p
 
 
@@ -94,9 +102,10 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
     }
     a, b = encode_texts(model, tok, src, **kw), encode_texts(model, tok, tgt, **kw)
     result: dict[str, Any] = {
-        "src->tgt": top_k_accuracy(a, b, scoring=args.scoring, backend=args.backend),
-        "tgt->src": top_k_accuracy(b, a, scoring=args.scoring, backend=args.backend),
+        "src->tgt": _percent(top_k_accuracy(a, b, scoring=args.scoring, backend=args.backend)),
+        "tgt->src": _percent(top_k_accuracy(b, a, scoring=args.scoring, backend=args.backend)),
         "sentences": len(src),
+        "unit": "percent",
     }
     fields = {
         "model": args.model,
@@ -111,14 +120,28 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _percent(acc: dict[str, float]) -> dict[str, float]:
+    return {k: round(100 * v, 4) for k, v in acc.items()}
+
+
 def run(args: argparse.Namespace) -> int:
     result = evaluate_files(args)
+    write_result(args, result)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, sort_keys=True)
         sys.stdout.write("\n")
         return 0
     for direction in ("src->tgt", "tgt->src"):
         acc = result[direction]
-        print(f"{direction}: " + "  ".join(f"{k} {100 * v:.2f}" for k, v in acc.items()))
+        print(f"{direction}: " + "  ".join(f"{k} {v:.2f}%" for k, v in acc.items()))
     print(result["signature"])
     return 0
+
+
+def write_result(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """``-o/--output``: the JSON result, atomically; an existing file needs ``--overwrite``."""
+    if not args.output:
+        return
+    if Path(args.output).exists() and not args.overwrite:
+        raise OutputExistsError(f"output file {args.output} exists; pass --overwrite")
+    write_json(args.output, result)

@@ -10,6 +10,11 @@ from typing import Any
 
 COMMAND = "romanize-corpus"
 ORDER = 15
+EXAMPLES = """
+  tokadapt romanize-corpus 'shards/*.jsonl' -o rom/ --text-column text --lang-column lang
+  tokadapt romanize-corpus corpus.txt -o rom/ --lang rus --workers 2
+  tokadapt romanize-corpus data/ -o rom/ --engine ray --ray-address auto --scheme uroman
+"""
 _LANG_COLUMN = re.compile(r"^([^=]+)=([a-z]{3}[0-9]?)$")
 
 

@@ -65,4 +65,19 @@ def run_demo(out: Path, only: list[str] | None = None, quick: bool = False) -> d
         results[name] = mod.run(ctx)
         ctx.say(f"({name}: {time.perf_counter() - start:.1f} s)")
     (out / "demo.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    _report(ctx)
     return results
+
+
+def _report(ctx: DemoContext) -> None:
+    """Everything above as one HTML page with figures (needs matplotlib: the report extra)."""
+    try:
+        from tokadapt.report import build_report
+
+        result = build_report([ctx.out], ctx.out / "report.html", overwrite=True)
+    except ImportError as exc:
+        ctx.say(f"\n(no HTML report: {exc})")
+        return
+    ctx.say(
+        f"\nreport: {result.path.resolve()} ({len(result.figures)} figures) - open it in a browser"
+    )

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from tokadapt import progress
+from tokadapt.embeddings.cards import write_model_files
 from tokadapt.embeddings.filerows import FileRows
 from tokadapt.embeddings.plan import build_request, check_extension, read_vocab
 from tokadapt.embeddings.resize import write_weights
@@ -90,6 +92,7 @@ def init_embeddings(
     times["read_and_plan"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
+    progress.note("init-embeddings", f"initializing {len(request.pieces):,} rows ({strategy})")
     table, widths = old_rows_table(ckpt, vt, base)
     rows, counts = spec.function(table, request, np.random.default_rng(seed))
     del table
@@ -118,6 +121,9 @@ def init_embeddings(
         "counts": counts,
     }
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
+        progress.note(
+            "init-embeddings", f"writing {sum(len(s.names) for s in ckpt.shards)} tensors"
+        )
         report["files"] = write_weights(ckpt, vt, base, new_rows, tmp)
         copy_model_files(model_dir, tmp, skip_tokenizer=True)
         config = dict(ckpt.config, vocab_size=total_rows)
@@ -125,6 +131,7 @@ def init_embeddings(
         copy_tokenizer_files(tokenizer_dir, tmp)
         times["write"] = time.perf_counter() - clock
         report["seconds"] = {k: round(v, 3) for k, v in times.items()}
+        write_model_files(tmp, report=report, manifest=manifest, config=config, model_dir=model_dir)
         (tmp / REPORT_NAME).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     log.info("initialized %d new rows with %s into %s", len(request.pieces), strategy, out_dir)
     return report

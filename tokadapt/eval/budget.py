@@ -5,7 +5,7 @@ of both directions (``(n_q * k_q + n_t * k_t) * 12`` bytes), the exact float64 r
 similarity block of ``block_q x block_t`` entries with its selection temporaries. Under a
 budget, :func:`plan_blocks` gives the largest block (targets first, then queries) whose
 estimate fits; the answer is the same for every block size (blocks only change how the
-similarity matrix is visited; :mod:`tokadapt.bli.exact` makes the top-k exact), so the bounded
+similarity matrix is visited; :mod:`tokadapt.eval.exact` makes the top-k exact), so the bounded
 and unbounded runs return identical results. The embeddings are not counted: load them with
 ``np.load(..., mmap_mode="r")`` to let the OS page them.
 

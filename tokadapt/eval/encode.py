@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tokadapt.errors import ConfigError, InputFileError, require
+from tokadapt.progress import progress
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,8 @@ def encode_texts(
     model = model.to(dev).eval()
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out = np.zeros((len(texts), int(model.config.hidden_size)), dtype=np.float32)
-    with torch.no_grad():
+    bar = progress(len(texts), "encode", "text")
+    with bar, torch.no_grad():
         for s in range(0, len(order), batch_size):
             idx = order[s : s + batch_size]
             enc = tokenizer(
@@ -98,4 +100,5 @@ def encode_texts(
             keep = attn & ~special.to(dev)
             keep = torch.where(keep.any(1, keepdim=True), keep, attn)
             out[idx] = _pool(hidden, keep, pooling).float().cpu().numpy()
+            bar.update(len(idx))
     return out

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import translit
+from tokadapt import progress
 from tokadapt.data.scripts import char_script, normalize_select
 from tokadapt.errors import InputFileError
 from tokadapt.eval.signature import signature
@@ -82,6 +83,7 @@ def extend_vocab(
     start = time.perf_counter()
     by_scheme, lcodes = romanizer_sets(scheme, lang)
     roms = next(iter(by_scheme.values()))
+    progress.note("extend-vocab", f"loading {input_path}")
     src = load_source(input_path)
     times["load_s"] = time.perf_counter() - start
     t = time.perf_counter()
@@ -92,9 +94,11 @@ def extend_vocab(
         src.base_vocab_size,
         roms["*"].implementation,
     )
+    progress.note("extend-vocab", f"romanizing {src.base_vocab_size:,} pieces")
     rv, variants = romanize_schemes(src, by_scheme, sel, num_threads)
     times["romanize_s"] = time.perf_counter() - t
     t = time.perf_counter()
+    progress.note("extend-vocab", "grouping and merging")
     groups, producers = group_variants(variants, set(src.pieces))
     merged = merge_groups(groups, src.scores, merge_mode, max_new)
     new, appended = _new_pieces(src, merged, producers)
@@ -119,6 +123,7 @@ def extend_vocab(
     )
     t = time.perf_counter()
     log.info("writing %d new pieces to %s", len(new), out)
+    progress.note("extend-vocab", f"writing {len(new):,} new pieces to {out}")
     files = _write(src, out, overwrite, new, merged, appended, manifest)
     times["write_s"] = time.perf_counter() - t
     times["total_s"] = time.perf_counter() - start

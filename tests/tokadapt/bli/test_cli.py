@@ -59,7 +59,7 @@ def test_bli_json_recovers_the_rotation(rotated: Path, method: str, retrieval: s
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["p@1"] == 100.0 and out["p@10"] == 100.0
-    assert out["oov_pairs"] == 1 and out["coverage"] == pytest.approx(300 / 301)
+    assert out["oov_pairs"] == 1 and out["coverage"] == pytest.approx(100 * 300 / 301)
     assert out["signature"].startswith("bli|")
     assert f"method:{method}|retrieval:{retrieval}|k:10" in out["signature"]
 
@@ -106,7 +106,7 @@ def test_retrieval_command_both_directions(tiny, tmp_path: Path, capsys) -> None
     ]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["src->tgt"]["top1"] == 1.0 and out["tgt->src"]["top1"] == 1.0
+    assert out["src->tgt"]["top1"] == 100.0 and out["tgt->src"]["top1"] == 100.0
     (tmp_path / "c.txt").write_text("one\ntwo\n", encoding="utf-8")
     args[4] = str(tmp_path / "c.txt")
     assert main(args) == 2

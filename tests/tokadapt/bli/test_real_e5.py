@@ -73,7 +73,7 @@ def test_bli_command_builds_static_vectors_from_checkpoints(
     )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
-    assert 20.0 < out["p@1"] <= out["p@5"] <= out["p@10"] and out["coverage"] == 1.0
+    assert 20.0 < out["p@1"] <= out["p@5"] <= out["p@10"] and out["coverage"] == 100.0
 
 
 def test_script_barrier_command(e5_dir: Path, capsys) -> None:
