@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from tokadapt.bli.dictionary import Dictionary, read_dictionary
@@ -16,7 +15,7 @@ from tokadapt.bli.scoring import RETRIEVALS
 from tokadapt.bli.search import BACKENDS
 from tokadapt.bli.seeds import SEED_FROM
 from tokadapt.bli.selflearning import SelfLearningConfig
-from tokadapt.errors import ConfigError, OutputExistsError
+from tokadapt.errors import ConfigError
 from tokadapt.outputs import write_json
 
 COMMAND = "bli"
@@ -113,9 +112,7 @@ def run(args: argparse.Namespace) -> int:
     )
     result = run_bli(src, tgt, test, cfg, train)
     if args.output:
-        if Path(args.output).exists() and not args.overwrite:
-            raise OutputExistsError(f"output file {args.output} exists; pass --overwrite")
-        write_json(args.output, result)
+        write_json(args.output, result, overwrite=args.overwrite)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, sort_keys=True)
         sys.stdout.write("\n")

@@ -26,7 +26,7 @@ from tokadapt.embeddings.strategies import get_strategy
 from tokadapt.embeddings.vocab_tensors import VocabTensors, find_vocab_tensors
 from tokadapt.errors import ShapeError
 from tokadapt.models.hf_dir import copy_model_files, copy_tokenizer_files
-from tokadapt.outputs import atomic_dir
+from tokadapt.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab.manifest import Manifest
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,8 @@ def init_embeddings(
     times: dict[str, float] = {}
     clock = time.perf_counter()
     model_dir, tokenizer_dir = Path(model_dir), Path(tokenizer_dir)
+    inputs = (model_dir, tokenizer_dir, base_tokenizer)
+    check_output_dir(out_dir, overwrite, inputs)
     ckpt = Checkpoint(model_dir)
     vt = find_vocab_tensors(ckpt)
     manifest = Manifest.load(tokenizer_dir)
@@ -117,7 +119,7 @@ def init_embeddings(
         },
         "counts": counts,
     }
-    with atomic_dir(out_dir, overwrite=overwrite) as tmp:
+    with atomic_dir(out_dir, overwrite=overwrite, inputs=inputs) as tmp:
         report["files"] = write_weights(ckpt, vt, base, new_rows, tmp)
         copy_model_files(model_dir, tmp, skip_tokenizer=True)
         config = dict(ckpt.config, vocab_size=total_rows)

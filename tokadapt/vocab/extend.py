@@ -72,7 +72,7 @@ def extend_vocab(
     """
     merge_mode = check_mode(mode)
     sel = normalize_select(select)
-    out = check_output_dir(out_dir, overwrite)
+    out = check_output_dir(out_dir, overwrite, inputs=[input_path])
     times: dict[str, float] = {}
     start = time.perf_counter()
     roms, lcodes = _romanizers(lang)
