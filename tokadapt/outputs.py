@@ -121,7 +121,7 @@ def _tag() -> str:
     return f"tokadapt-{host}-{os.getpid()}"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -139,7 +139,7 @@ def clean_stale(target: Path) -> None:
         rest = item.name[len(prefix) :] if item.name.startswith(prefix) else ""
         pid_text, _, kind = rest.partition(".")
         stale_kind = kind in ("tmp", "old") or kind.endswith(".tmp")
-        if not pid_text.isdigit() or not stale_kind or _pid_alive(int(pid_text)):
+        if not pid_text.isdigit() or not stale_kind or pid_alive(int(pid_text)):
             continue
         if kind == "old" and not target.exists() and not target.is_symlink():
             item.rename(target)  # killed between the two renames: put the old output back
@@ -147,6 +147,19 @@ def clean_stale(target: Path) -> None:
             shutil.rmtree(item, ignore_errors=True)
         else:
             item.unlink(missing_ok=True)
+
+
+def clean_stale_in(directory: Path) -> None:
+    """:func:`clean_stale` for every output in ``directory`` that has leftovers beside it."""
+    if not directory.is_dir():
+        return
+    names = {
+        item.name[1:].split(".tokadapt-")[0]
+        for item in directory.iterdir()
+        if item.name.startswith(".") and ".tokadapt-" in item.name
+    }
+    for name in sorted(names):
+        clean_stale(directory / name)
 
 
 def glob_escape(name: str) -> str:

@@ -15,7 +15,6 @@ import contextlib
 import json
 import logging
 import math
-import shutil
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -26,7 +25,7 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from tokadapt.align import checkpoint, distributed
+from tokadapt.align import checkpoint, distributed, rundir
 from tokadapt.align.config import AlignConfig
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.model import AlignModel, load
@@ -34,7 +33,6 @@ from tokadapt.align.optim import build_optimizer
 from tokadapt.align.pairs import PairStream
 from tokadapt.align.sources import Source
 from tokadapt.errors import ConfigError, InputFileError
-from tokadapt.outputs import check_output_dir
 
 log = logging.getLogger(__name__)
 _DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
@@ -78,6 +76,7 @@ class Trainer:
                 "batch size 1 gives TCM no negatives (each sequence's only other "
                 "candidate is its own pair); use --batch-size 2 or more"
             )
+        self.work = self.out  # where the run writes until it is published (see rundir)
         self.resume_from = self._resume_path(resume, overwrite)
         self.counts = [s.count() for s in sources]
         self.sources = list(sources)
@@ -98,15 +97,14 @@ class Trainer:
 
     # -- setup ---------------------------------------------------------------------------------
     def _resume_path(self, resume: bool | str | Path, overwrite: bool) -> Path | None:
+        """Stage the run in ``OUT.partial`` (published at the end: :mod:`tokadapt.align.rundir`)."""
+        self.work = rundir.staging_path(self.out)
+        if self.dist.is_main:
+            rundir.prepare(self.out, resume, overwrite)
+        distributed.barrier()
         if resume is False or resume is None:
-            if self.dist.is_main:
-                check_output_dir(self.out, overwrite)
-                # --overwrite of an earlier run: its log and checkpoints must not leak into ours
-                (self.out / "metrics.jsonl").unlink(missing_ok=True)
-                shutil.rmtree(self.out / "checkpoints", ignore_errors=True)
-            distributed.barrier()
             return None
-        path = checkpoint.latest(self.out / "checkpoints") if resume is True else Path(resume)
+        path = checkpoint.latest(self.work / "checkpoints") if resume is True else Path(resume)
         if not path.is_dir():
             raise InputFileError(f"--resume: checkpoint directory {path} does not exist")
         return path
@@ -136,7 +134,7 @@ class Trainer:
                 path,
                 {k: (saved[k], getattr(self.cfg, k)) for k in changed},
             )
-        self.module.load_state_dict(ck["model"])
+        checkpoint.load_module_state(self.module, ck["model"])
         self.optimizer.load_state_dict(ck["optim"]["optimizer"])
         self.scheduler.load_state_dict(ck["optim"]["scheduler"])
         self.scaler.load_state_dict(ck["optim"]["scaler"])
@@ -222,8 +220,8 @@ class Trainer:
     def _log(self, record: dict[str, Any]) -> None:
         self.history.append(record)
         if self.dist.is_main:
-            self.out.mkdir(parents=True, exist_ok=True)
-            with (self.out / "metrics.jsonl").open("a", encoding="utf-8") as handle:
+            self.work.mkdir(parents=True, exist_ok=True)
+            with (self.work / "metrics.jsonl").open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(record, sort_keys=True) + "\n")
 
     def _evaluate(self) -> dict[str, float]:
@@ -252,7 +250,7 @@ class Trainer:
                 "config": self.cfg.to_dict(),
             }
             checkpoint.save(
-                self.out / "checkpoints",
+                self.work / "checkpoints",
                 self.step,
                 module=self.module,
                 optim=optim,
@@ -269,7 +267,7 @@ class Trainer:
             save_final(
                 self.module.hf_model,
                 self.tokenizer,
-                self.out,
+                self.work,
                 {
                     "config": self.cfg.to_dict(),
                     "steps": self.step,
@@ -277,6 +275,7 @@ class Trainer:
                     "temperature": self.module.tcm.temperature.item(),
                 },
             )
+            rundir.publish(self.work, self.out)
         distributed.barrier()
 
     def _freeze_unreachable(self) -> None:
@@ -311,7 +310,12 @@ class Trainer:
     def run(self) -> dict[str, Any]:
         cfg = self.cfg
         if self.resume_from is not None:
-            self._restore(self.resume_from)
+            try:
+                self._restore(self.resume_from)
+            except Exception:
+                if self.dist.is_main:
+                    rundir.undo_copy(self.work)
+                raise
             self._log({"event": "resume", "step": self.step, "chunk": self.chunk})
         before = self._evaluate() if self.step == 0 else {}
         model: Any = self.module
