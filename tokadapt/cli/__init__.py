@@ -123,3 +123,5 @@ def _run(module: ModuleType, args: argparse.Namespace, debug: bool) -> int:
         message, code = _errors.describe(exc)
         print(f"{name}: error: {_errors.one_line(message)}", file=sys.stderr)
         return code
+    finally:
+        set_command("api")
