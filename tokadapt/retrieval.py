@@ -20,6 +20,7 @@ import numpy as np
 from tokadapt.bli import scoring as bli_scoring
 from tokadapt.bli import search
 from tokadapt.errors import ConfigError, InputFileError, ShapeError, require
+from tokadapt.loading import reading
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ def load_encoder(path: str | Path, device: str | None = None) -> tuple[Any, Any]
             f"{folder} is not a Hugging Face model directory (no config.json); pass the folder "
             "that save_pretrained() wrote"
         )
-    tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-    model = AutoModel.from_pretrained(str(folder), local_files_only=True)
+    with reading(folder, "model"):
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        model = AutoModel.from_pretrained(str(folder), local_files_only=True)
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     return model.to(dev).eval(), tokenizer
 

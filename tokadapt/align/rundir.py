@@ -48,8 +48,13 @@ def _owner_alive(staging: Path) -> bool:
     return host == socket.gethostname() and pid != os.getpid() and pid_alive(pid)
 
 
-def _lock(staging: Path, copied: bool) -> None:
-    info = {"pid": os.getpid(), "host": socket.gethostname(), "copied": copied}
+def _lock(staging: Path, created: bool) -> None:
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "created": created,
+        "checkpoints": [p.name for p in sorted((staging / "checkpoints").glob("step-*"))],
+    }
     (staging / LOCK).write_text(json.dumps(info) + "\n", encoding="utf-8")
     write_marker(staging)
 
@@ -87,20 +92,20 @@ def _check_staging(staging: Path, overwrite: bool) -> None:
 def prepare(out: Path, resume: bool | str | Path, overwrite: bool) -> Path:
     """Create or reuse the staging folder for a run writing ``out``; returns its path."""
     staging = staging_path(out)
-    copied = False
+    created = not staging.exists()
     if resume is False or resume is None:
         check_output_dir(out, overwrite)
         _check_staging(staging, overwrite)
         if staging.exists():
             log.warning("discarding the unfinished run in %s (--overwrite)", staging)
             shutil.rmtree(staging)
+            created = True
     elif staging.exists():
         if _owner_alive(staging):
             _check_staging(staging, overwrite)
     elif (out / "checkpoints").is_dir():
         log.info("resuming the finished run %s in %s", out, staging)
         shutil.copytree(out, staging, copy_function=_link_or_copy, symlinks=True)
-        copied = True
     elif resume is True:
         raise InputFileError(
             f"--resume: neither {staging} nor {out / 'checkpoints'} exists; start without "
@@ -110,18 +115,22 @@ def prepare(out: Path, resume: bool | str | Path, overwrite: bool) -> Path:
         check_output_dir(out, overwrite)
     staging.mkdir(parents=True, exist_ok=True)
     clean_stale_in(staging / "checkpoints")
-    _lock(staging, copied)
+    _lock(staging, created)
     return staging
 
 
-def undo_copy(staging: Path) -> None:
-    """Resuming failed before training: drop a staging copy this process made of ``OUT``."""
+def abandon(staging: Path) -> None:
+    """The run failed (an exception, not a kill): remove a staging folder this process created
+    and added no checkpoint to (nothing to resume); otherwise keep it for ``--resume``."""
     try:
         info = json.loads((staging / LOCK).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if info.get("copied") and info.get("pid") == os.getpid():
+    now = [p.name for p in sorted((staging / "checkpoints").glob("step-*"))]
+    if info.get("created") and info.get("pid") == os.getpid() and now == info.get("checkpoints"):
         shutil.rmtree(staging, ignore_errors=True)
+    elif info.get("pid") == os.getpid():
+        log.warning("the unfinished run is kept in %s: continue it with --resume", staging)
 
 
 def publish(staging: Path, out: Path) -> None:

@@ -310,12 +310,7 @@ class Trainer:
     def run(self) -> dict[str, Any]:
         cfg = self.cfg
         if self.resume_from is not None:
-            try:
-                self._restore(self.resume_from)
-            except Exception:
-                if self.dist.is_main:
-                    rundir.undo_copy(self.work)
-                raise
+            self._restore(self.resume_from)
             self._log({"event": "resume", "step": self.step, "chunk": self.chunk})
         before = self._evaluate() if self.step == 0 else {}
         model: Any = self.module

@@ -15,6 +15,7 @@ import numpy as np
 
 from tokadapt.bli.embeddings import Embeddings
 from tokadapt.errors import InputFileError, require
+from tokadapt.loading import reading
 
 _EMBED_SUFFIXES = ("word_embeddings.weight", "embed_tokens.weight", "wte.weight", "shared.weight")
 
@@ -30,7 +31,10 @@ def input_embeddings(model_dir: str | os.PathLike[str]) -> np.ndarray:
         )
     safetensors = require("safetensors", "hf", "safetensors")
     for file in files:
-        with safetensors.safe_open(str(file), framework="numpy") as handle:  # type: ignore[attr-defined]
+        with (
+            reading(file, "safetensors checkpoint"),
+            safetensors.safe_open(str(file), framework="numpy") as handle,  # type: ignore[attr-defined]
+        ):
             for key in handle.keys():  # noqa: SIM118
                 if key.endswith(_EMBED_SUFFIXES):
                     return np.asarray(handle.get_tensor(key), dtype=np.float32)

@@ -1,4 +1,8 @@
-"""``tokadapt romanize``: the translit romanizer as a streaming Unix filter."""
+"""``tokadapt romanize``: the translit romanizer as a streaming Unix filter.
+
+Same options as ``python -m translit``; errors go through the tokadapt CLI (one line
+``tokadapt romanize: error: ...``, exit code 1 for bad input, 2 for usage) instead of translit's.
+"""
 
 from __future__ import annotations
 
@@ -22,4 +26,22 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    return translit_cli.run(args)
+    from translit.api import Romanizer
+    from translit.stream import romanize_stream
+
+    rom = Romanizer(args.lang, backend=args.backend, errors=args.errors)
+    with (
+        translit_cli._open_input(args.input) as (src, name),
+        translit_cli._open_output(args.output, args.overwrite) as dst,
+    ):
+        romanize_stream(
+            src,
+            dst,
+            rom,
+            fmt=args.format,
+            num_threads=args.threads,
+            name=name,
+            max_lines=args.max_lines,
+            vocab=args.vocab,
+        )
+    return 0

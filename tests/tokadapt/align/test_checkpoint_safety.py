@@ -69,7 +69,8 @@ def test_checkpoint_is_a_hugging_face_model_dir(run_dir: Path) -> None:
     assert not [n for n in names if n.endswith((".pt", ".bin", ".pkl"))]
     model = AutoModelForMaskedLM.from_pretrained(step)
     final = AutoModelForMaskedLM.from_pretrained(run_dir)
-    assert all(torch.equal(a, b) for a, b in zip(model.parameters(), final.parameters()))
+    pairs = zip(model.parameters(), final.parameters(), strict=True)
+    assert all(torch.equal(a, b) for a, b in pairs)
 
 
 def _reseal(step: Path, name: str) -> None:

@@ -68,13 +68,12 @@ def test_single_file_outputs(tmp_path: Path) -> None:
     (tmp_path / "in.txt").write_text("input")
     with pytest.raises(OutputOverlapError), atomic_file(tmp_path / "in.txt", inputs=[tmp_path]):
         pass
-    (tmp_path / "res.json").write_text("{}")
-    with pytest.raises(OutputExistsError, match="--overwrite"):
-        with atomic_file(tmp_path / "res.json", overwrite=False):
-            pass
-    with pytest.raises(OutputExistsError, match="is a directory"):
-        with atomic_file(tmp_path, overwrite=True):
-            pass
+    res = tmp_path / "res.json"
+    res.write_text("{}")
+    with pytest.raises(OutputExistsError, match="--overwrite"), atomic_file(res, overwrite=False):
+        pass
+    with pytest.raises(OutputExistsError, match="is a directory"), atomic_file(tmp_path):
+        pass
     assert (tmp_path / "res.json").read_text() == "{}"
 
 
