@@ -61,7 +61,7 @@ def refuse_overlap(
         else:
             continue
         raise OutputOverlapError(
-            f"{what} {output} {relation} the input {item} (real paths {out} and {src}); "
+            f"{what} {os.fspath(output) or repr('')} {relation} the input {item} (real paths {out} and {src}); "
             "writing there could replace or delete the input. Choose an output outside every input"
         )
 
@@ -75,12 +75,24 @@ def is_tokadapt_output(path: Path) -> bool:
     return isinstance(data, dict) and data.get("writer") == "tokadapt"
 
 
+def _check_place(path: PathLike, target: Path) -> None:
+    if Path(path).is_symlink() and not target.exists():
+        raise OutputExistsError(
+            f"output {path} is a symlink to a missing target or a loop; remove the link or "
+            "choose another path"
+        )
+    for parent in target.parents:
+        if parent.exists() and not parent.is_dir():
+            raise OutputExistsError(f"output {path}: {parent} is a file, not a folder")
+
+
 def check_output_dir(
     path: PathLike, overwrite: bool, inputs: Iterable[PathLike | None] = ()
 ) -> Path:
     """Return the real target directory, or raise when writing there is not allowed."""
     refuse_overlap(path, inputs)
     target = _real(path)
+    _check_place(path, target)
     if not target.exists():
         return target
     if not target.is_dir():
@@ -109,6 +121,7 @@ def check_output_file(
     """The single-file rules: never an input, never a directory, replaced only with overwrite."""
     refuse_overlap(path, inputs)
     target = _real(path)
+    _check_place(path, target)
     if target.is_dir():
         raise OutputExistsError(f"output file {path} is a directory; give a file path")
     if target.exists() and not overwrite:

@@ -72,7 +72,7 @@ def _sha256(path: Path) -> str:
 def _save_module(module: torch.nn.Module, tmp: Path) -> None:
     from safetensors.torch import save_file
 
-    hf_model = module.hf_model  # type: ignore[attr-defined]
+    hf_model: Any = module.hf_model
     hf_model.save_pretrained(tmp, safe_serialization=True)
     head = {
         k: v.detach().cpu().contiguous().clone()

@@ -34,6 +34,10 @@ def _os_error(exc: OSError) -> str:
         )
     if exc.errno == errno.EISDIR:
         return f"{exc.filename} is a folder, but a file is needed here; give a file path"
+    if exc.errno == errno.EEXIST:
+        return f"{exc.filename} exists and is in the way (a file where a folder is needed?)"
+    if exc.errno == errno.ELOOP:
+        return f"{exc.filename}: too many levels of symbolic links (a symlink loop)"
     if exc.errno == errno.ENOTDIR:
         return f"{exc.filename}: a part of this path is a file, not a folder; check the path"
     if exc.errno in (errno.EACCES, errno.EPERM):
