@@ -61,7 +61,8 @@ def refuse_overlap(
         else:
             continue
         raise OutputOverlapError(
-            f"{what} {os.fspath(output) or repr('')} {relation} the input {item} (real paths {out} and {src}); "
+            f"{what} {os.fspath(output) or repr('')} {relation} the input {item} "
+            f"(real paths {out} and {src}); "
             "writing there could replace or delete the input. Choose an output outside every input"
         )
 
