@@ -7,6 +7,8 @@ Same options as ``python -m translit``; errors go through the tokadapt CLI (one 
 from __future__ import annotations
 
 import argparse
+import contextlib
+from pathlib import Path
 from typing import Any
 
 from translit import cli as translit_cli
@@ -25,6 +27,16 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def _output(path: str | None, overwrite: bool) -> contextlib.AbstractContextManager[Any]:
+    """stdout or a device through translit; a file through tokadapt's atomic_file (staged
+    beside it, leftovers of killed runs cleaned by the next write)."""
+    if path is None or path == "-" or (Path(path).exists() and not Path(path).is_file()):
+        return translit_cli._open_output(path, overwrite)
+    from tokadapt.outputs import atomic_file
+
+    return atomic_file(path, overwrite=overwrite)
+
+
 def run(args: argparse.Namespace) -> int:
     from translit.api import Romanizer
     from translit.stream import romanize_stream
@@ -32,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     rom = Romanizer(args.lang, backend=args.backend, errors=args.errors)
     with (
         translit_cli._open_input(args.input) as (src, name),
-        translit_cli._open_output(args.output, args.overwrite) as dst,
+        _output(args.output, args.overwrite) as dst,
     ):
         romanize_stream(
             src,
