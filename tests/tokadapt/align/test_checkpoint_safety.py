@@ -149,3 +149,26 @@ def test_kill_9_during_overwrite_keeps_the_previous_run_then_resume_publishes(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
     meta = json.loads((out / "align.json").read_text())
     assert meta["steps"] == steps[-1] + 1 and _snapshot(out) != before
+
+
+def test_an_unfinished_run_is_neither_lost_nor_silently_reused(tmp_path: Path) -> None:
+    from tokadapt.align import rundir
+    from tokadapt.errors import OutputExistsError
+
+    out = tmp_path / "run"
+    staging = rundir.prepare(out, False, False)
+    (staging / "checkpoints" / "step-0000002").mkdir(parents=True)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lock = json.loads((staging / rundir.LOCK).read_text())
+    (staging / rundir.LOCK).write_text(json.dumps(dict(lock, pid=dead.pid)))  # killed
+    with pytest.raises(OutputExistsError, match="--resume to continue it or --overwrite"):
+        rundir.prepare(out, False, False)
+    assert rundir.prepare(out, True, False) == staging  # --resume reuses it
+    assert (staging / "checkpoints" / "step-0000002").is_dir()
+    (staging / rundir.LOCK).write_text(json.dumps(dict(lock, pid=os.getppid())))  # alive
+    with pytest.raises(OutputExistsError, match="another align run"):
+        rundir.prepare(out, False, True)
+    (staging / rundir.LOCK).write_text(json.dumps(dict(lock, pid=dead.pid)))
+    rundir.prepare(out, False, True)  # --overwrite starts over
+    assert not (staging / "checkpoints").exists()

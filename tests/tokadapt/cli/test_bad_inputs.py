@@ -13,6 +13,8 @@ import hashlib
 import json
 import math
 import struct
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -299,3 +301,20 @@ def test_every_command_that_writes_is_guarded() -> None:
         nested = [a for a in command_parser._actions if a.dest == "models_action"]
         if flags & {"-o", "--overwrite", "--output", "--out"} or nested:
             assert name in _guard.PATHS, f"add {name} to tokadapt/cli/_guard.py PATHS"
+
+
+def _shell(command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def test_closed_stdout_is_one_line_and_broken_pipe_is_quiet(tmp_path: Path) -> None:
+    py = f"{sys.executable} -m tokadapt"
+    closed = _shell(f"{py} env >&-")
+    assert closed.returncode == 1 and closed.stderr.count("\n") == 1, closed.stderr
+    assert "standard output is closed" in closed.stderr
+    big = tmp_path / "big.txt"
+    big.write_text("Привет мир\n" * 200_000, encoding="utf-8")
+    piped = _shell(f"{py} romanize -i {big} | head -n 1")
+    assert piped.stdout == "Privet mir\n" and piped.stderr == "", piped.stderr
