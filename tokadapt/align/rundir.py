@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from tokadapt.errors import InputFileError, OutputExistsError
@@ -59,14 +60,20 @@ def _lock(staging: Path, created: bool) -> None:
     write_marker(staging)
 
 
-def _link_or_copy(src: str, dst: str) -> None:
-    if Path(src).name == "metrics.jsonl":  # appended to: must be a copy
-        shutil.copy2(src, dst)
-        return
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
+def _copier(root: Path) -> Callable[[str, str], None]:
+    """Hard-link checkpoint files (never rewritten: a new step is a new folder); copy the rest
+    (``metrics.jsonl`` is appended to, the marker rewritten), so ``OUT`` is never modified."""
+
+    def copy(src: str, dst: str) -> None:
+        if Path(src).relative_to(root).parts[0] != "checkpoints":
+            shutil.copy2(src, dst)
+            return
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    return copy
 
 
 def _check_staging(staging: Path, overwrite: bool) -> None:
@@ -105,7 +112,7 @@ def prepare(out: Path, resume: bool | str | Path, overwrite: bool) -> Path:
             _check_staging(staging, overwrite)
     elif (out / "checkpoints").is_dir():
         log.info("resuming the finished run %s in %s", out, staging)
-        shutil.copytree(out, staging, copy_function=_link_or_copy, symlinks=True)
+        shutil.copytree(out, staging, copy_function=_copier(out), symlinks=True)
     elif resume is True:
         raise InputFileError(
             f"--resume: neither {staging} nor {out / 'checkpoints'} exists; start without "
