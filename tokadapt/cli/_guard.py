@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tokadapt.errors import OutputExistsError
 from tokadapt.outputs import check_output_dir, check_output_file, refuse_overlap
 
 # command -> (input argument names, directory outputs, single-file outputs)
@@ -60,6 +61,8 @@ def check(args: argparse.Namespace) -> None:
         refuse_overlap(out, inputs)
         if args.command not in _NO_PRECHECK:
             check_output_dir(out, overwrite)
+        elif Path(out).exists() and not Path(out).is_dir():
+            raise OutputExistsError(f"output {out} is a file, not a folder; choose a folder")
     for name in file_names:
         out = getattr(args, name, None)
         if out is None or (args.command == "romanize" and _is_device(out)):

@@ -154,6 +154,8 @@ CASES: list[tuple[str, str | None, list[str], int, str]] = [
         2,
         "--overwrite",
     ),
+    ("demo-out-is-file", None, ["demo", "-o", "{sb}/ru.txt", "--only", "romanize"], 2, "file"),
+    ("align-out-is-file", None, [*ALIGN, "{sb}/res.json"], 2, "is a file"),
     # class 1 / 6: malformed tokenizer.json and safetensors
     *[
         (f"ext-{s}", s, [*EXT, "{sb}/out"], 1, "tokenizer.json")
