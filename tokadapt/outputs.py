@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -145,39 +146,33 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(target: Path) -> None:
-    """Remove staging leftovers of dead processes beside ``target``; restore an orphaned old."""
-    host_tag = _tag().rsplit("-", 1)[0]
-    prefix = f".{target.name}.{host_tag}-"
-    for item in sorted(target.parent.glob(f".{glob_escape(target.name)}.tokadapt-*")):
-        rest = item.name[len(prefix) :] if item.name.startswith(prefix) else ""
-        pid_text, _, kind = rest.partition(".")
-        stale_kind = kind in ("tmp", "old") or kind.endswith(".tmp")
-        if not pid_text.isdigit() or not stale_kind or pid_alive(int(pid_text)):
+_LEFTOVER = re.compile(
+    r"\.(?P<name>.+)\.tokadapt-(?P<host>\w+)-(?P<pid>\d+)\.(?P<kind>old|tmp|\w+\.tmp)"
+)
+
+
+def clean_stale_in(directory: Path) -> None:
+    """Remove staging leftovers of dead processes (this host) in ``directory``; an output caught
+    between "old moved aside" and "new moved in" is put back."""
+    if not directory.is_dir():
+        return
+    host = _tag().rsplit("-", 1)[0].removeprefix("tokadapt-")
+    for item in sorted(directory.iterdir()):
+        found = _LEFTOVER.fullmatch(item.name)
+        if not found or found["host"] != host or pid_alive(int(found["pid"])):
             continue
-        if kind == "old" and not target.exists() and not target.is_symlink():
-            item.rename(target)  # killed between the two renames: put the old output back
+        target = directory / found["name"]
+        if found["kind"] == "old" and not target.exists() and not target.is_symlink():
+            item.rename(target)
         elif item.is_dir() and not item.is_symlink():
             shutil.rmtree(item, ignore_errors=True)
         else:
             item.unlink(missing_ok=True)
 
 
-def clean_stale_in(directory: Path) -> None:
-    """:func:`clean_stale` for every output in ``directory`` that has leftovers beside it."""
-    if not directory.is_dir():
-        return
-    names = {
-        item.name[1:].split(".tokadapt-")[0]
-        for item in directory.iterdir()
-        if item.name.startswith(".") and ".tokadapt-" in item.name
-    }
-    for name in sorted(names):
-        clean_stale(directory / name)
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
+def clean_stale(target: Path) -> None:
+    """:func:`clean_stale_in` the folder that will hold ``target``."""
+    clean_stale_in(target.parent)
 
 
 def publish_permissions(directory: Path) -> None:

@@ -89,9 +89,11 @@ def _dead_pid() -> int:
 
 def test_leftovers_of_dead_processes_are_removed_or_restored(tmp_path: Path) -> None:
     pid = _dead_pid()
-    stale = tmp_path / f".out.tokadapt-{_host()}-{pid}.tmp"
+    stale = tmp_path / f".other.tokadapt-{_host()}-{pid}.tmp"  # any output's leftover
     stale.mkdir()
     (stale / "half.bin").write_bytes(b"x")
+    stale_file = tmp_path / f".res.json.tokadapt-{_host()}-{pid}.k2j4.tmp"
+    stale_file.write_text("{")
     old = tmp_path / f".prev.tokadapt-{_host()}-{pid}.old"
     _ours(old, "previous")  # killed between "old moved aside" and "new moved in"
     live = tmp_path / f".out.tokadapt-{_host()}-{os.getppid()}.tmp"  # a running writer: kept
@@ -99,7 +101,8 @@ def test_leftovers_of_dead_processes_are_removed_or_restored(tmp_path: Path) -> 
     _ours(tmp_path / "out")
     with atomic_dir(tmp_path / "prev", overwrite=True) as tmp:
         (tmp / "data.txt").write_text("new")
-    assert not stale.exists() and live.exists() and not old.exists()
+    assert not stale.exists() and not stale_file.exists()
+    assert live.exists() and not old.exists()
     assert (tmp_path / "prev" / "data.txt").read_text() == "new"
 
 
