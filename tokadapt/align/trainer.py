@@ -7,6 +7,8 @@ autocast (fp16 with a grad scaler), gradient accumulation (negatives come from e
 micro-batch), linear warmup then linear decay, gradient clipping, atomic checkpoints, a tqdm
 bar, ``metrics.jsonl`` and periodic retrieval evaluation; the final model is written with
 ``save_pretrained`` (plus the tokenizer) so ``AutoModel.from_pretrained(OUT)`` loads it.
+The run writes into ``OUT.partial`` and is published as ``OUT`` only when it finished
+(:mod:`tokadapt.align.rundir`): a killed run never touches a previous ``OUT``.
 """
 
 from __future__ import annotations
