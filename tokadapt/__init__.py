@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from tokadapt.errors import (
     ConfigError,
+    DataError,
     InputFileError,
     MissingDependencyError,
     OutputExistsError,
+    OutputOverlapError,
     ShapeError,
     TokadaptError,
 )
@@ -20,9 +22,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ConfigError",
+    "DataError",
     "InputFileError",
     "MissingDependencyError",
     "OutputExistsError",
+    "OutputOverlapError",
     "ShapeError",
     "TokadaptError",
     "__version__",

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 
 class TokadaptError(Exception):
-    """Base class of every error raised by tokadapt."""
+    """Base class of every error raised by tokadapt.
+
+    ``exit_code`` is what the CLI exits with: 1 for data/runtime errors, 2 for usage errors.
+    """
+
+    exit_code = 1
 
 
 class ConfigError(TokadaptError, ValueError):
     """An option or argument has a value that is not allowed."""
 
+    exit_code = 2
+
 
 class InputFileError(TokadaptError, ValueError):
     """An input file (tokenizer, checkpoint, embeddings, dictionary) is missing or corrupt."""
+
+
+class DataError(InputFileError):
+    """An input file's content is malformed; the message names the file (and line or key)."""
 
 
 class ShapeError(TokadaptError, ValueError):
@@ -20,7 +31,15 @@ class ShapeError(TokadaptError, ValueError):
 
 
 class OutputExistsError(TokadaptError, FileExistsError):
-    """The output path exists and ``overwrite`` was not requested."""
+    """The output path exists and may not be replaced (no ``overwrite``, or not ours)."""
+
+    exit_code = 2
+
+
+class OutputOverlapError(TokadaptError, ValueError):
+    """An output path equals, contains or sits inside an input path (refused always)."""
+
+    exit_code = 2
 
 
 class MissingDependencyError(TokadaptError, ImportError):

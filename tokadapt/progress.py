@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 from types import TracebackType
 from typing import Any
@@ -27,6 +28,8 @@ log = logging.getLogger("tokadapt.progress")
 
 INTERVAL_ENV = "TOKADAPT_PROGRESS_INTERVAL"
 DEFAULT_INTERVAL = 10.0
+NOTE_DELAY = 2.0
+_pending: list[threading.Timer] = []
 _state = {"quiet": False, "cli": False}  # library default: silent unless enabled=True
 
 
@@ -155,6 +158,26 @@ def progress(total: float | None, desc: str, unit: str = "it", **kw: Any) -> Pro
 
 def note(command: str, message: str) -> None:
     """One line at the start of a stage of a multi-stage command (timestamped by the CLI, so
-    the gaps between lines are the stages' durations); silent with ``--quiet``."""
-    if not _state["quiet"]:
-        log.info("%s: %s", command, message)
+    the gaps between lines are the stages' durations); silent with ``--quiet``.
+
+    Like a bar, a stage line appears only once the stage has lasted ``NOTE_DELAY`` seconds: a
+    command that finishes (or fails on bad input) quickly prints nothing but its result or its
+    one error line. The next note or :func:`end` cancels a line not yet shown.
+    """
+    if _state["quiet"]:
+        return
+    _cancel_pending()
+    timer = threading.Timer(NOTE_DELAY, log.info, args=("%s: %s", command, message))
+    timer.daemon = True
+    _pending.append(timer)
+    timer.start()
+
+
+def end() -> None:
+    """The command is over: stage lines not shown yet are dropped."""
+    _cancel_pending()
+
+
+def _cancel_pending() -> None:
+    while _pending:
+        _pending.pop().cancel()

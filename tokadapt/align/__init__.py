@@ -48,21 +48,25 @@ def train(
     device: str | None = None,
 ) -> dict[str, Any]:
     """Align ``model_dir`` on ``train`` sources (``"FILE[:LCODE]"`` strings or sources)."""
+    from tokadapt.align import rundir
     from tokadapt.align.trainer import Trainer
 
     cfg = cfg or AlignConfig()
     sources = [parse_source(s) if isinstance(s, str) else s for s in train]
     sets = eval_sets_from(list(eval), cfg.eval_max_sentences)
-    trainer = Trainer(
-        cfg,
-        model_dir,
-        sources,
-        out_dir,
-        eval_sets=sets,
-        resume=resume,
-        overwrite=overwrite,
-        show_progress=show_progress,
-        tokenizer_dir=tokenizer_dir,
-        device=device,
-    )
-    return trainer.run()
+    try:
+        return Trainer(
+            cfg,
+            model_dir,
+            sources,
+            out_dir,
+            eval_sets=sets,
+            resume=resume,
+            overwrite=overwrite,
+            show_progress=show_progress,
+            tokenizer_dir=tokenizer_dir,
+            device=device,
+        ).run()
+    except BaseException:  # an error or Ctrl-C (not kill -9): no empty staging folder left
+        rundir.abandon(rundir.staging_path(Path(out_dir)))
+        raise

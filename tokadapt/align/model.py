@@ -27,6 +27,7 @@ from torch import nn
 from tokadapt.align.config import AlignConfig
 from tokadapt.align.loss import TCMHead, pool
 from tokadapt.errors import ConfigError, InputFileError
+from tokadapt.io.loading import reading
 
 log = logging.getLogger(__name__)
 _HEAD_ATTRS = ("lm_head", "cls")
@@ -66,14 +67,16 @@ def load(
     has_head = False
     model: Any = None
     if mlm != "off" and any(a.endswith("ForMaskedLM") for a in archs):
-        model, info = AutoModelForMaskedLM.from_pretrained(path, output_loading_info=True)
+        with reading(path, "model"):
+            model, info = AutoModelForMaskedLM.from_pretrained(path, output_loading_info=True)
         missing = [k for k in info.get("missing_keys", []) if k.split(".")[0] in _HEAD_ATTRS]
         has_head = not missing and _head(model) is not None
         if not has_head:
             log.warning("%s: MLM head weights missing (%s); training TCM only", path, missing[:3])
             model = model.base_model
     if model is None:
-        model = AutoModel.from_pretrained(path)
+        with reading(path, "model"):
+            model = AutoModel.from_pretrained(path)
     if mlm == "on" and not has_head:
         raise ConfigError(
             f"mlm='on' but {path} has no MLM head (architectures {archs}); use "
@@ -81,7 +84,7 @@ def load(
         )
     try:
         tokenizer = AutoTokenizer.from_pretrained(Path(tokenizer_dir or path))
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # tokenizers raises bare Exception for a corrupt tokenizer.json
         raise InputFileError(
             f"no tokenizer could be loaded from {tokenizer_dir or path}: {exc}; "
             "save the tokenizer next to the model or pass --tokenizer"

@@ -7,6 +7,8 @@ autocast (fp16 with a grad scaler), gradient accumulation (negatives come from e
 micro-batch), linear warmup then linear decay, gradient clipping, atomic checkpoints, a tqdm
 bar, ``metrics.jsonl`` and periodic retrieval evaluation; the final model is written with
 ``save_pretrained`` (plus the tokenizer) so ``AutoModel.from_pretrained(OUT)`` loads it.
+The run writes into ``OUT.partial`` and is published as ``OUT`` only when it finished
+(:mod:`tokadapt.align.rundir`): a killed run never touches a previous ``OUT``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import contextlib
 import json
 import logging
 import math
-import shutil
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from tokadapt.align import checkpoint, distributed
+from tokadapt.align import checkpoint, distributed, rundir
 from tokadapt.align.config import AlignConfig
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.model import AlignModel, load
@@ -33,7 +34,6 @@ from tokadapt.align.optim import build_optimizer
 from tokadapt.align.pairs import PairStream
 from tokadapt.align.sources import Source
 from tokadapt.errors import ConfigError, InputFileError
-from tokadapt.io.outputs import check_output_dir
 
 log = logging.getLogger(__name__)
 _DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
@@ -77,6 +77,7 @@ class Trainer:
                 "batch size 1 gives TCM no negatives (each sequence's only other "
                 "candidate is its own pair); use --batch-size 2 or more"
             )
+        self.work = self.out  # where the run writes until it is published (see rundir)
         self.resume_from = self._resume_path(resume, overwrite)
         self.counts = [s.count() for s in sources]
         self.sources = list(sources)
@@ -97,15 +98,14 @@ class Trainer:
 
     # -- setup ---------------------------------------------------------------------------------
     def _resume_path(self, resume: bool | str | Path, overwrite: bool) -> Path | None:
+        """Stage the run in ``OUT.partial`` (published at the end: :mod:`tokadapt.align.rundir`)."""
+        self.work = rundir.staging_path(self.out)
+        if self.dist.is_main:
+            rundir.prepare(self.out, resume, overwrite)
+        distributed.barrier()
         if resume is False or resume is None:
-            if self.dist.is_main:
-                check_output_dir(self.out, overwrite)
-                # --overwrite of an earlier run: its log and checkpoints must not leak into ours
-                (self.out / "metrics.jsonl").unlink(missing_ok=True)
-                shutil.rmtree(self.out / "checkpoints", ignore_errors=True)
-            distributed.barrier()
             return None
-        path = checkpoint.latest(self.out / "checkpoints") if resume is True else Path(resume)
+        path = checkpoint.latest(self.work / "checkpoints") if resume is True else Path(resume)
         if not path.is_dir():
             raise InputFileError(f"--resume: checkpoint directory {path} does not exist")
         return path
@@ -135,7 +135,7 @@ class Trainer:
                 path,
                 {k: (saved[k], getattr(self.cfg, k)) for k in changed},
             )
-        self.module.load_state_dict(ck["model"])
+        checkpoint.load_module_state(self.module, ck["model"])
         self.optimizer.load_state_dict(ck["optim"]["optimizer"])
         self.scheduler.load_state_dict(ck["optim"]["scheduler"])
         self.scaler.load_state_dict(ck["optim"]["scaler"])
@@ -222,8 +222,8 @@ class Trainer:
     def _log(self, record: dict[str, Any]) -> None:
         self.history.append(record)
         if self.dist.is_main:
-            self.out.mkdir(parents=True, exist_ok=True)
-            with (self.out / "metrics.jsonl").open("a", encoding="utf-8") as handle:
+            self.work.mkdir(parents=True, exist_ok=True)
+            with (self.work / "metrics.jsonl").open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(record, sort_keys=True) + "\n")
 
     def _evaluate(self) -> dict[str, float]:
@@ -252,7 +252,7 @@ class Trainer:
                 "config": self.cfg.to_dict(),
             }
             checkpoint.save(
-                self.out / "checkpoints",
+                self.work / "checkpoints",
                 self.step,
                 module=self.module,
                 optim=optim,
@@ -269,7 +269,7 @@ class Trainer:
             save_final(
                 self.module.hf_model,
                 self.tokenizer,
-                self.out,
+                self.work,
                 {
                     "config": self.cfg.to_dict(),
                     "steps": self.step,
@@ -277,6 +277,7 @@ class Trainer:
                     "temperature": self.module.tcm.temperature.item(),
                 },
             )
+            rundir.publish(self.work, self.out)
         distributed.barrier()
 
     def _freeze_unreachable(self) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tokadapt.errors import InputFileError, ShapeError
+from tokadapt.errors import DataError, InputFileError, ShapeError
 from tokadapt.io.outputs import atomic_file
 
 
@@ -84,20 +84,58 @@ def _header(first: str) -> tuple[int, int] | None:
     return None
 
 
+def _decode(src: Path, lineno: int, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{src}:{lineno}: invalid UTF-8 ({exc.reason} at byte {exc.start} of the line); "
+            "convert the file to UTF-8"
+        ) from exc
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _vec_row(src: Path, lineno: int, parts: list[str], dim: int) -> tuple[str, np.ndarray]:
+    """``(word, vector)`` of one line. A word may contain spaces (``New York``), but a line
+    whose field before the vector is a number has extra values and is refused."""
+    if len(parts) < dim + 1 or (len(parts) > dim + 1 and _is_number(parts[-dim - 1])):
+        raise DataError(
+            f"{src}:{lineno}: expected a word and {dim} numbers, found {len(parts) - 1} fields "
+            "after the first; the file is truncated or malformed (fix or drop this line)"
+        )
+    try:
+        return " ".join(parts[:-dim]), np.array(parts[-dim:], dtype=np.float32)
+    except ValueError as exc:
+        raise DataError(f"{src}:{lineno}: a vector value is not a number ({exc})") from exc
+
+
 def read_vec(path: str | os.PathLike[str], max_words: int | None = None) -> Embeddings:
-    """Read word2vec/fastText text vectors, with or without the ``count dim`` header."""
+    """Read word2vec/fastText text vectors, with or without the ``count dim`` header.
+
+    Every line must be ``word v1 ... vdim``; a line with more or fewer fields, invalid UTF-8, or
+    a header whose count differs from the rows raises :class:`DataError` naming file and line.
+    """
     src = Path(path)
     if not src.is_file():
-        raise InputFileError(f"embedding file {src} does not exist")
+        raise InputFileError(f"embedding file {src} does not exist (or is not a file)")
     words: list[str] = []
     rows: list[np.ndarray] = []
     lines: list[int] = []
-    dim = None
-    with src.open(encoding="utf-8", errors="strict") as handle:
-        for lineno, line in enumerate(handle, 1):
-            text = line.rstrip("\n").rstrip("\r").rstrip(" ")
+    dim, count = None, None
+    with src.open("rb") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            text = _decode(src, lineno, raw).rstrip("\n").rstrip("\r").rstrip(" ")
             if lineno == 1 and (head := _header(text)) is not None:
-                dim = head[1]
+                count, dim = head
+                if dim < 1:
+                    raise DataError(f"{src}:1: the header gives dimension 0")
                 continue
             if not text:
                 continue
@@ -105,24 +143,21 @@ def read_vec(path: str | os.PathLike[str], max_words: int | None = None) -> Embe
             if dim is None:
                 dim = len(parts) - 1
                 if dim < 1:
-                    raise InputFileError(f"{src}:{lineno}: expected 'word v1 v2 ...', got {text!r}")
-            if len(parts) < dim + 1:
-                raise InputFileError(
-                    f"{src}:{lineno}: expected a word and {dim} numbers, found {len(parts) - 1} "
-                    "fields; the file is truncated or malformed"
-                )
-            try:
-                rows.append(np.array(parts[-dim:], dtype=np.float32))
-            except ValueError as exc:
-                raise InputFileError(
-                    f"{src}:{lineno}: a vector value is not a number ({exc})"
-                ) from exc
-            words.append(" ".join(parts[:-dim]))
+                    raise DataError(f"{src}:{lineno}: expected 'word v1 v2 ...', got {text!r}")
+            word, row = _vec_row(src, lineno, parts, dim)
+            words.append(word)
+            rows.append(row)
             lines.append(lineno)
             if max_words is not None and len(words) >= max_words:
                 break
     if not words:
-        raise InputFileError(f"{src} contains no vectors")
+        raise DataError(f"{src} contains no vectors")
+    complete = max_words is None or len(words) < max_words
+    if count is not None and complete and count != len(words):
+        raise DataError(
+            f"{src}:1: the header announces {count} vectors but the file has {len(words)}; the "
+            "file is truncated or the header is wrong (fix the first line)"
+        )
     return Embeddings(words, np.vstack(rows), str(src), lines)
 
 
@@ -132,8 +167,12 @@ def read_npy(vectors: str | os.PathLike[str], vocab: str | os.PathLike[str]) -> 
     for p in (vec_path, vocab_path):
         if not p.is_file():
             raise InputFileError(f"embedding file {p} does not exist")
-    matrix = np.load(vec_path, allow_pickle=False)
-    words = vocab_path.read_text(encoding="utf-8").split("\n")
+    try:
+        matrix = np.load(vec_path, allow_pickle=False)  # never unpickle object arrays
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(f"{vec_path}: not a numeric .npy matrix ({exc})") from exc
+    raw = vocab_path.read_bytes().split(b"\n")
+    words = [_decode(vocab_path, i, line).rstrip("\r") for i, line in enumerate(raw, 1)]
     if words and words[-1] == "":
         words.pop()
     if matrix.ndim != 2 or len(words) != len(matrix):

@@ -2,7 +2,11 @@
 
 Each subcommand is one module in this package defining ``COMMAND`` (its name), ``ORDER`` (its
 place in ``--help``), ``add_parser(subparsers)`` and ``run(args) -> int``. Modules are discovered,
-so adding a subcommand touches no other file.
+so adding a subcommand touches no other file (a command that writes is also listed in
+``_guard.PATHS``, which a test checks).
+
+Every failure ends with one line ``tokadapt CMD: error: ...`` and a documented exit code (see
+:mod:`tokadapt.cli._errors`); ``--debug`` or ``TOKADAPT_DEBUG=1`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -13,10 +17,22 @@ import logging
 import pkgutil
 import sys
 from types import ModuleType
+from typing import NoReturn
 
 from tokadapt import __version__, progress
+from tokadapt.cli import _errors, _guard
 from tokadapt.cli._help import polish
-from tokadapt.errors import TokadaptError
+from tokadapt.io.outputs import set_command
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (``tokadapt CMD: error: ...; see --help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(
+            _errors.EXIT_USAGE,
+            f"{self.prog}: error: {_errors.one_line(message)}; see '{self.prog} --help'\n",
+        )
 
 
 def _commands() -> list[ModuleType]:
@@ -31,7 +47,7 @@ def _commands() -> list[ModuleType]:
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tokadapt",
         description="Adapt multilingual language models to romanized text.",
     )
@@ -43,17 +59,31 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the Python traceback of an error (also: TOKADAPT_DEBUG=1)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     table = {}
     for module in _commands():
-        polish(module.add_parser(sub), module)
+        command_parser = module.add_parser(sub)
+        polish(command_parser, module)
+        if isinstance(command_parser, argparse.ArgumentParser):  # --debug after the command too
+            command_parser.add_argument(
+                "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+            )
         table[module.COMMAND] = module
     return parser, table
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 data/runtime error, 2 usage, 130 Ctrl-C)."""
     parser, table = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, usage errors (already printed)
+        return stop.code if isinstance(stop.code, int) else _errors.EXIT_USAGE
     level = (
         logging.ERROR
         if args.quiet
@@ -65,12 +95,37 @@ def main(argv: list[str] | None = None) -> int:
     progress.configure(quiet=args.quiet)
     if args.command is None:
         parser.print_help()
-        return 2
+        return _errors.EXIT_USAGE
+    return _run(table[args.command], args, _errors.debug_requested(args.debug))
+
+
+def _run(module: ModuleType, args: argparse.Namespace, debug: bool) -> int:
+    name = f"tokadapt {args.command}"
+    if sys.stdout is None:
+        print(
+            f"{name}: error: standard output is closed; redirect it (> FILE or > /dev/null)",
+            file=sys.stderr,
+        )
+        return _errors.EXIT_ERROR
+    set_command(args.command)
     try:
-        return int(table[args.command].run(args) or 0)
-    except TokadaptError as exc:
-        print(f"tokadapt {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        _guard.check(args)
+        code = int(module.run(args) or 0)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _errors.quiet_broken_pipe()
     except KeyboardInterrupt:
-        print(f"tokadapt {args.command}: interrupted", file=sys.stderr)
-        return 130
+        if debug:
+            raise
+        print(f"{name}: interrupted", file=sys.stderr)
+        return _errors.EXIT_INTERRUPTED
+    except Exception as exc:  # the CLI boundary: one line, never a traceback
+        if debug:
+            raise
+        message, code = _errors.describe(exc)
+        print(f"{name}: error: {_errors.one_line(message)}", file=sys.stderr)
+        return code
+    finally:
+        progress.end()
+        set_command("api")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import tempfile
-from pathlib import Path
+import shutil
 from typing import Any
 
 from tokadapt.cli.init_embeddings import add_strategy_arguments, print_report
@@ -48,13 +47,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from tokadapt.embeddings.initialize import init_embeddings
-    from tokadapt.io.outputs import check_output_dir
+    from tokadapt.io.outputs import check_output_dir, staging_dir
     from tokadapt.vocab import extend_vocab
 
-    out = check_output_dir(args.output, args.overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".tokadapt-adapt.", dir=out.parent) as tmp:
-        ext = Path(tmp) / "tokenizer"
+    out = check_output_dir(args.output, args.overwrite, inputs=[args.model])
+    tmp = staging_dir(out.with_name(f"{out.name}-tokenizer"))  # dead runs' leftovers removed
+    try:
+        ext = tmp / "tokenizer"
         extend_vocab(
             args.model,
             ext,
@@ -66,5 +65,7 @@ def run(args: argparse.Namespace) -> int:
         report = init_embeddings(
             args.model, ext, out, strategy=args.strategy, seed=args.seed, overwrite=args.overwrite
         )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     print_report(report, args.json)
     return 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from tokadapt.bli.dictionary import Dictionary, read_dictionary
@@ -14,7 +13,7 @@ from tokadapt.bli.embeddings import Embeddings, read_embeddings
 from tokadapt.bli.pipeline import METHODS, BLIConfig, run_bli
 from tokadapt.bli.seeds import SEED_FROM
 from tokadapt.bli.selflearning import SelfLearningConfig
-from tokadapt.errors import ConfigError, OutputExistsError
+from tokadapt.errors import ConfigError
 from tokadapt.eval.budget import INDEXES, limits
 from tokadapt.eval.scoring import RETRIEVALS
 from tokadapt.eval.search import BACKENDS
@@ -143,9 +142,7 @@ def run(args: argparse.Namespace) -> int:
     result["coverage"] = round(100 * result["coverage"], 4)  # percent, like P@k (one unit)
     result["unit"] = "percent"
     if args.output:
-        if Path(args.output).exists() and not args.overwrite:
-            raise OutputExistsError(f"output file {args.output} exists; pass --overwrite")
-        write_json(args.output, result)
+        write_json(args.output, result, overwrite=args.overwrite)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, sort_keys=True)
         sys.stdout.write("\n")

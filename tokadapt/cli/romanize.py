@@ -1,16 +1,19 @@
-"""``tokadapt romanize``: the translit romanizer as a streaming Unix filter."""
+"""``tokadapt romanize``: the translit romanizer as a streaming Unix filter.
+
+Same options as ``python -m translit``; errors go through the tokadapt CLI (one line
+``tokadapt romanize: error: ...``, exit code 1 for bad input, 2 for usage) instead of translit's.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import contextlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from tokadapt.progress import Progress, progress
 from translit import cli as translit_cli
-from translit.api import Romanizer
-from translit.errors import TranslitError
+from translit.schemes import make_romanizer
 from translit.stream import romanize_stream
 
 COMMAND = "romanize"
@@ -44,30 +47,35 @@ class _Counted:
         return getattr(self.raw, name)
 
 
+def _output(path: str | None, overwrite: bool) -> contextlib.AbstractContextManager[Any]:
+    """stdout or a device through translit; a file through tokadapt's atomic_file (staged
+    beside it, leftovers of killed runs cleaned by the next write)."""
+    if path is None or path == "-" or (Path(path).exists() and not Path(path).is_file()):
+        return translit_cli._open_output(path, overwrite)
+    from tokadapt.io.outputs import atomic_file
+
+    return atomic_file(path, overwrite=overwrite)
+
+
 def run(args: argparse.Namespace) -> int:
-    """``translit.cli.run`` with progress in bytes of input (a file's size is the total)."""
+    """``translit.cli.run`` with progress in bytes of input (a file's size is the total);
+    errors reach the tokadapt CLI boundary (one line, exit codes)."""
     path = None if args.input in (None, "-") else Path(args.input)
     total = path.stat().st_size if path is not None and path.is_file() else None
-    try:
-        rom = Romanizer(args.lang, backend=args.backend, errors=args.errors)
-        with (
-            translit_cli._open_input(args.input) as (src, name),
-            translit_cli._open_output(args.output, args.overwrite) as dst,
-            progress(total, "romanize", "B", scale=True) as bar,
-        ):
-            romanize_stream(
-                _Counted(src, bar),  # type: ignore[arg-type]
-                dst,
-                rom,
-                fmt=args.format,
-                num_threads=args.threads,
-                name=name,
-                max_lines=args.max_lines,
-                vocab=args.vocab,
-            )
-    except BrokenPipeError:
-        return translit_cli._quiet_broken_pipe()
-    except (TranslitError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    rom = make_romanizer(args.scheme, args.lang, errors=args.errors, backend=args.backend)
+    with (
+        translit_cli._open_input(args.input) as (src, name),
+        _output(args.output, args.overwrite) as dst,
+        progress(total, "romanize", "B", scale=True) as bar,
+    ):
+        romanize_stream(
+            _Counted(src, bar),  # type: ignore[arg-type]
+            dst,
+            rom,  # type: ignore[arg-type]  # any scheme: same API
+            fmt=args.format,
+            num_threads=args.threads,
+            name=name,
+            max_lines=args.max_lines,
+            vocab=args.vocab,
+        )
     return 0

@@ -27,7 +27,7 @@ from tokadapt.embeddings.vocab_tensors import VocabTensors, find_vocab_tensors
 from tokadapt.errors import ShapeError
 from tokadapt.io.checkpoint import Checkpoint
 from tokadapt.io.hf_dir import copy_model_files, copy_tokenizer_files
-from tokadapt.io.outputs import atomic_dir
+from tokadapt.io.outputs import atomic_dir, check_output_dir
 from tokadapt.io.safetensors_io import to_float32
 from tokadapt.vocab.manifest import Manifest
 
@@ -75,6 +75,8 @@ def init_embeddings(
     times: dict[str, float] = {}
     clock = time.perf_counter()
     model_dir, tokenizer_dir = Path(model_dir), Path(tokenizer_dir)
+    inputs = (model_dir, tokenizer_dir, base_tokenizer)
+    check_output_dir(out_dir, overwrite, inputs)
     ckpt = Checkpoint(model_dir)
     vt = find_vocab_tensors(ckpt)
     manifest = Manifest.load(tokenizer_dir)
@@ -120,7 +122,7 @@ def init_embeddings(
         },
         "counts": counts,
     }
-    with atomic_dir(out_dir, overwrite=overwrite) as tmp:
+    with atomic_dir(out_dir, overwrite=overwrite, inputs=inputs) as tmp:
         progress.note(
             "init-embeddings", f"writing {sum(len(s.names) for s in ckpt.shards)} tensors"
         )

@@ -16,8 +16,10 @@ from tokadapt.embeddings.strategies import InitRequest
 from tokadapt.errors import ConfigError, InputFileError, ShapeError
 from tokadapt.io.tokenizer import load_tokenizer
 from tokadapt.vocab.manifest import Manifest
+from tokadapt.vocab.validate import validate_tokenizer_json
 
 log = logging.getLogger(__name__)
+_VALIDATED = ("Unigram", "BPE", "WordPiece")
 
 
 def vocab_list(tokenizer: Any, where: Path) -> list[str]:
@@ -46,8 +48,10 @@ def read_vocab(path: Path) -> list[str]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         raw = data["model"]["vocab"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise InputFileError(f"{file}: not a tokenizer.json ({exc})") from exc
+    if isinstance(data["model"], dict) and data["model"].get("type") in _VALIDATED:
+        validate_tokenizer_json(file, data)  # null vocab, bad scores/ids -> DataError
     added = {int(a["id"]): a["content"] for a in data.get("added_tokens") or []}
     if isinstance(raw, list):  # Unigram: [piece, score] in id order
         pieces = [entry[0] for entry in raw]

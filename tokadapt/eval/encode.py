@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tokadapt.errors import ConfigError, InputFileError, require
+from tokadapt.io.loading import reading
 from tokadapt.progress import progress
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,9 @@ def load_encoder(path: str | Path, device: str | None = None) -> tuple[Any, Any]
             f"{folder} is not a Hugging Face model directory (no config.json); pass the folder "
             "that save_pretrained() wrote"
         )
-    tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-    model = AutoModel.from_pretrained(str(folder), local_files_only=True)
+    with reading(folder, "model"):
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        model = AutoModel.from_pretrained(str(folder), local_files_only=True)
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     return model.to(dev).eval(), tokenizer
 

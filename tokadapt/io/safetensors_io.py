@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from tokadapt.errors import InputFileError
+from tokadapt.errors import DataError, InputFileError
 
 #: safetensors dtype -> numpy storage dtype (BF16 is stored as raw uint16)
 NP_DTYPES: dict[str, str] = {
@@ -34,6 +34,16 @@ NP_DTYPES: dict[str, str] = {
 }
 FLOAT_DTYPES = ("F64", "F32", "F16", "BF16")
 _CHUNK_BYTES = 64 << 20
+_MAX_HEADER = 100 << 20  # the safetensors format's own limit
+#: byte sizes of the dtypes the format defines (those tokadapt cannot read are refused on use)
+_ITEMSIZE = {
+    **{k: np.dtype(v).itemsize for k, v in NP_DTYPES.items()},
+    "U16": 2,
+    "U32": 4,
+    "U64": 8,
+    "F8_E4M3": 1,
+    "F8_E5M2": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -45,28 +55,58 @@ class TensorInfo:
     end: int
 
 
+def _tensor_info(path: Path, name: str, entry: Any, start: int, file_size: int) -> TensorInfo:
+    """One header entry, checked: known dtype, integer shape, offsets inside the file that
+    match the shape (a corrupt header raises :class:`DataError` naming file and tensor)."""
+    try:
+        dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if dtype not in _ITEMSIZE:
+            raise ValueError(f"unknown dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape
+        ):
+            raise ValueError(f"shape {shape!r} is not a list of sizes")
+        begin, end = (int(o) for o in offsets)
+        if not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets):
+            raise ValueError(f"data_offsets {offsets!r} are not integers")
+        expected = int(np.prod(shape, dtype=np.int64)) * _ITEMSIZE[dtype]
+        if not 0 <= begin <= end or end - begin != expected or start + end > file_size:
+            raise ValueError(
+                f"data_offsets {offsets} do not fit shape {shape} of {dtype} in a file of "
+                f"{file_size} bytes"
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(
+            f"{path}: tensor {name!r} has a corrupt header entry ({exc}); re-download or re-save "
+            "the checkpoint"
+        ) from exc
+    return TensorInfo(name, dtype, tuple(shape), start + begin, start + end)
+
+
 class SafetensorsFile:
     """Header of one ``.safetensors`` file plus memory-mapped access to its tensors."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
+            file_size = self.path.stat().st_size
             with self.path.open("rb") as handle:
                 (size,) = struct.unpack("<Q", handle.read(8))
-                header = json.loads(handle.read(size))
+                if size > min(file_size - 8, _MAX_HEADER):
+                    raise ValueError(f"header length {size} exceeds the file ({file_size} bytes)")
+                header = json.loads(handle.read(size).decode("utf-8"))
         except (OSError, struct.error, ValueError) as exc:
-            raise InputFileError(f"{self.path}: not a readable safetensors file ({exc})") from exc
-        self.metadata: dict[str, str] = header.pop("__metadata__", None) or {}
+            raise DataError(
+                f"{self.path}: not a readable safetensors file ({exc}); the file is truncated "
+                "or not safetensors: re-download or re-save it"
+            ) from exc
+        if not isinstance(header, dict):
+            raise DataError(f"{self.path}: the safetensors header is not a JSON object")
+        metadata = header.pop("__metadata__", None) or {}
+        self.metadata: dict[str, str] = metadata if isinstance(metadata, dict) else {}
         start = 8 + size
         self.tensors = {
-            name: TensorInfo(
-                name,
-                v["dtype"],
-                tuple(v["shape"]),
-                start + v["data_offsets"][0],
-                start + v["data_offsets"][1],
-            )
-            for name, v in header.items()
+            name: _tensor_info(self.path, name, v, start, file_size) for name, v in header.items()
         }
         self._map: np.memmap | None = None
 

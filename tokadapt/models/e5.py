@@ -144,7 +144,7 @@ def export_e5(
     tokenizer_json = xlmr_tokenizer_json()
     _check_vocab(src, tokenizer_json)
     target = Path(out_dir)
-    with atomic_dir(target, overwrite=overwrite) as tmp:
+    with atomic_dir(target, overwrite=overwrite, inputs=[src_path]) as tmp:
         state = bert_state_dict(src)
         save_file(state, str(tmp / SAFETENSORS), metadata={"format": "pt"})
         del state

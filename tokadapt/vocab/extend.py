@@ -78,7 +78,7 @@ def extend_vocab(
     """
     merge_mode = check_mode(mode)
     sel = normalize_select(select)
-    out = check_output_dir(out_dir, overwrite)
+    out = check_output_dir(out_dir, overwrite, inputs=[input_path])
     times: dict[str, float] = {}
     start = time.perf_counter()
     by_scheme, lcodes = romanizer_sets(scheme, lang)

@@ -18,6 +18,7 @@ from tokadapt.errors import InputFileError
 from tokadapt.io.hashing import sha256_bytes
 from tokadapt.vocab import spm
 from tokadapt.vocab.manifest import Family
+from tokadapt.vocab.validate import validate_tokenizer_json
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,8 @@ def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
         ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
         raise InputFileError(f"{path} is not a Hugging Face tokenizer.json (no 'model' object)")
+    if data["model"].get("type") in ("Unigram", "BPE", "WordPiece"):
+        validate_tokenizer_json(path, data)  # shapes (null vocab, NaN scores, bad unk_id)
     return data
 
 

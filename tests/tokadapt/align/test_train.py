@@ -142,19 +142,20 @@ def test_corrupt_checkpoint_is_refused_and_nothing_changes(
 ) -> None:
     out = tmp_path / "c"
     shutil.copytree(run_a, out)
-    model_pt = out / "checkpoints" / "step-0000012" / "model.pt"
+    model_pt = out / "checkpoints" / "step-0000012" / "model.safetensors"
     data = bytearray(model_pt.read_bytes())
     data[len(data) // 2] ^= 0xFF
     model_pt.write_bytes(bytes(data))
     before = _snapshot(out)
     cfg = make_config("transliCo", steps=14, **FAST)
-    with pytest.raises(InputFileError, match=r"step-0000012 is corrupt: model\.pt"):
+    with pytest.raises(InputFileError, match=r"step-0000012 is corrupt: model\.safetensors"):
         train(tiny_mlm_dir, train_specs, out, cfg, resume=True)
     (out / "checkpoints" / "step-0000012" / "state.json").write_text("{trunc")
     with pytest.raises(InputFileError, match="corrupt or incomplete"):
         train(tiny_mlm_dir, train_specs, out, cfg, resume=True)
     before["checkpoints/step-0000012/state.json"] = b"{trunc"
     assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]  # no staging copy left
 
 
 def test_early_exit_equals_full_forward(tiny_encoder_dir: Path, xlmr_tokenizer: Any) -> None:

@@ -84,7 +84,7 @@ def test_bli_empty_overlap_is_reported(rotated: Path, capsys) -> None:
             "none",
         ]
     )
-    assert code == 2
+    assert code == 1
     assert "empty overlap" in capsys.readouterr().err
 
 

@@ -123,9 +123,13 @@ def test_existing_output_is_kept(tiny_mlm: Any, extended_factory: Any, tmp_path:
     (out / "mine.txt").write_text("keep")
     with pytest.raises(OutputExistsError, match="--overwrite"):
         initialize.init_embeddings(model, ext, out)
+    with pytest.raises(OutputExistsError, match="tokadapt did not write"):
+        initialize.init_embeddings(model, ext, out, overwrite=True)  # not ours: never replaced
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
-    initialize.init_embeddings(model, ext, out, overwrite=True)
-    assert not (out / "mine.txt").exists() and (out / "model.safetensors").is_file()
+    ours = tmp_path / "ours"
+    initialize.init_embeddings(model, ext, ours)
+    initialize.init_embeddings(model, ext, ours, overwrite=True, strategy="random")
+    assert (ours / "model.safetensors").is_file() and (ours / ".tokadapt-output").is_file()
 
 
 def test_cli_reports_errors_and_json(
@@ -139,18 +143,19 @@ def test_cli_reports_errors_and_json(
     assert report["strategy"] == "random" and report["new_pieces"] == 1
     assert main([*args, "-o", str(tmp_path / "o")]) == 2
     assert "exists" in capsys.readouterr().err
+    (tmp_path / "nomodel").mkdir()
     assert (
         main(
             [
                 "init-embeddings",
                 "--model",
-                str(tmp_path),
+                str(tmp_path / "nomodel"),
                 "--tokenizer",
                 str(ext),
                 "-o",
                 str(tmp_path / "x"),
             ]
         )
-        == 2
+        == 1
     )
     assert "config.json not found" in capsys.readouterr().err

@@ -43,12 +43,12 @@ def test_atomic_dir_refuses_non_empty_output_without_overwrite(tmp_path: Path) -
 
 def test_atomic_dir_overwrite_replaces_only_the_target(tmp_path: Path) -> None:
     target, sibling = tmp_path / "out", tmp_path / "other.txt"
-    target.mkdir()
-    (target / "old.txt").write_text("old")
+    with atomic_dir(target) as tmp:  # a tokadapt output (carries the marker)
+        (tmp / "old.txt").write_text("old")
     sibling.write_text("untouched")
     with atomic_dir(target, overwrite=True) as tmp:
         (tmp / "new.txt").write_text("new")
-    assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [".tokadapt-output", "new.txt"]
     assert sibling.read_text() == "untouched"
     assert (target.stat().st_mode & 0o777) != 0o700  # published with umask modes
 

@@ -55,7 +55,7 @@ def test_vocab_txt_without_unk(tmp_path: Path) -> None:
 
 def test_directory_without_a_tokenizer(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"no tokenizer found; expected tokenizer\.json"):
-        extend_vocab(tmp_path, tmp_path / "out")
+        extend_vocab(tmp_path, tmp_path.with_name(tmp_path.name + "-out"))
 
 
 def test_bad_options_are_refused_before_any_work(tmp_path: Path, unigram_dir: Path) -> None:

@@ -126,6 +126,7 @@ def test_a_standalone_model_file_is_converted_and_extended(
     out = tmp_path / "out"
     result = extend_vocab(unigram_spm_dir / "spiece.model", out)
     assert sorted(p.name for p in out.iterdir()) == [
+        ".tokadapt-output",
         "special_tokens_map.json",
         "spiece.model",
         "tokadapt_manifest.json",
