@@ -2,15 +2,15 @@
 
 An ICU ``Transliterator`` is not thread-safe, so every thread gets its own (built from the same
 id or rules); the results are exactly ``icu.Transliterator.transliterate`` of each string.
-PyICU releases the GIL inside ``transliterate`` (checked: a pure-Python loop keeps running
-during a long call), so threads help heavy transforms (``Han-Latin``, ``Any-Latin``); for light
-ones (``Cyrillic-Latin``: ~500k short strings/s) the per-string Python work dominates and one
-thread is as fast (``benchmarks/bench_icu.py``). ``num_threads=0`` uses every core.
+PyICU holds the GIL inside ``transliterate`` (measured in ``benchmarks/bench_icu.py``: a
+pure-Python thread makes no progress during a long ICU call), so threads cannot speed a batch up;
+``num_threads`` is kept for API parity and stays exact for any count, and ``0`` means one thread.
+ICU is fast enough that this rarely matters (~0.3-0.8 M short strings/s for Cyrillic-Latin,
+Indic-Latin; ~10k/s for Han-Latin, the slowest).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -92,16 +92,16 @@ class IcuRomanizer:
     def _run(self, items: list[str], num_threads: int) -> list[str]:
         if num_threads < 0:
             raise InputError(f"num_threads must be >= 0 (0 = all cores), got {num_threads}")
-        threads = num_threads or os.cpu_count() or 1
+        threads = num_threads or 1  # PyICU holds the GIL: more threads only add overhead
         if threads == 1 or len(items) < 2 * threads:
             tr = self._tr()
-            return [tr.transliterate(t) for t in items]
+            return list(map(tr.transliterate, items))
         size = -(-len(items) // threads)
         chunks = [items[k : k + size] for k in range(0, len(items), size)]
 
         def work(chunk: list[str]) -> list[str]:
             tr = self._tr()
-            return [tr.transliterate(t) for t in chunk]
+            return list(map(tr.transliterate, chunk))
 
         with ThreadPoolExecutor(threads) as pool:
             return [s for part in pool.map(work, chunks) for s in part]
