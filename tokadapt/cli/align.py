@@ -40,7 +40,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         nargs="+",
         metavar="FILE[:LCODE]",
         help="training text, one sentence per line; LCODE is an ISO-639-3 code "
-        "for romanization (e.g. ru.txt:rus)",
+        "for romanization (e.g. ru.txt:rus). A .parquet/.arrow file or a directory of them "
+        "(romanize-corpus output, a saved dataset) is read as shards, column 'text'",
     )
     io.add_argument(
         "--eval",

@@ -79,3 +79,12 @@ def test_train_spec_with_shards_reads_every_row(corpus: Path) -> None:
     assert isinstance(source, ShardSource) and source.count() == N
     items = list(source.iterate(random.Random(0)))
     assert len({t for t, _ in items}) == N and {lang for _, lang in items} == {"rus"}
+
+
+def test_saved_hf_dataset_is_read_as_shards(tmp_path: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    texts = [f"{i:03d} Αθήνα" for i in range(120)]
+    datasets.Dataset.from_dict({"text": texts}).save_to_disk(tmp_path / "ds")
+    source = parse_source(f"{tmp_path / 'ds'}:ell")
+    assert source.count() == 120
+    assert sorted(t for t, _ in source.iterate(random.Random(1))) == texts
