@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tokadapt import progress
 from tokadapt.errors import ConfigError, InputFileError, OutputExistsError
 from tokadapt.eval.encode import POOLINGS
 from tokadapt.eval.retrieval import SCORINGS
@@ -93,6 +94,7 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
         )
     if args.romanize_src:
         src = _romanizer(args.romanize_src).romanize_batch(src)
+    progress.note("retrieval", f"loading {args.model}; {len(src):,} sentence pairs")
     model, tok = load_encoder(args.model)
     kw = {
         "layer": args.layer,
@@ -101,6 +103,7 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
         "max_length": args.max_length,
     }
     a, b = encode_texts(model, tok, src, **kw), encode_texts(model, tok, tgt, **kw)
+    progress.note("retrieval", f"searching top-k both ways ({args.scoring})")
     result: dict[str, Any] = {
         "src->tgt": _percent(top_k_accuracy(a, b, scoring=args.scoring, backend=args.backend)),
         "tgt->src": _percent(top_k_accuracy(b, a, scoring=args.scoring, backend=args.backend)),
