@@ -13,6 +13,7 @@ from translit.errors import (
     DataError,
     InputError,
     ReferenceCrashError,
+    ResourceError,
     TranslitError,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "Edge",
     "InputError",
     "ReferenceCrashError",
+    "ResourceError",
     "Romanizer",
     "TranslitError",
     "__version__",

@@ -25,3 +25,7 @@ class BackendError(TranslitError, ImportError):
 
 class ReferenceCrashError(TranslitError, RuntimeError):
     """The pure-Python fallback (uroman 1.3.1.1) crashed on an input the native core handles."""
+
+
+class ResourceError(TranslitError, RuntimeError):
+    """The operating system refused a resource the native core needs (e.g. a worker thread)."""

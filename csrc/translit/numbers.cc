@@ -464,10 +464,10 @@ void NumberBuilder::signs() {  // G6
 void NumberBuilder::separators() {  // F1: 23½ -> 23 1/2, 十一五 -> 11·5
   for (int idx : snapshot()) {
     if (!edges_[idx].is_num || edges_[idx].txt.empty()) continue;
-    if (!ucd::is_decimal(first_code_point(edges_[idx].txt))) continue;
+    if (!lat_.data_.decimal(first_code_point(edges_[idx].txt))) continue;
     int left = lat_.best_left_neighbor(edges_[idx].start);
     if (left < 0 || edges_[left].txt.empty()) continue;
-    if (!ucd::is_decimal(last_code_point(edges_[left].txt))) continue;
+    if (!lat_.data_.decimal(last_code_point(edges_[left].txt))) continue;
     Edge& e = edges_[idx];
     bool fraction = e.num->has_fraction && e.num->frac_num != 0;
     e.txt = (fraction ? " " : "\u00B7") + e.txt;
