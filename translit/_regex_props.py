@@ -40,7 +40,7 @@ def regex_props_table(unassigned: Iterable[tuple[int, int]]) -> str:
     for first, last in unassigned:
         cps.extend(range(first, last + 1))
     text = cps.tobytes().decode(f"utf-32-{sys.byteorder[0]}e")
-    lines = []
+    lines: list[str] = []
     for kind, pattern in _PATTERNS.items():
         found = [ord(m.group()) for m in regex.finditer(pattern, text)]
         lines.extend(f"{kind} {a:X} {b:X}" for a, b in _ranges(found))
