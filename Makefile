@@ -89,7 +89,7 @@ sanitize:
 	rm -f $(SAN_TREE)/translit/_core*.so
 	cd $(SAN_TREE) && TRANSLIT_STRICT_BUILD=1 TRANSLIT_EXTRA_CFLAGS="$(SANITIZE_FLAGS) -O1 -g" \
 		TRANSLIT_EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" $(abspath $(PY)) setup.py -q build_ext --inplace
-	cd $(SAN_TREE) && LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libubsan.so)" \
+	cd $(SAN_TREE) && LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so)" \
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		TRANSLIT_REQUIRE_CPP=1 $(abspath $(PY)) -m pytest -q -p no:cacheprovider tests/translit $(PYTEST_ARGS)
 
