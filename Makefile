@@ -84,7 +84,7 @@ SAN_TREE := build/sanitize
 sanitize:
 	$(MAKE) test-native SAN=-san
 	rm -rf $(SAN_TREE) && mkdir -p $(SAN_TREE)/tests
-	cp -r csrc translit tokadapt setup.py pyproject.toml $(SAN_TREE)/
+	cp -r csrc translit tokadapt setup.py pyproject.toml README.md $(SAN_TREE)/
 	cp -r tests/translit tests/conftest.py $(SAN_TREE)/tests/ 2>/dev/null || cp -r tests/translit $(SAN_TREE)/tests/
 	rm -f $(SAN_TREE)/translit/_core*.so
 	cd $(SAN_TREE) && TRANSLIT_STRICT_BUILD=1 TRANSLIT_EXTRA_CFLAGS="$(SANITIZE_FLAGS) -O1 -g" \

@@ -118,7 +118,7 @@ def uroman_cmd(src: Path, dst: Path) -> list[str]:
 
 def measure_line(work: Path, line_mb: float, slices: tuple[float, ...]) -> dict[str, Any]:
     line = work / f"line-{line_mb:g}mb.txt"
-    if not line.exists():
+    if not line.exists() or line.stat().st_size < line_mb * MB - 8:
         make_line(line, int(line_mb * MB))
     out = {"input_bytes": line.stat().st_size, "translit": {}, "uroman_slices": []}
     tiny = work / "tiny.txt"
@@ -143,7 +143,7 @@ def measure_line(work: Path, line_mb: float, slices: tuple[float, ...]) -> dict[
 
 def measure_file(work: Path, file_mb: float, uroman_mb: float) -> dict[str, Any]:
     big = work / f"file-{file_mb:g}mb.txt"
-    if not big.exists():
+    if not big.exists() or big.stat().st_size < file_mb * MB:
         make_file(big, int(file_mb * MB))
     part, a, b = work / "file-prefix.txt", work / "prefix.t.out", work / "prefix.u.out"
     prefix(big, part, int(uroman_mb * MB), whole_lines=True)
@@ -215,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file-mb", type=float, default=1024.0)
     parser.add_argument("--uroman-mb", type=float, default=1.0)
     parser.add_argument("--quick", action="store_true", help="2 MB line, 20 MB file")
+    parser.add_argument(
+        "--parts", default="line,file", help="measure only these (others kept from the JSON)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.line_mb, args.file_mb, args.uroman_mb = 2.0, 20.0, 0.5
@@ -223,12 +226,16 @@ def main(argv: list[str] | None = None) -> int:
 
     import uroman  # noqa: F401  (fail early if the reference is missing)
 
-    res: dict[str, Any] = {"loadavg": os.getloadavg(), "uroman_version": version("uroman")}
-    slices = (0.2, 0.4, 0.8) if not args.quick else (0.1, 0.2, 0.4)
-    res["line"] = measure_line(args.workdir, args.line_mb, slices)
-    res["file"] = measure_file(args.workdir, args.file_mb, args.uroman_mb)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     name = "bench_memory" + ("_quick" if args.quick else "")
+    old = RESULTS / f"{name}.json"
+    res: dict[str, Any] = json.loads(old.read_text()) if old.exists() else {}
+    res.update(loadavg=os.getloadavg(), uroman_version=version("uroman"))
+    slices = (0.2, 0.4, 0.8) if not args.quick else (0.1, 0.2, 0.4)
+    if "line" in args.parts:
+        res["line"] = measure_line(args.workdir, args.line_mb, slices)
+    if "file" in args.parts:
+        res["file"] = measure_file(args.workdir, args.file_mb, args.uroman_mb)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(res, indent=1))
     (RESULTS / f"{name}.md").write_text(markdown(res))
     print(markdown(res))
