@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import functools
 import random
+from pathlib import Path
 from typing import Any
 
+import pytest
 import wordfreq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -69,3 +71,36 @@ _PARTS = st.one_of(
 def test_fuzzed_mixtures_agree(native: str, parts: list[str], glue: str) -> None:
     text = glue.join(parts)
     assert _agree(text), text
+
+
+_PEAK = """
+import random, wordfreq, translit
+def kib(key):
+    return int(next(l for l in open("/proc/self/status") if l.startswith(key)).split()[1])
+words = wordfreq.top_n_list("ru", 3000) + wordfreq.top_n_list("hi", 3000)
+rng = random.Random(5)
+line = " ".join(rng.choice(words) for _ in range(400_000))
+rom = translit.Romanizer()
+rom.romanize_batch(["Привет"], 1)
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # resets the peak (VmHWM) to the current RSS
+before = kib("VmRSS")
+out = rom.romanize_batch([line], 1)[0]
+print(len(line.encode()), (kib("VmHWM") - before) * 1024, len(out))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux peak-RSS reset")
+def test_peak_memory_of_a_long_line_is_bounded(native: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run(
+        [sys.executable, "-c", _PEAK], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    n_bytes, grown, n_out = map(int, proc.stdout.split())
+    assert n_bytes > 5_000_000 and n_out > 0
+    assert grown <= 20 * n_bytes, f"{grown / n_bytes:.1f}x the line"

@@ -51,7 +51,9 @@ GLUE = st.sampled_from(["", "", " ", "  ", "-", ", ", ".", "。", "\u200c", "\u2
 
 
 def _run(block: tuple[int, int]) -> st.SearchStrategy[str]:
-    chars = st.characters(min_codepoint=block[0], max_codepoint=block[1], exclude_categories=("Cs",))
+    chars = st.characters(
+        min_codepoint=block[0], max_codepoint=block[1], exclude_categories=("Cs",)
+    )
     return st.text(chars, min_size=1, max_size=8)
 
 
