@@ -21,6 +21,15 @@ std::string_view utf8_view(const py::handle& obj, const char* what) {
   return {data, static_cast<size_t>(size)};
 }
 
+// Makes a (legacy, pre-PEP 393) str canonical; call with the GIL held. A no-op on 3.12+.
+void ready(PyObject* s) {
+#if PY_VERSION_HEX < 0x030C0000
+  if (PyUnicode_READY(s) < 0) throw py::error_already_set();
+#else
+  (void)s;
+#endif
+}
+
 // The str objects of a list, kept alive (and immune to list mutation by other threads) while
 // the GIL is released: a tuple snapshot. Type checks happen here, under the GIL.
 py::tuple str_snapshot(const py::list& items, const char* what) {
@@ -31,11 +40,12 @@ py::tuple str_snapshot(const py::list& items, const char* what) {
       throw py::type_error(std::string(what) + " must be str, got " +
                            std::string(py::str(py::type::of(item).attr("__name__"))));
     }
+    ready(item.ptr());
   }
   return snapshot;
 }
 
-// Code points of a str, read without the GIL: a str's PEP 393 buffer is immutable.
+// Code points of a ready str, read without the GIL: a str's PEP 393 buffer is immutable.
 void read_code_points(PyObject* s, std::u32string& out) {
   Py_ssize_t n = PyUnicode_GET_LENGTH(s);
   int kind = PyUnicode_KIND(s);
@@ -89,14 +99,19 @@ translit._data.DATA_FILES); immutable and thread-safe afterwards.
       .def(
           "romanize",
           [](const translit::Engine& e, const py::str& text, const std::string& lcode) {
-            std::string_view view = utf8_view(text, "text");
+            // Code points read straight from the str (no UTF-8 copy cached inside it).
+            thread_local std::u32string cps;
+            ready(text.ptr());
             std::string out;
-            if (view.size() > 4096) {
+            if (PyUnicode_GET_LENGTH(text.ptr()) > 4096) {
               py::gil_scoped_release release;
-              out = e.romanize(view, lcode);
+              read_code_points(text.ptr(), cps);
+              out = e.romanize_cps(cps, lcode);
             } else {
-              out = e.romanize(view, lcode);
+              read_code_points(text.ptr(), cps);
+              out = e.romanize_cps(cps, lcode);
             }
+            if (cps.capacity() > (1u << 16)) std::u32string().swap(cps);
             return py::str(out);
           },
           py::arg("text"), py::arg("lcode"),
@@ -133,6 +148,7 @@ translit._data.DATA_FILES); immutable and thread-safe afterwards.
       .def(
           "chunk_cuts",
           [](const translit::Engine& e, const py::str& text) {
+            ready(text.ptr());
             std::u32string cps;
             read_code_points(text.ptr(), cps);
             py::list out;
