@@ -79,7 +79,8 @@ test-native:
 
 # ASan + UBSan: the native unit tests, then the extension built with the sanitizers in a copy
 # of the tree (build/sanitize) and the translit tests run against it, the ASan runtime
-# preloaded into Python. Leak checking is off (CPython keeps its arenas until exit).
+# preloaded into Python (with libstdc++, so that ASan's __cxa_throw interceptor resolves and C++
+# exceptions work). Leak checking is off (CPython keeps its arenas until exit).
 SAN_TREE := build/sanitize
 sanitize:
 	$(MAKE) test-native SAN=-san
@@ -89,7 +90,7 @@ sanitize:
 	rm -f $(SAN_TREE)/translit/_core*.so
 	cd $(SAN_TREE) && TRANSLIT_STRICT_BUILD=1 TRANSLIT_EXTRA_CFLAGS="$(SANITIZE_FLAGS) -O1 -g" \
 		TRANSLIT_EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" $(abspath $(PY)) setup.py -q build_ext --inplace
-	cd $(SAN_TREE) && LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so)" \
+	cd $(SAN_TREE) && LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libstdc++.so)" \
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		TRANSLIT_REQUIRE_CPP=1 $(abspath $(PY)) -m pytest -q -p no:cacheprovider tests/translit $(PYTEST_ARGS)
 
