@@ -16,7 +16,7 @@ export TRANSFORMERS_OFFLINE := 1
 
 NATIVE_SRC := $(wildcard csrc/translit/*.cc csrc/translit/*.h csrc/bindings/*.cc csrc/bindings/*.h csrc/gen/*.py)
 
-.PHONY: install build test test-fast demo lint format bench clean
+.PHONY: install build test test-fast demo lint format bench clean test-native sanitize fuzz
 
 install: $(STAMP)
 
@@ -63,6 +63,44 @@ format: install
 bench: build
 	$(PY) benchmarks/run_all.py
 	$(PY) benchmarks/render_docs.py
+
+# Native unit tests: every colocated csrc/translit/*_test.cc with the core, one binary (no
+# Python, no downloads). SANITIZE_FLAGS adds ASan/UBSan (see `sanitize`).
+CXX ?= c++
+NATIVE_DIR := build/native-tests
+NATIVE_CORE := $(filter-out %_test.cc,$(wildcard csrc/translit/*.cc))
+NATIVE_TESTS := $(wildcard csrc/translit/*_test.cc)
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+test-native:
+	mkdir -p $(NATIVE_DIR)$(SAN)
+	$(PY) csrc/gen/unicode_db.py $(NATIVE_DIR)$(SAN)/unicode_db.inc
+	$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -pthread $(if $(SAN),$(SANITIZE_FLAGS)) \
+		-Icsrc -I$(NATIVE_DIR)$(SAN) $(NATIVE_CORE) $(NATIVE_TESTS) -o $(NATIVE_DIR)$(SAN)/translit_tests
+	$(NATIVE_DIR)$(SAN)/translit_tests
+
+# ASan + UBSan: the native unit tests, then the extension built with the sanitizers in a copy
+# of the tree (build/sanitize) and the translit tests run against it, the ASan runtime
+# preloaded into Python (with libstdc++, so that ASan's __cxa_throw interceptor resolves and C++
+# exceptions work). Leak checking is off (CPython keeps its arenas until exit).
+SAN_TREE := build/sanitize
+sanitize:
+	$(MAKE) test-native SAN=-san
+	rm -rf $(SAN_TREE) && mkdir -p $(SAN_TREE)/tests
+	cp -r csrc translit tokadapt setup.py pyproject.toml README.md $(SAN_TREE)/
+	cp -r tests/translit tests/conftest.py $(SAN_TREE)/tests/ 2>/dev/null || cp -r tests/translit $(SAN_TREE)/tests/
+	rm -f $(SAN_TREE)/translit/_core*.so
+	cd $(SAN_TREE) && TRANSLIT_STRICT_BUILD=1 TRANSLIT_EXTRA_CFLAGS="$(SANITIZE_FLAGS) -O1 -g" \
+		TRANSLIT_EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" $(abspath $(PY)) setup.py -q build_ext --inplace
+	cd $(SAN_TREE) && LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libstdc++.so)" \
+		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		TRANSLIT_REQUIRE_CPP=1 $(abspath $(PY)) -m pytest -q -p no:cacheprovider tests/translit $(PYTEST_ARGS)
+
+# Long differential fuzzing against uroman (the bounded version runs in every `make test`).
+FUZZ_EXAMPLES ?= 20000
+fuzz: build
+	TRANSLIT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider \
+		tests/translit/test_translit_fuzz.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf build translit/_core*.so translit/.core-built *.egg-info

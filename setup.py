@@ -59,12 +59,22 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]
         )
 
 
+def _warning_flags() -> list[str]:
+    """``-Wall -Wextra`` (GCC/Clang; MSVC: /W4), fatal in the strict build."""
+    if sys.platform == "win32":
+        return ["/W4", *(["/WX"] if STRICT else [])]
+    return ["-Wall", "-Wextra", *(["-Werror"] if STRICT else [])]
+
+
 ext = Pybind11Extension(
     "translit._core",
     _sources(),
     include_dirs=["csrc", str(GEN_DIR)],
     cxx_std=17,
-    extra_compile_args=["-O2", "-fvisibility=hidden"],
+    extra_compile_args=([] if sys.platform == "win32" else ["-O2", "-fvisibility=hidden"])
+    + _warning_flags()
+    + os.environ.get("TRANSLIT_EXTRA_CFLAGS", "").split(),
+    extra_link_args=os.environ.get("TRANSLIT_EXTRA_LDFLAGS", "").split(),
     depends=[str(p.relative_to(ROOT)) for p in sorted((ROOT / "csrc").rglob("*.h"))]
     + ["csrc/gen/unicode_db.py"],
     define_macros=[("TRANSLIT_VERSION_INFO", '"0.1.0"')],

@@ -11,10 +11,11 @@ Corpora (all installed by pip):
 * ``wordfreq`` the top-N words of the 42 wordfreq languages, with their language code;
 * ``udhr``     UDHR article 1 in ~530 language varieties, with and without their language code
   (whole sentences; only in the development checkout, where ``../shared/data`` exists);
-* ``chars``, ``numbers``, ``lcodes``, ``mixed`` stress tests (``corpora_synthetic.py``), only
-  on request: every code point alone and between Latin letters; numerals of every digit set,
-  CJK, Ethiopic, Roman numerals and fractions; words under every rule-bearing language code;
-  seeded mixtures of words, numbers and marks of different scripts.
+* ``chars``, ``numbers``, ``lcodes``, ``mixed``, ``newchars`` stress tests
+  (``corpora_synthetic.py``), only on request: every code point alone and between Latin letters;
+  numerals of every digit set, CJK, Ethiopic, Roman numerals and fractions; words under every
+  rule-bearing language code; seeded mixtures of words, numbers and marks of different scripts;
+  code points newer than Python's ``unicodedata`` (known to uroman's ``regex``) in context.
 
 uroman's outputs are cached under ``.cache/conformance/`` (see ``benchmarks/reference.py``); the
 first full run takes several minutes, reruns seconds. Every difference goes to a TSV.
@@ -46,6 +47,7 @@ import translit
 from translit.vocab import split_piece
 
 RESULTS = REPO / "benchmarks" / "results"
+SYNTHETIC = ("chars", "numbers", "lcodes", "mixed", "newchars")
 
 
 @dataclass
@@ -135,7 +137,7 @@ def plain_rows(
         full = corpora.cldr_items()
     elif corpus == "udhr":
         full = corpora.udhr_items()
-    elif corpus in ("chars", "numbers", "lcodes", "mixed"):
+    elif corpus in SYNTHETIC:
         import corpora_synthetic
 
         full = getattr(corpora_synthetic, f"{corpus}_items")()
@@ -270,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus",
         nargs="+",
-        choices=(*CORPORA, "chars", "numbers", "lcodes", "mixed"),
+        choices=(*CORPORA, *SYNTHETIC),
         default=list(CORPORA),
     )
     parser.add_argument("--limit", type=int, default=None, help="at most N items per corpus")

@@ -7,6 +7,10 @@
   handling is the most intricate part of its algorithm);
 * ``lcodes``: non-ASCII wordfreq words romanized under every language code that has rules of
   its own in uroman's tables (real words, unusual pairings: each rule set meets every script);
+* ``newchars``: code points that Python's ``unicodedata`` (Unicode 14.0 on 3.11) leaves
+  unassigned but the ``regex`` module uroman matches with knows as letters, marks or digits
+  (e.g. CJK Extension H): alone, before a lone Thai consonant (syllable-end rule), between Latin
+  letters, after a Thai consonant and before a digit (issue 9, class 8);
 * ``mixed``: seeded strings of 2-6 real words, numbers, numerals, marks and punctuation from
   different scripts glued with and without separators (context at script boundaries).
 """
@@ -69,6 +73,29 @@ def numbers_items(seed: int = 0, combos: int = 3000) -> list[Item]:
             items.append(Item("numbers:fraction", prefix + frac, ""))
     seen: set[str] = set()
     return [it for it in items if not (it.text in seen or seen.add(it.text))]  # type: ignore[func-returns-value]
+
+
+def newer_code_points() -> list[int]:
+    """Code points ``unicodedata`` calls Cn that ``regex`` matches with \\pL, \\pM or \\d."""
+    import regex
+
+    pattern = regex.compile(r"[\p{L}\p{M}\d]")
+    return [
+        cp
+        for cp in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(cp)) == "Cn" and pattern.match(chr(cp))
+    ]
+
+
+_NEWCHAR_CONTEXTS = ("{}", "{}\u0e02", "{}\u0e08", "a{}b", "\u0e01{}", "{}12", "\u0915{}")
+
+
+def newchars_items() -> list[Item]:
+    return [
+        Item(f"newchars:U+{cp:04X}:{i}", ctx.format(chr(cp)), "")
+        for cp in newer_code_points()
+        for i, ctx in enumerate(_NEWCHAR_CONTEXTS)
+    ]
 
 
 #: Codes with their own rules that are not plain ISO-639-3 (uroman's variant tables).

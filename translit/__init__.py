@@ -15,6 +15,7 @@ from translit.errors import (
     DataError,
     InputError,
     ReferenceCrashError,
+    ResourceError,
     TranslitError,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "Edge",
     "InputError",
     "ReferenceCrashError",
+    "ResourceError",
     "Romanizer",
     "TranslitError",
     "__version__",

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from translit._data import read_tables
+from translit._regex_props import TABLE as REGEX_TABLE
+from translit._regex_props import regex_props_table
 from translit.errors import BackendError, ReferenceCrashError
 from translit.vocab import split_piece
 
@@ -99,7 +101,9 @@ class CppBackend:
         self._core = load_core()
         with CppBackend._lock:
             if CppBackend._instance is None:
-                CppBackend._instance = self._core.Engine(read_tables())
+                tables = dict(read_tables())
+                tables[REGEX_TABLE] = regex_props_table(self._core.unassigned_ranges())
+                CppBackend._instance = self._core.Engine(tables)
         self._engine = CppBackend._instance
 
     def romanize(self, text: str, lcode: str) -> str:

@@ -30,3 +30,7 @@ class ReferenceCrashError(TranslitError, RuntimeError):
 
 class MissingDependencyError(TranslitError, ImportError):
     """An optional dependency (PyICU: scripts, ICU schemes) is missing (message: the pip fix)."""
+
+
+class ResourceError(TranslitError, RuntimeError):
+    """The operating system refused a resource the native core needs (e.g. a worker thread)."""

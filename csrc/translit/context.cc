@@ -12,8 +12,6 @@ namespace {
 
 bool is_braille(char32_t c) { return c >= 0x2800 && c <= 0x28FF; }
 
-bool is_letter_or_mark(char32_t c) { return ucd::is_letter(c) || ucd::is_mark(c); }
-
 bool is_consonant_no_wy(char c) {  // [bcdfghjklmnpqrstvxz] (sic: no w)
   return c && std::string_view("bcdfghjklmnpqrstvxz").find(c) != std::string_view::npos;
 }
@@ -86,11 +84,11 @@ bool Lattice::at_end_of_syllable(int pos) {
   }
   char32_t next2 = at(adj + 1);
   if (!prev) return false;
-  if (!is_letter_or_mark(prev)) return false;
+  if (!data_.letter_or_mark(prev)) return false;
   if (data_.has_flag(prev, kPrePostVowel)) return false;
   if (next && data_.has_flag(next, kPrePostVowel)) return true;
   if (adj >= n_) return true;
-  if (!is_letter_or_mark(next)) return true;
+  if (!data_.letter_or_mark(next)) return true;
   if (pos > 0) {
     int left = best_left_neighbor(pos - 1);
     if (left >= 0 && !edges_[left].txt.empty() && is_consonant_no_wy(edges_[left].txt.back())) {

@@ -1,5 +1,7 @@
 #include "translit/data.h"
 
+#include <string>
+
 #include "translit/errors.h"
 #include "translit/rule_builder.h"
 
@@ -58,7 +60,53 @@ bool check_ascii_identity(const Data& d) {
   return true;
 }
 
+// Parses a hexadecimal code point; false unless `s` is 1..6 hex digits.
+bool parse_hex(std::string_view s, uint32_t& v) {
+  v = 0;
+  if (s.empty() || s.size() > 6) return false;
+  for (char c : s) {
+    int digit = (c >= '0' && c <= '9')   ? c - '0'
+                : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                                         : -1;
+    if (digit < 0) return false;
+    v = v * 16 + static_cast<uint32_t>(digit);
+  }
+  return true;
+}
+
+// One line "LM|ND <first hex> <last hex>" of the regex-props table; 0 flag when malformed.
+uint8_t parse_regex_props_line(std::string_view line, uint32_t& first, uint32_t& last) {
+  size_t a = line.find(' ');
+  if (a == std::string_view::npos) return 0;
+  size_t b = line.find(' ', a + 1);
+  if (b == std::string_view::npos) return 0;
+  std::string_view kind = line.substr(0, a);
+  uint8_t flag = kind == "LM" ? kReLetterMark : kind == "ND" ? kReDecimal : 0;
+  bool ok = parse_hex(line.substr(a + 1, b - a - 1), first) && parse_hex(line.substr(b + 1), last);
+  return ok && first <= last && last <= 0x10FFFF ? flag : 0;
+}
+
 }  // namespace
+
+void load_regex_props(std::string_view text, Data& d) {
+  size_t line_no = 0;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    ++line_no;
+    if (line.empty()) continue;
+    uint32_t first = 0, last = 0;
+    uint8_t flag = parse_regex_props_line(line, first, last);
+    if (!flag) {
+      throw DataError(std::string(kRegexPropsTable) + " line " + std::to_string(line_no) +
+                      ": expected 'LM|ND <first hex> <last hex>', found '" + std::string(line) +
+                      "'");
+    }
+    for (uint32_t cp = first; cp <= last; ++cp) d.chars.at(cp).flags |= flag;
+  }
+}
 
 Data load_data(const std::map<std::string, std::string, std::less<>>& tables) {
   auto get = [&](const char* name) -> std::string_view {
@@ -85,6 +133,9 @@ Data load_data(const std::map<std::string, std::string, std::less<>>& tables) {
        {"UnicodeDataProps.txt", "UnicodeDataPropsCJK.txt", "UnicodeDataPropsHangul.txt"}) {
     load_unicode_props(get(name), d);
   }
+  if (auto it = tables.find(kRegexPropsTable); it != tables.end()) {
+    load_regex_props(it->second, d);
+  }
   rules.freeze(d);
   auto sid = [&](std::string_view name) {
     for (size_t i = 1; i < d.script_names.size(); ++i) {
@@ -98,6 +149,7 @@ Data load_data(const std::map<std::string, std::string, std::less<>>& tables) {
   d.sid_hiragana = sid("Hiragana");
   d.sid_katakana = sid("Katakana");
   d.ascii_identity = check_ascii_identity(d);
+  d.chunk_separators = inert_separators(d);
   return d;
 }
 

@@ -12,6 +12,7 @@
 
 #include "translit/cp_table.h"
 #include "translit/flat_map.h"
+#include "translit/unicode_db.h"
 
 namespace translit {
 
@@ -51,7 +52,16 @@ enum CharFlag : uint8_t {
   kVirama = 4,
   kToneMark = 8,
   kPrePostVowel = 16,  // syllable-info written-pre-consonant-spoken-post-consonant
+  // uroman matches input against `regex` patterns (\pL, \pM, \d) whose Unicode database is
+  // newer than Python's unicodedata; these mark code points that unicodedata leaves unassigned
+  // (Cn) but the `regex` module classifies (table kRegexPropsTable).
+  kReLetterMark = 32,
+  kReDecimal = 64,
 };
+
+// Optional table: the `regex` module's view of code points unassigned in unicodedata, computed
+// by translit at run time from the installed `regex` (lines "LM|ND <first hex> <last hex>").
+inline constexpr const char* kRegexPropsTable = "translit:regex-props";
 
 struct CharInfo {
   uint16_t script = 0;    // index into Data::script_names; 0 = none
@@ -90,6 +100,10 @@ struct Data {
   std::vector<uint32_t> root_children;
 
   std::vector<uint8_t> node_has_children;  // skips hash lookups below leaves
+  // Sorted code points of the multi-character rule sources that contain a letter.
+  std::vector<char32_t> in_multi_char_source;
+  // Separators at which a long text may be cut into independent lattices (chunking.cc).
+  std::u32string chunk_separators;
 
   uint32_t child(uint32_t node, char32_t cp) const {
     if (node == 0 && cp < root_children.size()) return root_children[cp];
@@ -120,6 +134,11 @@ struct Data {
     return i < 0 ? nullptr : &scripts[i];
   }
   bool has_flag(char32_t cp, uint8_t flag) const { return (info(cp).flags & flag) != 0; }
+  // regex (?:\pL|\pM) and \d as uroman's `regex` module sees them.
+  bool letter_or_mark(char32_t cp) const {
+    return ucd::is_letter(cp) || ucd::is_mark(cp) || has_flag(cp, kReLetterMark);
+  }
+  bool decimal(char32_t cp) const { return ucd::is_decimal(cp) || has_flag(cp, kReDecimal); }
   // Flags of uroman's chr_name(): unicodedata's name, else the name in UnicodeDataOverwrite.
   uint32_t name_flags(char32_t cp) const;
   const NumProp* num_prop(char32_t cp) const {
@@ -138,5 +157,8 @@ void load_pinyin_file(RuleBuilder& b, std::string_view text);
 void load_scripts(std::string_view text, Data& d);
 void load_unicode_props(std::string_view text, Data& d);
 void load_num_props(std::string_view text, Data& d);
+void load_regex_props(std::string_view text, Data& d);
+// The separators of Data::chunk_separators that these tables leave inert (chunking.cc).
+std::u32string inert_separators(const Data& d);
 
 }  // namespace translit

@@ -1,5 +1,5 @@
 // Exceptions of the translit core. User errors derive from std::invalid_argument; the bindings
-// map them to Python ValueError subclasses.
+// register them so that Python sees translit.errors.InputError / DataError / ResourceError.
 #pragma once
 
 #include <stdexcept>
@@ -17,6 +17,12 @@ class InputError : public std::invalid_argument {
 class DataError : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
+};
+
+// The operating system refused a resource the engine needs (e.g. a worker thread).
+class ResourceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 }  // namespace translit

@@ -341,7 +341,7 @@ void NumberBuilder::multiply_large_powers() {  // G3: 234*1000 = 234000
     if (e.num->value.is_int()) {
       v = int_mul(e.num->value, re.num->value);
     } else {
-      double p = py_round5(e.num->value.f * static_cast<double>(re.num->value.i));
+      double p = py_round5(e.num->value.f * re.num->value.i.to_double());
       v = float_to_int_if_integral(p);
     }
     Edge ne = new_num_edge(e.start, re.end, py_str(v));
@@ -376,7 +376,7 @@ void NumberBuilder::add_large_blocks() {  // G4: 234000+567 = 234567
         bool power_of_ten = base_s.size() >= 2 && base_s[0] == '1' &&
                             base_s.find_first_not_of('0', 1) == std::string::npos;
         if (power_of_ten) {
-          int128 new_base = pe.num->num_base.i / 10;
+          int128 new_base = pe.num->num_base.i.div_small(10);
           re.num->value = PyNum::of_int(new_base * re.num->value.i);
           re.num->num_base = PyNum::of_int(new_base);
           re.type = "G4tag";
@@ -431,8 +431,7 @@ void NumberBuilder::fractions() {
       } else if (re.num->value.is_int() && !re.num->value.overflow && e.num->value.i > 0) {
         std::string txt = py_str(re.num->value) + "/" + py_str(e.num->value);
         Edge fe = new_num_edge(e.start, re.end, txt);
-        set_fraction(fe, static_cast<int64_t>(re.num->value.i),
-                     static_cast<int64_t>(e.num->value.i));
+        set_fraction(fe, re.num->value.i.to_int64(), e.num->value.i.to_int64());
         fe.type = "fraction";
         int id = lat_.add_edge(std::move(fe));
         replace(id, {idx, r});
@@ -464,10 +463,10 @@ void NumberBuilder::signs() {  // G6
 void NumberBuilder::separators() {  // F1: 23½ -> 23 1/2, 十一五 -> 11·5
   for (int idx : snapshot()) {
     if (!edges_[idx].is_num || edges_[idx].txt.empty()) continue;
-    if (!ucd::is_decimal(first_code_point(edges_[idx].txt))) continue;
+    if (!lat_.data_.decimal(first_code_point(edges_[idx].txt))) continue;
     int left = lat_.best_left_neighbor(edges_[idx].start);
     if (left < 0 || edges_[left].txt.empty()) continue;
-    if (!ucd::is_decimal(last_code_point(edges_[left].txt))) continue;
+    if (!lat_.data_.decimal(last_code_point(edges_[left].txt))) continue;
     Edge& e = edges_[idx];
     bool fraction = e.num->has_fraction && e.num->frac_num != 0;
     e.txt = (fraction ? " " : "\u00B7") + e.txt;

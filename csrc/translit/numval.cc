@@ -8,18 +8,7 @@
 
 namespace translit {
 
-std::string int128_str(int128 v) {
-  if (v == 0) return "0";
-  bool neg = v < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : v;
-  std::string out;
-  while (u) {
-    out.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  }
-  if (neg) out.push_back('-');
-  return std::string(out.rbegin(), out.rend());
-}
+std::string int128_str(int128 v) { return to_string(v); }
 
 std::string py_float_repr(double v) {
   if (v != v) return "nan";
@@ -88,7 +77,7 @@ PyNum from_digits(const std::string& digits) {
   std::string d = strip_zeros(digits);
   if (d.size() <= 37) {
     PyNum n = PyNum::of_int(0);
-    for (char c : d) n.i = n.i * 10 + (c - '0');
+    for (char c : d) n.i = n.i * Int128(10) + Int128(c - '0');
     return n;
   }
   PyNum n = PyNum::of_int(0);
@@ -130,19 +119,19 @@ std::string add_digits(const std::string& a, const std::string& b) {
 
 PyNum int_mul(const PyNum& a, const PyNum& b) {
   int128 p;
-  if (!a.overflow && !b.overflow && !__builtin_mul_overflow(a.i, b.i, &p)) return PyNum::of_int(p);
+  if (!a.overflow && !b.overflow && checked_mul(a.i, b.i, &p)) return PyNum::of_int(p);
   return from_digits(mul_digits(digits_of(a), digits_of(b)));
 }
 
 PyNum int_add(const PyNum& a, const PyNum& b) {
   int128 p;
-  if (!a.overflow && !b.overflow && !__builtin_add_overflow(a.i, b.i, &p)) return PyNum::of_int(p);
+  if (!a.overflow && !b.overflow && checked_add(a.i, b.i, &p)) return PyNum::of_int(p);
   return from_digits(add_digits(digits_of(a), digits_of(b)));
 }
 
 PyNum float_to_int_if_integral(double x) {
   if (!std::isfinite(x) || x != std::floor(x)) return PyNum::of_float(x);
-  if (x > -1e36 && x < 1e36) return PyNum::of_int(static_cast<int128>(x));
+  if (x > -1e36 && x < 1e36) return PyNum::of_int(Int128::from_double(x));
   if (x < 0) return PyNum::of_float(x);  // never produced by uroman's number grammar
   char buf[512];
   std::snprintf(buf, sizeof buf, "%.0f", x);  // exact decimal value of the double
@@ -160,7 +149,7 @@ PyNum parse_decimal(const std::string& s) {
     n.big = s.substr(k);
     return n;
   }
-  for (size_t j = k; j < s.size(); ++j) n.i = n.i * 10 + (s[j] - '0');
+  for (size_t j = k; j < s.size(); ++j) n.i = n.i * Int128(10) + Int128(s[j] - '0');
   return n;
 }
 

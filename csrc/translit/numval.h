@@ -1,13 +1,15 @@
-// Numbers as uroman's number lattice holds them: Python int (here 128-bit) or float, with
-// Python's str() formatting.
+// Numbers as uroman's number lattice holds them: Python int (here 128-bit, portable Int128) or
+// float, with Python's str() formatting.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "translit/int128.h"
+
 namespace translit {
 
-using int128 = __int128;
+using int128 = Int128;
 
 struct PyNum {
   enum Kind : uint8_t { kNone, kInt, kFloat };
@@ -34,7 +36,7 @@ struct PyNum {
   bool is_number() const { return kind != kNone; }
   long double as_ld() const {
     if (overflow) return 1e300L;
-    return kind == kInt ? static_cast<long double>(i) : static_cast<long double>(f);
+    return kind == kInt ? i.to_long_double() : static_cast<long double>(f);
   }
 };
 

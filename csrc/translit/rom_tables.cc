@@ -37,16 +37,8 @@ std::optional<char32_t> parse_hex_cp(std::string_view u) {
 }
 
 uint32_t name_flags_of(std::string_view name) {
-  static const std::pair<const char*, uint32_t> kKeys[] = {
-      {"LETTER", ucd::kNameLetter},
-      {"SUBJOINED LETTER", ucd::kNameSubjoined},
-      {"NUKTA", ucd::kNameNukta},
-      {"VOCALIC", ucd::kNameVocalic},
-      {"DIGIT", ucd::kNameDigit},
-      {"MYANMAR VOWEL SIGN KAYAH", ucd::kNameKayah},
-      {"MENDE KIKAKUI SYLLABLE", ucd::kNameMende}};
   uint32_t flags = 0;
-  for (const auto& [key, flag] : kKeys) {
+  for (const auto& [key, flag] : ucd::kNameKeys) {
     if (name.find(key) != std::string_view::npos) flags |= flag;
   }
   return flags;

@@ -1,5 +1,7 @@
 #include "translit/rule_builder.h"
 
+#include <algorithm>
+
 #include "translit/unicode_db.h"
 #include "translit/utf8.h"
 
@@ -16,6 +18,10 @@ bool has_letter(const std::string& t) {
 }  // namespace
 
 std::vector<uint32_t>& RuleBuilder::list_of(const std::u32string& s) {
+  if (s.size() > 1 &&
+      std::any_of(s.begin(), s.end(), [](char32_t c) { return ucd::is_alpha(c); })) {
+    in_multi_.insert(in_multi_.end(), s.begin(), s.end());
+  }
   uint32_t node = 0;
   for (char32_t cp : s) {
     uint64_t key = (static_cast<uint64_t>(node) << 21) | cp;
@@ -85,6 +91,9 @@ void RuleBuilder::freeze(Data& d) {
     d.node_rules.insert(d.node_rules.end(), node_lists_[i].begin(), node_lists_[i].end());
   }
   d.rules = std::move(rules_);
+  std::sort(in_multi_.begin(), in_multi_.end());
+  in_multi_.erase(std::unique(in_multi_.begin(), in_multi_.end()), in_multi_.end());
+  d.in_multi_char_source = std::move(in_multi_);
 }
 
 uint32_t Data::node_of(std::u32string_view s) const {

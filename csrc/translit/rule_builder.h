@@ -34,6 +34,7 @@ class RuleBuilder {
   std::vector<uint32_t>& list_of(const std::u32string& s);
 
   std::vector<RomRule> rules_;
+  std::vector<char32_t> in_multi_;  // code points of multi-char sources with a letter
   FlatMap trie_;
   std::vector<uint8_t> has_children_ = std::vector<uint8_t>(1, 0);
   std::vector<std::vector<uint32_t>> node_lists_ = std::vector<std::vector<uint32_t>>(1);

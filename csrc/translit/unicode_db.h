@@ -10,59 +10,9 @@
 
 namespace translit::ucd {
 
-enum Category : uint8_t {
-  kCn,
-  kLu,
-  kLl,
-  kLt,
-  kLm,
-  kLo,
-  kMn,
-  kMc,
-  kMe,
-  kNd,
-  kNl,
-  kNo,
-  kPc,
-  kPd,
-  kPs,
-  kPe,
-  kPi,
-  kPf,
-  kPo,
-  kSm,
-  kSc,
-  kSk,
-  kSo,
-  kZs,
-  kZl,
-  kZp,
-  kCc,
-  kCf,
-  kCs,
-  kCo
-};
-
-enum Flag : uint32_t {
-  kAlpha = 1u << 5,           // str.isalpha()
-  kUpper = 1u << 6,           // str.isupper() of the single character
-  kLower = 1u << 7,           // str.islower() of the single character
-  kTitle = 1u << 8,           // category Lt
-  kSpace = 1u << 9,           // str.isspace()
-  kNamed = 1u << 10,          // unicodedata.name() exists
-  kNameLetter = 1u << 11,     // name contains "LETTER"
-  kNameSubjoined = 1u << 12,  // "SUBJOINED LETTER"
-  kNameNukta = 1u << 13,
-  kNameVocalic = 1u << 14,
-  kNameDigit = 1u << 15,
-  kNameKayah = 1u << 16,  // "MYANMAR VOWEL SIGN KAYAH"
-  kNameMende = 1u << 17,  // "MENDE KIKAKUI SYLLABLE"
-  kHasDecomp = 1u << 18,
-  kHasNumeric = 1u << 19,
-  kHasCase = 1u << 20,
-};
-constexpr uint32_t kNameFlags =
-    kNameLetter | kNameSubjoined | kNameNukta | kNameVocalic | kNameDigit | kNameKayah | kNameMende;
+// Category and Flag enums, kNameFlags and kNameKeys: generated from the lists of
+// csrc/gen/unicode_db.py (the one source of their bit order).
+#include "unicode_db_enums.inc"
 
 uint32_t record(char32_t cp);
 inline Category category(char32_t cp) { return static_cast<Category>(record(cp) & 31); }

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from core_support import engine, reference_string
 
+import translit
 from translit import _core
 from translit._data import DATA_FILES, read_tables
 
@@ -20,11 +21,16 @@ def test_build_info_names_unicode_and_reference(native: str) -> None:
     assert info["cxx_standard"] >= 201703
 
 
-def test_missing_table_is_a_value_error_naming_the_file(native: str) -> None:
+def test_missing_table_is_a_translit_data_error_naming_the_file(native: str) -> None:
     tables = dict(read_tables())
     del tables["NumProps.jsonl"]
-    with pytest.raises(ValueError, match=r"NumProps\.jsonl"):
+    with pytest.raises(translit.DataError, match=r"NumProps\.jsonl"):
         _core.Engine(tables)
+
+
+def test_core_input_errors_are_translit_input_errors(native: str) -> None:
+    with pytest.raises(translit.InputError, match="surrogate"):
+        _core.Engine(read_tables()).romanize_batch(["ok", "\ud800"], "", 1)
 
 
 def test_engine_reads_exactly_the_data_files(native: str) -> None:
@@ -50,5 +56,5 @@ def test_concurrent_calls_give_sequential_results(native: str) -> None:
 
 
 def test_lone_surrogate_is_rejected(native: str) -> None:
-    with pytest.raises(UnicodeEncodeError):
+    with pytest.raises(translit.InputError, match="surrogate at character offset 1"):
         engine().romanize("a\ud800b", "")
