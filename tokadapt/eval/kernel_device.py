@@ -14,6 +14,8 @@ answer is therefore the float64 brute force's, on CPU torch as on CUDA.
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -26,6 +28,14 @@ log = logging.getLogger(__name__)
 _U32 = 2.0**-24  # unit roundoff of float32
 _U_TF32 = 2.0**-11  # TF32 keeps 10 explicit mantissa bits of each input
 RESCORE_ROWS = 4096
+
+
+@dataclass(frozen=True)
+class DeviceTopK:
+    """:class:`~tokadapt.eval.exact.TopK` as device tensors (float64 scores, int64 indices)."""
+
+    scores: torch.Tensor
+    indices: torch.Tensor
 
 
 def error_bound(d: int, tf32: bool = False) -> float:
@@ -42,7 +52,9 @@ def error_bound(d: int, tf32: bool = False) -> float:
     return 2.0 * (gamma + tf + 2.0 * _U32)
 
 
-def _stable_desc(scores: torch.Tensor, idx: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _stable_desc(
+    scores: torch.Tensor, idx: torch.Tensor, k: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Top ``k`` per row by (score desc, index asc): index sort, then a stable score sort."""
     idx, order = torch.sort(idx, dim=1, stable=True)
     scores = torch.gather(scores, 1, order)
@@ -79,7 +91,7 @@ def rescore(
     cand_val: torch.Tensor,
     k: int,
     tf32: bool = False,
-) -> TopK:
+) -> DeviceTopK:
     """Exact top-k from float32 candidates ``cand`` (n, k'): float64 on the device, verified."""
     n, nt = len(q), len(t)
     k = min(k, nt)
@@ -108,14 +120,16 @@ def rescore(
         bad[r0 : r0 + len(c)] = invalid
     rows = torch.nonzero(bad).flatten()
     if len(rows):
-        log.debug("exact fallback on the device for %d of %d rows (near-ties at rank %d)", len(rows), n, k)
+        log.debug(
+            "exact fallback on the device for %d of %d rows (near-ties at rank %d)", len(rows), n, k
+        )
         fix_s, fix_i = brute_force(q[rows], t, bias, k)
         scores[rows], indices[rows] = fix_s, fix_i
-    return TopK(scores, indices)  # torch tensors here; :func:`to_numpy` converts
+    return DeviceTopK(scores, indices)
 
 
-def to_numpy(top: TopK) -> TopK:
-    return TopK(top.scores.cpu().numpy(), top.indices.cpu().numpy())  # type: ignore[attr-defined]
+def to_numpy(top: DeviceTopK) -> TopK:
+    return TopK(top.scores.cpu().numpy(), top.indices.cpu().numpy())
 
 
 def _propose(
@@ -136,6 +150,8 @@ def _propose(
     col_i = torch.full((nt, kt), -1, dtype=torch.int64, device=dev)
     old = torch.backends.cuda.matmul.allow_tf32
     torch.backends.cuda.matmul.allow_tf32 = tf32 and dev.type == "cuda"
+    threads = torch.get_num_threads()
+    serial = dev.type == "cpu" and (os.cpu_count() or 1) <= 4  # as kernel_torch: small CPUs
     try:
         with torch.no_grad():
             for q0 in range(0, nq, block_q):
@@ -145,11 +161,15 @@ def _propose(
                     s = qb @ t[t0 : t0 + block_t].T
                     if bias32 is not None:
                         s += bias32[t0 : t0 + block_t]
+                    if serial:  # the many small selection ops: one thread avoids stalls
+                        torch.set_num_threads(1)
                     if kq:
                         _update(rv, ri, s, t0, by_column=False)
                     if kt:
                         _update(col_v[t0 : t0 + block_t], col_i[t0 : t0 + block_t], s, q0, True)
+                    torch.set_num_threads(threads)
     finally:
+        torch.set_num_threads(threads)
         torch.backends.cuda.matmul.allow_tf32 = old
     return row_i, row_v, col_i, col_v
 
@@ -168,7 +188,7 @@ def mutual(
     block_q: int = 4096,
     block_t: int = 16384,
     tf32: bool = False,
-) -> tuple[TopK | None, TopK | None]:
+) -> tuple[DeviceTopK | None, DeviceTopK | None]:
     """Exact top-``kq`` of each ``q`` row over ``t`` and top-``kt`` of each ``t`` row over ``q``.
 
     ``q``/``t`` are float32 device tensors; ``bias`` (float64, per target) applies to the
@@ -252,6 +272,4 @@ def csls(
     sel = torch.from_numpy(np.asarray(rows, dtype=np.int64)).to(dev)
     top, _ = mutual(q[sel], t, k, 0, bias=-r_tgt / 2.0, **kw)  # type: ignore[arg-type]
     assert top is not None
-    return TopK(
-        (2.0 * top.scores - r_src[sel][:, None]).cpu().numpy(), top.indices.cpu().numpy()
-    )
+    return TopK((2.0 * top.scores - r_src[sel][:, None]).cpu().numpy(), top.indices.cpu().numpy())

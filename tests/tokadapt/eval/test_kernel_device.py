@@ -90,5 +90,5 @@ def test_error_bound_covers_float32_products() -> None:
 
 def test_device_brute_force_matches_numpy_ties() -> None:
     src, tgt = _data(6)
-    s, i = kernel_device.brute_force(torch.from_numpy(src), torch.from_numpy(tgt), None, 40)
+    _, i = kernel_device.brute_force(torch.from_numpy(src), torch.from_numpy(tgt), None, 40)
     np.testing.assert_array_equal(i.numpy(), _brute(src, tgt, 40).indices)
