@@ -74,12 +74,15 @@ def brute_force(
         s = q64 @ tb.T
         if bias is not None:
             s += bias[t0 : t0 + block]
-        i = torch.arange(t0, t0 + len(tb), device=q.device).expand_as(s)
-        # best holds smaller indices than this block, in (score desc, index asc) order, so a
-        # stable descending sort of [best | block] keeps the index-ascending tie order
-        all_s, all_i = torch.cat([best_s, s], 1), torch.cat([best_i, i], 1)
-        all_s, order = torch.sort(all_s, dim=1, descending=True, stable=True)
-        best_s, best_i = all_s[:, :k], torch.gather(all_i, 1, order)[:, :k]
+        kk = min(k, s.shape[1])
+        top_v, top_i = torch.topk(s, kk, dim=1)
+        if bool(((s >= top_v[:, -1:]).sum(1) == kk).all()):  # no tie at the block's k-th
+            cand_s, cand_i = top_v, top_i + t0
+        else:  # ties at the boundary: the whole block, its order settled by the sort below
+            cand_s, cand_i = s, torch.arange(t0, t0 + len(tb), device=q.device).expand_as(s)
+        best_s, best_i = _stable_desc(
+            torch.cat([best_s, cand_s], 1), torch.cat([best_i, cand_i], 1), k
+        )
     return best_s, best_i
 
 
