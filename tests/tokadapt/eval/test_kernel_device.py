@@ -92,3 +92,34 @@ def test_device_brute_force_matches_numpy_ties() -> None:
     src, tgt = _data(6)
     _, i = kernel_device.brute_force(torch.from_numpy(src), torch.from_numpy(tgt), None, 40)
     np.testing.assert_array_equal(i.numpy(), _brute(src, tgt, 40).indices)
+
+
+def test_torch_cuda_route_uses_device_path_under_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``torch-cuda`` (simulated on CPU) routes knn/mutual/CSLS to the device path, same answers."""
+    import functools
+
+    from tokadapt.eval.budget import limits
+
+    src, tgt = _data(7)
+    want_knn = search.knn(src, tgt, 5, backend="torch")
+    want_bwd = search.mutual_knn(src, tgt, 5, backend="torch")[1]
+    want_csls = scoring.translate(src, tgt, None, 5, retrieval="csls", backend="torch")
+    calls: list[str] = []
+    for name in ("knn", "mutual_knn", "csls"):
+        fn = getattr(kernel_device, name)
+        wrapped = functools.partial(fn, device="cpu")
+        monkeypatch.setattr(
+            kernel_device,
+            name,
+            lambda *a, _w=wrapped, _n=name, **kw: calls.append(_n) or _w(*a, **kw),
+        )
+    monkeypatch.setattr(search, "resolve_backend", lambda name="auto": "torch-cuda")
+    with limits(max_memory="2MB"):
+        got_knn = search.knn(src, tgt, 5, backend="torch-cuda")
+        got_bwd = search.mutual_knn(src, tgt, 5, backend="torch-cuda")[1]
+        got_csls = scoring.translate(src, tgt, None, 5, retrieval="csls", backend="torch-cuda")
+    assert calls == ["knn", "mutual_knn", "csls"]
+    np.testing.assert_array_equal(got_bwd.indices, want_bwd.indices)
+    np.testing.assert_array_equal(got_knn.indices, want_knn.indices)
+    np.testing.assert_array_equal(got_csls.indices, want_csls.indices)
+    np.testing.assert_allclose(got_csls.scores, want_csls.scores, atol=1e-12)
