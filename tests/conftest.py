@@ -57,3 +57,19 @@ def e5_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         if stale.is_dir() and stale.name != key and not stale.name.startswith("."):
             shutil.rmtree(stale, ignore_errors=True)
     return target
+
+
+# --- the `gpu` marker: run on a CUDA device, skipped (with the reason) without one ----------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    try:
+        import torch
+
+        has_cuda = bool(torch.cuda.is_available())
+    except ImportError:
+        has_cuda = False
+    if has_cuda:
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA device (gpu marker); run on a GPU machine")
+    for item in items:
+        if item.get_closest_marker("gpu") is not None:
+            item.add_marker(skip)

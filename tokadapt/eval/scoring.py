@@ -68,6 +68,12 @@ def _nn(src: np.ndarray, tgt: np.ndarray, rows: np.ndarray, k: int, p: Params) -
 def _csls(src: np.ndarray, tgt: np.ndarray, rows: np.ndarray, k: int, p: Params) -> TopK:
     if p.csls_k < 1:
         raise ConfigError(f"csls k must be >= 1, got {p.csls_k}")
+    if search.resolve_backend(p.backend) == "torch-cuda" and current_limits().csls_index == "exact":
+        from tokadapt.eval import kernel_device  # both passes and float64 on the device
+
+        kk = search.exact.candidate_count(max(k, p.csls_k), max(len(src), len(tgt)))
+        blocks = search.device_blocks(len(src), len(tgt), kk, kk, search.BLOCK_Q, search.BLOCK_T)
+        return kernel_device.csls(src, tgt, rows, k, p.csls_k, **blocks)
     r_src, r_tgt = search.neighbourhood_means(src, tgt, p.csls_k, backend=p.backend)
     top = search.knn(src[rows], tgt, k, bias=-r_tgt / 2.0, backend=p.backend)
     return TopK(2.0 * top.scores - r_src[rows][:, None], top.indices)

@@ -124,6 +124,14 @@ def propose(
     )
 
 
+def device_blocks(nq: int, nt: int, kq: int, kt: int, block_q: int, block_t: int) -> dict:
+    """Block sizes for :mod:`tokadapt.eval.kernel_device` under the scope's ``--max-memory``."""
+    budget = current_limits().max_memory
+    if budget is not None:
+        block_q, block_t = plan_blocks(nq, nt, kq, kt, budget, block_q, block_t)
+    return {"block_q": block_q, "block_t": block_t}
+
+
 def knn(
     queries: np.ndarray,
     targets: np.ndarray,
@@ -139,6 +147,11 @@ def knn(
     if k < 1:
         raise ConfigError(f"k must be >= 1, got {k}")
     kp = exact.candidate_count(k, len(targets))
+    if resolve_backend(backend) == "torch-cuda":  # exact on the device, float64 included
+        from tokadapt.eval import kernel_device
+
+        blocks = device_blocks(len(queries), len(targets), kp, 0, block_q, block_t)
+        return kernel_device.knn(queries, targets, k, bias=bias, **blocks)
     rows, _ = propose(
         queries, targets, kp, bias=bias, backend=backend, block_q=block_q, block_t=block_t
     )
@@ -163,6 +176,12 @@ def mutual_knn(
     if len(src) == 0:
         raise ShapeError("there are no source vectors")
     kq, kt = exact.candidate_count(k, len(tgt)), exact.candidate_count(k, len(src))
+    if resolve_backend(backend) == "torch-cuda":
+        from tokadapt.eval import kernel_device
+
+        blocks = device_blocks(len(src), len(tgt), kq, kt, block_q, block_t)
+        fwd, bwd = kernel_device.mutual_knn(src, tgt, k, **blocks)
+        return fwd, bwd
     rows, cols = propose(src, tgt, kq, kt=kt, backend=backend, block_q=block_q, block_t=block_t)
     assert rows is not None and cols is not None
     fwd = exact.finalize(src, tgt, None, rows[0], rows[1], min(k, len(tgt)))
