@@ -11,6 +11,7 @@ Two presets name the loss:
   layer, mean pooling, cosine TCM at 0.05, plus distillation towards a frozen copy of the
   starting model (``keep_weight``: original-script sentence vectors stay where they were;
   ``distill_weight``: romanized sentence vectors move to the teacher's vector of the original),
+  frozen word embeddings (no row of the vocabulary moves, and AdamW skips the largest matrix),
   long lines split into sentences, keep-best on the dev sets.
 
 Without a preset or a config file (``recipe="auto"``) the trainer chooses by model kind: a
@@ -75,6 +76,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "sentence_split": True,
         "max_length": 128,
         "rom_max_length": 256,
+        "freeze_embeddings": True,
         "keep_best": True,
     },
 }
