@@ -105,6 +105,7 @@ class Trainer:
         self.step, self.chunk = 0, 0
         self.history: list[dict[str, Any]] = []
         self.selector = Selector(cfg.keep_best, cfg.patience)
+        self.last_scores: dict[str, float] = {}
 
     # -- setup ---------------------------------------------------------------------------------
     def _resume_path(self, resume: bool | str | Path, overwrite: bool) -> Path | None:
@@ -249,6 +250,11 @@ class Trainer:
     def _select(self, scores: dict[str, float]) -> bool:
         """Offer an evaluation to the keep-best selector; True when training should stop."""
         stop = self.selector.offer(self.step, scores, self.module.hf_model)
+        if distributed.is_active():  # only rank 0 evaluates: every rank follows its decision
+            flag = torch.tensor([int(stop)], device=self.device)
+            torch.distributed.broadcast(flag, 0)
+            stop = bool(flag.item())
+        self.last_scores = scores
         if self.selector.improved:
             self._log({"event": "best", "step": self.step, "select": self.selector.best_score})
         if stop:
@@ -336,7 +342,7 @@ class Trainer:
             self._log({"event": "resume", "step": self.step, "chunk": self.chunk})
         self._log({"event": "config", "step": self.step, "choice": self.choice})
         before = self._evaluate() if self.step == 0 else {}
-        if before:
+        if self.eval_sets and self.step == 0:  # every rank: _select broadcasts rank 0's verdict
             self._select(before)
         model: Any = self.module
         if distributed.is_active():
@@ -347,6 +353,7 @@ class Trainer:
         batches = self.make_loader()
         bar = _progress(cfg.steps, self.step, self.show_progress and self.dist.is_main)
         start, first = time.perf_counter(), self.step
+        stop = False
         while self.step < cfg.steps:
             stats = self.train_step(model, batches)
             bar.update(1)
@@ -354,7 +361,6 @@ class Trainer:
                 record = self._record(stats)
                 self._log(record)
                 bar.set_postfix(loss=f"{record['loss']:.3f}", tcm=f"{record['tcm']:.3f}")
-            stop = False
             if cfg.eval_every and self.step % cfg.eval_every == 0 and self.step < cfg.steps:
                 stop = self._select(self._evaluate())
             if cfg.save_every and self.step % cfg.save_every == 0:
@@ -363,9 +369,12 @@ class Trainer:
                 break
         bar.close()
         seconds = time.perf_counter() - start
-        after = self._evaluate()
-        if after:
-            self._select(after)
+        if stop:  # evaluated at this very step already (the same decision on every rank)
+            after = self.last_scores
+        else:
+            after = self._evaluate()
+            if self.eval_sets:
+                self._select(after)
         if self.selector.restore(self.module.hf_model):
             log.info("keep-best: restored step %d (dev score %.4f)", *self.selector.best)
             after = self.selector.best_scores
@@ -379,7 +388,7 @@ class Trainer:
             "mlm": self.use_mlm,
             "recipe": self.choice,
             "best_step": self.selector.best_step,
-            "stopped_early": self.selector.stopped,
+            "stopped_early": stop,
             "eval_before": before,
             "eval_after": after,
             "first_loss": train[0]["loss"] if train else None,
