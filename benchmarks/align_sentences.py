@@ -79,6 +79,29 @@ def prepare(tsv: Path, work: Path) -> dict[str, Any]:
 
 
 def measure(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, Any]:
+    """:func:`measure_model`, cached in ``measured.json`` next to the model (keyed by the
+    model's weights file time and size, the test texts and the budget)."""
+    weights = Path(model_dir) / "model.safetensors"
+    stat = weights.stat() if weights.is_file() else None
+    key = json.dumps(
+        [
+            str(Path(model_dir).resolve()),
+            stat and [stat.st_mtime, stat.st_size],
+            max_length,
+            sorted((c, v["text"]) for c, v in test.items()),
+        ]
+    )
+    cache = Path(model_dir).resolve().parent / "measured.json"
+    store = json.loads(cache.read_text()) if cache.is_file() else {}
+    if key not in store:
+        value = measure_model(model_dir, test, max_length)
+        store = json.loads(cache.read_text()) if cache.is_file() else {}  # others may have written
+        store[key] = value
+        cache.write_text(json.dumps(store))
+    return store[key]
+
+
+def measure_model(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, Any]:
     """Pooled retrieval top-1 (see module docstring) per language and the mean."""
     from tokadapt.retrieval import encode_texts, load_encoder
 
@@ -148,11 +171,11 @@ def trained(name: str, work: Path, reuse: bool, make: Any) -> Path:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV), help="udhr_articles_dev.tsv")
-    p.add_argument("--steps", type=int, default=40)
+    p.add_argument("--steps", type=int, default=24)
     p.add_argument("--batch-size", type=int, default=8)
-    p.add_argument("--eval-every", type=int, default=20)
-    p.add_argument("--train-max-length", type=int, default=64, help="original-side budget")
-    p.add_argument("--rom-max-length", type=int, default=128, help="romanized-side budget")
+    p.add_argument("--eval-every", type=int, default=12)
+    p.add_argument("--train-max-length", type=int, default=48, help="original-side budget")
+    p.add_argument("--rom-max-length", type=int, default=96, help="romanized-side budget")
     p.add_argument("--max-length", type=int, default=256, help="token budget when measuring")
     p.add_argument("--threads", type=int, default=1, help="torch threads")
     p.add_argument("--work", default="/tmp/align_sentences")

@@ -50,7 +50,7 @@ def train(
     """Align ``model_dir`` on ``train`` sources (``"FILE[:LCODE]"`` strings or sources)."""
     from tokadapt.align.trainer import Trainer
 
-    cfg = cfg or AlignConfig()
+    cfg = cfg or make_config()  # recipe "auto": chosen by model kind at load time
     sources = [parse_source(s) if isinstance(s, str) else s for s in train]
     sets = eval_sets_from(list(eval), cfg.eval_max_sentences)
     trainer = Trainer(
