@@ -6,6 +6,10 @@ the aligned model cares about: original ↔ romanized (``*/rom_top1``), romanize
 already worked is not selected). The evaluation before the first step is a candidate too: when
 training never beats the starting model on dev, keep-best gives the starting model back.
 
+A guard keeps what already works: an evaluation whose original → translation score fell more
+than ``GUARD`` (1 point) below the first evaluation's is not eligible, however much the
+romanized scores rose (aligning must not buy romanized retrieval with original-script quality).
+
 With ``keep_best`` the weights of the best evaluation so far are kept in CPU memory (one copy
 of the model) and restored at the end of the run; with ``patience`` > 0 training stops after
 that many evaluations without improvement.
@@ -18,6 +22,15 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 SCORED = ("/rom_top1", "/rom_en_top1", "/orig_en_top1")
+GUARD = 0.01
+
+
+def orig_en(scores: dict[str, float]) -> float | None:
+    """The (pooled if present, else mean per-set) original → translation score."""
+    if "all/orig_en_top1" in scores:
+        return scores["all/orig_en_top1"]
+    values = [v for k, v in scores.items() if k.endswith("/orig_en_top1")]
+    return sum(values) / len(values) if values else None
 
 
 def dev_score(scores: dict[str, float]) -> float | None:
@@ -43,6 +56,8 @@ class Selector:
         self.improved = False
         self.stopped = False
         self._state: dict[str, Any] | None = None
+        self.baseline_orig_en: float | None = None
+        self.guarded: list[int] = []
 
     @property
     def best(self) -> tuple[int, float]:
@@ -55,6 +70,18 @@ class Selector:
         if score is None:
             return False
         self.last_step = step
+        held = orig_en(scores)
+        if self.baseline_orig_en is None:
+            self.baseline_orig_en = held
+        elif held is not None and held < self.baseline_orig_en - GUARD:
+            self.guarded.append(step)
+            log.info(
+                "step %d not eligible: original -> translation %.4f fell below the start's %.4f",
+                step,
+                held,
+                self.baseline_orig_en,
+            )
+            score = float("-inf")
         if score > self.best_score + 1e-9:
             self.best_step, self.best_score, self.best_scores = step, score, dict(scores)
             self.improved, self.stale = True, 0

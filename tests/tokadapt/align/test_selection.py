@@ -105,3 +105,15 @@ def test_trainer_logs_choice_and_selects(
     assert {"keep", "distill", "tcm"} <= set(train_rec[0])
     meta = json.loads((tmp_path / "out" / "align.json").read_text())
     assert meta["config"]["recipe"] == "sentence" and meta["config"]["layer"] == -1
+
+
+def test_guard_refuses_steps_that_lose_original_retrieval() -> None:
+    model, sel = _Lin(), Selector(keep_best=True)
+    start = {"all/rom_top1": 0.1, "all/rom_en_top1": 0.3, "all/orig_en_top1": 0.9}
+    worse = {"all/rom_top1": 0.5, "all/rom_en_top1": 0.4, "all/orig_en_top1": 0.85}
+    better = {"all/rom_top1": 0.3, "all/rom_en_top1": 0.35, "all/orig_en_top1": 0.895}
+    sel.offer(0, start, model)
+    sel.offer(12, worse, model)  # higher mean, but orig->en fell 5 points: not eligible
+    assert sel.best_step == 0 and sel.guarded == [12]
+    sel.offer(24, better, model)  # within the 1-point guard
+    assert sel.best_step == 24
