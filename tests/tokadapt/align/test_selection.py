@@ -34,7 +34,9 @@ def test_teacher_is_frozen_and_not_saved(tiny_encoder_dir: Path, xlmr_tokenizer:
     assert module.teacher is not None
     assert not any(k.startswith("_teacher") for k in module.state_dict())
     enc = xlmr_tokenizer(
-        ["кот", "пёс", "kot", "pyos"], padding=True, return_special_tokens_mask=True,
+        ["кот", "пёс", "kot", "pyos"],
+        padding=True,
+        return_special_tokens_mask=True,
         return_tensors="pt",
     )
     parts = module.eval()({k: v for k, v in enc.items() if k != "token_type_ids"})
@@ -58,7 +60,8 @@ def test_keep_best_restores_and_early_stops() -> None:
         stops.append(sel.offer(step, {"all/rom_top1": score, "x/rom_top1": 1.0}, model))
     assert stops == [False, False, False, True] and sel.best == (10, 0.7)
     assert sel.restore(model) and torch.equal(model.w, torch.full((2,), 10.0))
-    assert dev_score({"a/rom_top1": 0.2, "a/rom_en_top1": 0.4, "a/par_top1": 0.0}) == pytest.approx(0.3)
+    scores = {"a/rom_top1": 0.2, "a/rom_en_top1": 0.4, "a/par_top1": 0.0}
+    assert dev_score(scores) == pytest.approx(0.3)
 
 
 def test_auto_recipe_by_model_kind() -> None:

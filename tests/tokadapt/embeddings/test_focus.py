@@ -8,9 +8,7 @@ import pytest
 from tokadapt.embeddings.focus import focus_rows, principal_basis, sparsemax
 from tokadapt.embeddings.strategies import InitRequest, get_strategy
 
-TABLE = np.array(
-    [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.9, 0.1], [-1.0, 0.0]], dtype=np.float32
-)
+TABLE = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.9, 0.1], [-1.0, 0.0]], dtype=np.float32)
 
 
 def _req(sources: list[list[int]], subwords: list[list[int]]) -> InitRequest:
