@@ -51,7 +51,7 @@ def train(
     from tokadapt.align import rundir
     from tokadapt.align.trainer import Trainer
 
-    cfg = cfg or AlignConfig()
+    cfg = cfg or make_config()  # recipe "auto": chosen by model kind at load time
     sources = [parse_source(s) if isinstance(s, str) else s for s in train]
     sets = eval_sets_from(list(eval), cfg.eval_max_sentences)
     try:

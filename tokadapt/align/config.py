@@ -7,6 +7,17 @@ Two presets name the loss:
   original and the romanized side (when the checkpoint has an MLM head).
 * ``cosine`` — L2-normalized vectors, temperature 0.05 (``learnable_temperature`` makes it a
   trained parameter initialised at 0.05), otherwise the same.
+* ``sentence`` — for sentence encoders read through their output (multilingual-e5): the last
+  layer, mean pooling, cosine TCM at 0.05, plus distillation towards a frozen copy of the
+  starting model (``keep_weight``: original-script sentence vectors stay where they were;
+  ``distill_weight``: romanized sentence vectors move to the teacher's vector of the original),
+  frozen word embeddings (no row of the vocabulary moves, and AdamW skips the largest matrix),
+  long lines split into sentences, keep-best on the dev sets.
+
+Without a preset or a config file (``recipe="auto"``) the trainer chooses by model kind: a
+checkpoint with an MLM head gets ``transliCo`` (TCM + MLM), an encoder without one gets
+``sentence``; settings given explicitly win, and the choice is logged
+(:func:`resolve_recipe`).
 
 Encoder-only checkpoints (no MLM head, e.g. multilingual-e5) train with TCM only: a freshly
 initialised head would have to be trained from scratch and would pull the encoder towards an
@@ -51,7 +62,26 @@ PRESETS: dict[str, dict[str, Any]] = {
         "tcm_weight": 0.5,
         "mlm": "auto",
     },
+    "sentence": {
+        "layer": -1,
+        "pooling": "mean",
+        "similarity": "cosine",
+        "temperature": 0.05,
+        "learnable_temperature": False,
+        "tcm_weight": 1.0,
+        "keep_weight": 10.0,
+        "distill_weight": 10.0,
+        "mlm": "off",
+        "lr": 5e-5,
+        "sentence_split": True,
+        "max_length": 128,
+        "rom_max_length": 256,
+        "freeze_embeddings": True,
+        "keep_best": True,
+    },
 }
+#: what ``recipe="auto"`` picks per model kind
+AUTO_RECIPES = {"mlm": "transliCo", "encoder": "sentence"}
 
 
 @dataclass
@@ -67,6 +97,8 @@ class AlignConfig:
     tcm_weight: float = 0.5
     mlm: MlmMode = "auto"
     mlm_probability: float = 0.15
+    keep_weight: float = 0.0
+    distill_weight: float = 0.0
     # optimisation
     steps: int = 1000
     batch_size: int = 32
@@ -80,6 +112,8 @@ class AlignConfig:
     freeze_embeddings: bool = False
     # data
     max_length: int = 128
+    rom_max_length: int = 0
+    sentence_split: bool = False
     shuffle_buffer: int = 10000
     num_workers: int = 0
     seed: int = 0
@@ -92,6 +126,11 @@ class AlignConfig:
     save_every: int = 500
     keep_checkpoints: int = 2
     eval_max_sentences: int = 1000
+    keep_best: bool = False
+    patience: int = 0
+    # which preset the values came from ("auto": chosen by model kind at load time)
+    recipe: str = "transliCo"
+    explicit: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> AlignConfig:
@@ -103,11 +142,24 @@ class AlignConfig:
         for name in ("steps", "batch_size", "grad_accum", "max_length", "shuffle_buffer"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("warmup_steps", "num_workers", "log_every", "eval_every", "save_every"):
+        for name in (
+            "warmup_steps",
+            "num_workers",
+            "log_every",
+            "eval_every",
+            "save_every",
+            "patience",
+            "rom_max_length",
+        ):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
         if not self.temperature > 0:
             raise ConfigError(f"temperature must be > 0, got {self.temperature}")
+        if self.keep_weight < 0 or self.distill_weight < 0:
+            raise ConfigError(
+                f"keep_weight and distill_weight must be >= 0; got {self.keep_weight}, "
+                f"{self.distill_weight}"
+            )
         if self.tcm_weight < 0 or self.lr <= 0 or not 0 < self.mlm_probability < 1:
             raise ConfigError(
                 f"need tcm_weight >= 0, lr > 0 and 0 < mlm_probability < 1; got tcm_weight="
@@ -145,14 +197,16 @@ def make_config(
     preset: str | None = None, config_file: str | Path | None = None, **overrides: Any
 ) -> AlignConfig:
     """Build a config: preset, then the JSON config file, then explicit (non-None) overrides."""
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"recipe": "auto"}
     if preset is not None:
         if preset not in PRESETS:
             raise ConfigError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
-        values.update(PRESETS[preset])
+        values.update(PRESETS[preset], recipe=preset)
     if config_file is not None:
         values.update(read_config_file(config_file))
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    given = {k: v for k, v in overrides.items() if v is not None}
+    values.update(given)
+    values["explicit"] = sorted(set(values.get("explicit", [])) | set(given))
     known = {f.name for f in dataclasses.fields(AlignConfig)}
     unknown = sorted(set(values) - known)
     if unknown:
@@ -179,5 +233,27 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
             raise ConfigError(
                 f"{file}: unknown preset {preset!r}; choose one of {', '.join(PRESETS)}"
             )
-        data = {**PRESETS[preset], **data}
+        data = {**PRESETS[preset], "recipe": preset, **data}
+    elif "recipe" not in data:
+        data["explicit"] = sorted(data)  # no preset: every key of the file is explicit
     return data
+
+
+def resolve_recipe(cfg: AlignConfig, has_mlm_head: bool) -> tuple[AlignConfig, str]:
+    """Fill an ``auto`` config from the preset of the model kind; explicit values win.
+
+    Returns the config and one line saying what was chosen and why (the trainer logs it)."""
+    kind = "mlm" if has_mlm_head else "encoder"
+    if cfg.recipe != "auto":
+        return cfg, f"recipe {cfg.recipe!r} (given); model kind: {kind}"
+    name = AUTO_RECIPES[kind]
+    chosen = {k: v for k, v in PRESETS[name].items() if k not in cfg.explicit}
+    why = (
+        "checkpoint has an MLM head: TCM + MLM (TransliCo)"
+        if has_mlm_head
+        else "encoder without MLM head, read through its output: last layer, mean pooling, "
+        "TCM + distillation to the frozen starting model"
+    )
+    resolved = dataclasses.replace(cfg, **chosen, recipe=name).validate()
+    overridden = sorted(set(PRESETS[name]) & set(cfg.explicit))
+    return resolved, f"recipe {name!r} chosen automatically ({why}); explicit: {overridden}"

@@ -5,7 +5,10 @@ translation`` lines for a parallel set. Two scores, with the same layer and pool
 TCM loss and cosine similarity (as TransliCo's evaluation: FAISS L2 on normalized vectors):
 
 * ``rom_top1`` — original ↔ romanization retrieval (mean of both directions),
-* ``par_top1`` — sentence ↔ translation retrieval (only for lines with a translation).
+* ``par_top1`` — sentence ↔ translation retrieval (only for lines with a translation),
+* ``rom_en_top1`` / ``orig_en_top1`` — romanized / original sentence → translation, one way
+  (what a user of the aligned model does); these and ``rom_top1`` drive model selection
+  (:mod:`tokadapt.align.selection`).
 """
 
 from __future__ import annotations
@@ -74,17 +77,52 @@ def _both_ways(a: np.ndarray, b: np.ndarray) -> float:
 def evaluate(
     module: Any, tokenizer: Any, sets: Sequence[EvalSet], max_length: int
 ) -> dict[str, float]:
-    """Top-1 accuracy (cosine, mean of both directions) per set: ``NAME/rom_top1``,
-    ``NAME/par_top1``."""
+    """Top-1 accuracy (cosine) per set — ``NAME/rom_top1`` (both directions), ``NAME/par_top1``
+    (both directions), ``NAME/rom_en_top1``, ``NAME/orig_en_top1`` — and, with several sets,
+    the same over all sets pooled (``all/...``: every query against every set's candidates;
+    small per-language sets saturate, the pooled scores still tell models apart)."""
     scores: dict[str, float] = {}
+    vecs: list[tuple[np.ndarray, np.ndarray, list[str] | None, np.ndarray | None]] = []
     for s in sets:
         a = encode(module, tokenizer, s.texts, max_length=max_length)
         b = encode(module, tokenizer, s.romanized, max_length=max_length)
         scores[f"{s.name}/rom_top1"] = _both_ways(a, b)
+        c = None
         if s.translations is not None:
             c = encode(module, tokenizer, s.translations, max_length=max_length)
             scores[f"{s.name}/par_top1"] = _both_ways(a, c)
+            scores[f"{s.name}/rom_en_top1"] = top_k_accuracy(b, c, ks=(1,))["top1"]
+            scores[f"{s.name}/orig_en_top1"] = top_k_accuracy(a, c, ks=(1,))["top1"]
+        vecs.append((a, b, s.translations, c))
+    if len(sets) > 1:
+        scores.update(_pooled(vecs))
     return scores
+
+
+def _pooled(
+    vecs: list[tuple[np.ndarray, np.ndarray, list[str] | None, np.ndarray | None]],
+) -> dict[str, float]:
+    a = np.concatenate([v[0] for v in vecs])
+    b = np.concatenate([v[1] for v in vecs])
+    out = {"all/rom_top1": _both_ways(a, b)}
+    with_en = [v for v in vecs if v[2] is not None and v[3] is not None]
+    if with_en:
+        first: dict[str, np.ndarray] = {}  # each distinct translation once among candidates
+        for _, _, texts, c in with_en:
+            for text, row in zip(texts or [], c if c is not None else [], strict=True):
+                first.setdefault(text, row)
+        order = list(first)
+        gold = np.array([order.index(t) for v in with_en for t in v[2] or []])
+        cand = _unit(np.stack([first[t] for t in order]))
+        qa = _unit(np.concatenate([v[0] for v in with_en]))
+        qb = _unit(np.concatenate([v[1] for v in with_en]))
+        out["all/rom_en_top1"] = float(np.mean((qb @ cand.T).argmax(1) == gold))
+        out["all/orig_en_top1"] = float(np.mean((qa @ cand.T).argmax(1) == gold))
+    return out
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 def eval_sets_from(specs: Sequence[str] | None, max_sentences: int) -> list[EvalSet]:

@@ -87,6 +87,17 @@ def tcm_loss(
     return nnf.cross_entropy(logits, target)
 
 
+def distill_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
+    """Mean cosine distance ``1 - cos(student_i, teacher_i)`` (0 when aligned, at most 2)."""
+    if student.shape != teacher.shape:
+        raise ValueError(
+            f"student and teacher must have the same shape; got {tuple(student.shape)} "
+            f"and {tuple(teacher.shape)}"
+        )
+    cos = nnf.cosine_similarity(student.float(), teacher.float().detach(), dim=-1)
+    return (1.0 - cos).mean()
+
+
 class TCMHead(nn.Module):
     """Holds the (optionally learnable) temperature; forward computes :func:`tcm_loss`."""
 

@@ -10,6 +10,12 @@ multilingual-e5) train **TCM only**. We decided against a freshly initialised ti
 random transform layer would start the MLM loss near ``log |V|`` and its gradients would, for
 the whole short run, mostly push the encoder towards an untrained decoder — the opposite of
 keeping the model's knowledge. ``mlm="on"`` on such a checkpoint is a :class:`ConfigError`.
+
+Distillation (``keep_weight``/``distill_weight`` > 0) keeps a frozen copy of the starting model
+(the *teacher*; not a submodule, so it is neither trained nor checkpointed) and adds, with
+``t`` the teacher's pooled vector of the original sentence, ``o``/``r`` the student's vectors
+of the original/romanized sentence: ``keep_weight * mean(1 - cos(o, t)) + distill_weight *
+mean(1 - cos(r, t))`` (:func:`tokadapt.align.loss.distill_loss`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import torch.nn.functional as nnf
 from torch import nn
 
 from tokadapt.align.config import AlignConfig
-from tokadapt.align.loss import TCMHead, pool
+from tokadapt.align.loss import TCMHead, distill_loss, pool
 from tokadapt.errors import ConfigError, InputFileError
 from tokadapt.io.loading import reading
 
@@ -147,6 +153,23 @@ class AlignModel(nn.Module):
         self.tcm_weight = cfg.tcm_weight
         self.use_mlm = use_mlm
         self.tcm = TCMHead(cfg.temperature, cfg.similarity, cfg.learnable_temperature)
+        self.keep_weight, self.distill_weight = cfg.keep_weight, cfg.distill_weight
+        self._teacher: list[Any] = []  # a list hides it from parameters() and state_dict()
+        if self.keep_weight > 0 or self.distill_weight > 0:
+            import copy
+
+            teacher = copy.deepcopy(self.encoder).eval()
+            teacher.requires_grad_(False)
+            self._teacher.append(teacher)
+
+    @property
+    def teacher(self) -> Any | None:
+        return self._teacher[0] if self._teacher else None
+
+    def _apply(self, fn: Any, *args: Any, **kwargs: Any) -> Any:  # .to()/.cuda() move it too
+        for teacher in self._teacher:
+            teacher._apply(fn, *args, **kwargs)
+        return super()._apply(fn, *args, **kwargs)
 
     @property
     def encoder(self) -> Any:
@@ -187,6 +210,15 @@ class AlignModel(nn.Module):
         tcm = self.tcm(vec[:n], vec[n:])
         parts = {"tcm": tcm}
         loss = self.tcm_weight * tcm
+        if self.teacher is not None:
+            ids = batch.get("teacher_ids", batch["input_ids"])[:n]
+            mask, special = batch["attention_mask"][:n], batch["special_tokens_mask"][:n]
+            with torch.no_grad():
+                out = self.teacher(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+                target = pool(out.hidden_states[self.layer], mask, special, self.pooling)
+            parts["keep"] = distill_loss(vec[:n], target)
+            parts["distill"] = distill_loss(vec[n:], target)
+            loss = loss + self.keep_weight * parts["keep"] + self.distill_weight * parts["distill"]
         if self.use_mlm and "labels" in batch:
             mlm = self._mlm(last[:n], batch["labels"][:n]) + self._mlm(
                 last[n:], batch["labels"][n:]

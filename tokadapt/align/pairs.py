@@ -13,6 +13,12 @@ pairs are kept so that every rank still takes part in the step), tokenizes both 
 padded (2N, L) batch (rows ``[0, N)`` originals, ``[N, 2N)`` romanizations) and, for
 MLM, masks 15 % of text tokens (80 % mask / 10 % random / 10 % kept) with a generator seeded by
 the chunk.
+
+With a romanized-side budget (``rom_max_length``; the ``sentence`` recipe) pairs stay pairs:
+the original is first cut to the text its ``max_length`` tokens cover and *that* text is
+romanized (:func:`~tokadapt.align.sentences.cut_to_budget`), the romanization gets its own,
+larger budget, and near-duplicate originals within a batch are dropped (a duplicate would be
+its own partner's negative).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 
 import translit
 import translit.schemes
+from tokadapt.align.sentences import cut_to_budget, dedup_key
 from tokadapt.align.sources import Item, Source, raw_stream
 
 if TYPE_CHECKING:
@@ -52,6 +59,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         counts: Sequence[int] | None = None,
         pad_to_multiple_of: int | None = None,
         schemes: str | Sequence[str] = "uroman",
+        rom_max_length: int | None = None,
     ) -> None:
         self.sources = list(sources)
         self.counts = list(counts) if counts is not None else [s.count() for s in self.sources]
@@ -74,6 +82,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
                 self._romanizers[(spec, lang)] = translit.make_romanizer(
                     spec, lang, errors="replace"
                 )
+        self.rom_max_length = rom_max_length
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         worker = get_worker_info()
@@ -107,25 +116,21 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         return out
 
     def make_batch(self, items: Sequence[Item], chunk: int) -> dict[str, Any]:
+        if self.rom_max_length is not None:
+            cut = cut_to_budget(self.tokenizer, [t for t, _ in items], self.max_length)
+            items = [(c, lang) for c, (_, lang) in zip(cut, items, strict=True)]
         roms = self.romanize(items, chunk)
         pairs = [
             (t, r.strip())
             for (t, _), r in zip(items, roms, strict=True)
             if r.strip() and r.strip() != t
         ]
+        if self.rom_max_length is not None:
+            pairs = _unique_pairs(pairs)
         kept_all = not pairs
         if kept_all:
             pairs = [(t, t) for t, _ in items]
-        texts = [p[0] for p in pairs] + [p[1] for p in pairs]
-        enc = self.tokenizer(
-            texts,
-            truncation=True,
-            max_length=self.max_length,
-            padding=True,
-            pad_to_multiple_of=self.pad_to_multiple_of,
-            return_special_tokens_mask=True,
-            return_tensors="pt",
-        )
+        enc = self._tokenize([p[0] for p in pairs], [p[1] for p in pairs])
         special = enc["special_tokens_mask"].bool() | ~enc["attention_mask"].bool()
         batch: dict[str, Any] = {
             "chunk": chunk,
@@ -138,10 +143,43 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         }
         if self.mlm_probability is not None:
             gen = torch.Generator().manual_seed(_chunk_seed(self.seed, chunk, self.rank))
+            batch["teacher_ids"] = enc["input_ids"]
             batch["input_ids"], batch["labels"] = mask_tokens(
                 enc["input_ids"], special, self.tokenizer, self.mlm_probability, gen
             )
         return batch
+
+    def _tokenize(self, orig: list[str], rom: list[str]) -> Any:
+        """One padded (2N, L) batch: originals at ``max_length``, romanizations at
+        ``rom_max_length`` (or ``max_length``)."""
+        args = {"truncation": True, "return_special_tokens_mask": True}
+        if self.rom_max_length is None:
+            return self.tokenizer(
+                orig + rom,
+                max_length=self.max_length,
+                padding=True,
+                pad_to_multiple_of=self.pad_to_multiple_of,
+                return_tensors="pt",
+                **args,
+            )
+        a = self.tokenizer(orig, max_length=self.max_length, **args)
+        b = self.tokenizer(rom, max_length=self.rom_max_length, **args)
+        keys = ("input_ids", "attention_mask", "special_tokens_mask")
+        both = {k: list(a[k]) + list(b[k]) for k in keys}
+        return self.tokenizer.pad(
+            both, padding=True, pad_to_multiple_of=self.pad_to_multiple_of, return_tensors="pt"
+        )
+
+
+def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: set[str] = set()
+    kept = []
+    for orig, rom in pairs:
+        key = dedup_key(orig)
+        if key not in seen:
+            seen.add(key)
+            kept.append((orig, rom))
+    return kept
 
 
 def _chunk_seed(seed: int, chunk: int, rank: int) -> int:

@@ -90,7 +90,25 @@ class RowsSource:
                 yield text, (lang or None)
 
 
-Source = TextSource | RowsSource
+@dataclass(frozen=True)
+class SentenceSplit:
+    """Another source with every line cut into sentences (``tokadapt.align.sentences``)."""
+
+    inner: TextSource | RowsSource
+
+    def count(self) -> int:
+        self.inner.count()  # validates (missing file, empty file, missing column)
+        return sum(1 for _ in self.iterate(random.Random(0)))
+
+    def iterate(self, rng: random.Random) -> Iterator[Item]:
+        from tokadapt.align.sentences import split_sentences
+
+        for text, lang in self.inner.iterate(rng):
+            for sentence in split_sentences(text):
+                yield sentence, lang
+
+
+Source = TextSource | RowsSource | SentenceSplit
 
 
 def parse_source(spec: str) -> Any:

@@ -27,12 +27,13 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
 from tokadapt.align import checkpoint, distributed, rundir
-from tokadapt.align.config import AlignConfig
+from tokadapt.align.config import AlignConfig, resolve_recipe
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.model import AlignModel, load
 from tokadapt.align.optim import build_optimizer
 from tokadapt.align.pairs import PairStream
-from tokadapt.align.sources import Source
+from tokadapt.align.selection import Selector
+from tokadapt.align.sources import SentenceSplit, Source
 from tokadapt.errors import ConfigError, InputFileError
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,17 @@ class Trainer:
             )
         self.work = self.out  # where the run writes until it is published (see rundir)
         self.resume_from = self._resume_path(resume, overwrite)
-        self.counts = [s.count() for s in sources]
-        self.sources = list(sources)
+        self.counts = [s.count() for s in sources]  # fail on bad input before loading
         loaded = load(model_dir, cfg.mlm, tokenizer_dir)
+        cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
+        self.cfg = cfg
+        log.info("align: %s", self.choice)
+        self.sources: list[Source] = list(sources)
+        if cfg.sentence_split:
+            self.sources = [
+                s if isinstance(s, SentenceSplit) else SentenceSplit(s) for s in sources
+            ]
+            self.counts = [s.count() for s in self.sources]
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
         self.module = AlignModel(loaded.model, cfg, self.use_mlm).to(self.device)
@@ -95,6 +104,8 @@ class Trainer:
         self.show_progress = show_progress  # None: bar on a terminal, log lines otherwise
         self.step, self.chunk = 0, 0
         self.history: list[dict[str, Any]] = []
+        self.selector = Selector(cfg.keep_best, cfg.patience)
+        self.last_scores: dict[str, float] = {}
 
     # -- setup ---------------------------------------------------------------------------------
     def _resume_path(self, resume: bool | str | Path, overwrite: bool) -> Path | None:
@@ -159,6 +170,7 @@ class Trainer:
             counts=self.counts,
             pad_to_multiple_of=8 if self.device.type == "cuda" else None,
             schemes=cfg.scheme,
+            rom_max_length=(cfg.rom_max_length or None) if cfg.sentence_split else None,
         )
         loader = DataLoader(
             stream,
@@ -229,10 +241,25 @@ class Trainer:
     def _evaluate(self) -> dict[str, float]:
         scores: dict[str, float] = {}
         if self.eval_sets and self.dist.is_main:
-            scores = evaluate(self.module, self.tokenizer, self.eval_sets, self.cfg.max_length)
+            length = max(self.cfg.max_length, self.cfg.rom_max_length)
+            scores = evaluate(self.module, self.tokenizer, self.eval_sets, length)
             self._log({"event": "eval", "step": self.step, **scores})
         distributed.barrier()
         return scores
+
+    def _select(self, scores: dict[str, float]) -> bool:
+        """Offer an evaluation to the keep-best selector; True when training should stop."""
+        stop = self.selector.offer(self.step, scores, self.module.hf_model)
+        if distributed.is_active():  # only rank 0 evaluates: every rank follows its decision
+            flag = torch.tensor([int(stop)], device=self.device)
+            torch.distributed.broadcast(flag, 0)
+            stop = bool(flag.item())
+        self.last_scores = scores
+        if self.selector.improved:
+            self._log({"event": "best", "step": self.step, "select": self.selector.best_score})
+        if stop:
+            self._log({"event": "early_stop", "step": self.step, "best": self.selector.best_step})
+        return stop
 
     def _save_checkpoint(self) -> None:
         rngs = [checkpoint.rng_state()]
@@ -314,7 +341,10 @@ class Trainer:
         if self.resume_from is not None:
             self._restore(self.resume_from)
             self._log({"event": "resume", "step": self.step, "chunk": self.chunk})
+        self._log({"event": "config", "step": self.step, "choice": self.choice})
         before = self._evaluate() if self.step == 0 else {}
+        if self.eval_sets and self.step == 0:  # every rank: _select broadcasts rank 0's verdict
+            self._select(before)
         model: Any = self.module
         if distributed.is_active():
             self._freeze_unreachable()
@@ -324,6 +354,7 @@ class Trainer:
         batches = self.make_loader()
         bar = _progress(cfg.steps, self.step, self.show_progress if self.dist.is_main else False)
         start, first = time.perf_counter(), self.step
+        stop = False
         while self.step < cfg.steps:
             stats = self.train_step(model, batches)
             bar.update(1)
@@ -332,12 +363,23 @@ class Trainer:
                 self._log(record)
                 bar.set_postfix(loss=f"{record['loss']:.3f}", tcm=f"{record['tcm']:.3f}")
             if cfg.eval_every and self.step % cfg.eval_every == 0 and self.step < cfg.steps:
-                self._evaluate()
+                stop = self._select(self._evaluate())
             if cfg.save_every and self.step % cfg.save_every == 0:
                 self._save_checkpoint()
+            if stop:
+                break
         bar.close()
         seconds = time.perf_counter() - start
-        after = self._evaluate()
+        if stop:  # evaluated at this very step already (the same decision on every rank)
+            after = self.last_scores
+        else:
+            after = self._evaluate()
+            if self.eval_sets:
+                self._select(after)
+        if self.selector.restore(self.module.hf_model):
+            log.info("keep-best: restored step %d (dev score %.4f)", *self.selector.best)
+            after = self.selector.best_scores
+            self._log({"event": "restored", "step": self.selector.best_step, **after})
         self._save_final()
         train = [h for h in self.history if h.get("event") == "train"]
         return {
@@ -345,6 +387,9 @@ class Trainer:
             "steps_this_run": self.step - first,
             "seconds": seconds,
             "mlm": self.use_mlm,
+            "recipe": self.choice,
+            "best_step": self.selector.best_step,
+            "stopped_early": stop,
             "eval_before": before,
             "eval_after": after,
             "first_loss": train[0]["loss"] if train else None,

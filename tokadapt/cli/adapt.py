@@ -1,4 +1,6 @@
-"""``tokadapt adapt``: extend-vocab + init-embeddings in one step (TransMI defaults)."""
+"""``tokadapt adapt``: extend-vocab + init-embeddings in one step (TransMI defaults); with
+``--align TRAIN...`` also the alignment, with the defaults ``tokadapt align`` chooses for the
+model kind (:func:`tokadapt.align.recipe.adapt_and_align`)."""
 
 from __future__ import annotations
 
@@ -42,10 +44,30 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUTDIR")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     add_strategy_arguments(parser)
+    al = parser.add_argument_group("alignment (optional third stage)")
+    al.add_argument(
+        "--align",
+        nargs="+",
+        metavar="FILE[:LCODE]",
+        help="align after initializing, on these training files (one sentence per line)",
+    )
+    al.add_argument(
+        "--align-eval",
+        nargs="*",
+        default=[],
+        metavar="FILE[:LCODE]",
+        help="dev sets for model selection: 'sentence' or 'sentence<TAB>translation' lines",
+    )
+    al.add_argument("--align-config", help="JSON file of align settings (default: by model kind)")
+    al.add_argument("--align-steps", type=int, help="alignment steps")
+    al.add_argument("--align-batch-size", type=int, help="pairs per step")
+    al.add_argument("--align-eval-every", type=int, help="dev evaluation every N steps")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.align:
+        return _run_with_align(args)
     from tokadapt.embeddings.initialize import init_embeddings
     from tokadapt.io.outputs import check_output_dir, staging_dir
     from tokadapt.vocab import extend_vocab
@@ -68,4 +90,44 @@ def run(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_report(report, args.json)
+    return 0
+
+
+def _run_with_align(args: argparse.Namespace) -> int:
+    import json
+
+    from tokadapt.errors import require
+
+    require("torch", "torch", "torch")
+    require("transformers", "hf", "transformers")
+    from tokadapt.align import make_config
+    from tokadapt.align.recipe import adapt_and_align
+
+    cfg = make_config(
+        None,
+        args.align_config,
+        steps=args.align_steps,
+        batch_size=args.align_batch_size,
+        eval_every=args.align_eval_every,
+        seed=args.seed or None,
+    )
+    report = adapt_and_align(
+        args.model,
+        args.output,
+        args.align,
+        eval=args.align_eval,
+        cfg=cfg,
+        strategy=args.strategy,
+        mode=args.mode,
+        lang=args.lang,
+        select=args.select,
+        max_new=args.max_new,
+        seed=args.seed,
+        overwrite=args.overwrite,
+    )
+    if args.json:
+        print(json.dumps(report, indent=2, sort_keys=True, default=str))
+    else:
+        print_report(report["init"], False)
+        print(f"aligned: {report['align']['recipe']}; best step {report['align']['best_step']}")
     return 0

@@ -20,7 +20,8 @@ EXAMPLES = """\
   torchrun --nproc-per-node 4 -m tokadapt align --model xlmr/ --train ru.txt:rus -o out/
   tokadapt align ... 2> train.log   # under a pipe: a progress line every 10 s
 """
-_PRESETS = ("transliCo", "cosine")  # mirrors tokadapt.align.config.PRESETS (no torch import here)
+# mirrors tokadapt.align.config.PRESETS (no torch import here)
+_PRESETS = ("transliCo", "cosine", "sentence")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -68,7 +69,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--preset",
         choices=_PRESETS,
         default=None,
-        help="transliCo (layer 8, mean, dot, T=1, weight 0.5; default) or cosine",
+        help="reproduce a recipe: transliCo (layer 8, mean, dot, T=1, TCM weight 0.5 + MLM), "
+        "cosine (the same with cosine at T=0.05) or sentence (last layer, TCM + distillation "
+        "to the frozen model, keep-best). Default: chosen by model kind (MLM head: transliCo, "
+        "else sentence) and logged",
     )
     tr.add_argument("--config", help="JSON file with any AlignConfig keys (full runs)")
     tr.add_argument("--steps", type=int)
@@ -87,6 +91,37 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     tr.add_argument("--tcm-weight", type=float)
     tr.add_argument("--mlm", choices=("auto", "on", "off"))
+    tr.add_argument(
+        "--keep-weight",
+        type=float,
+        help="distillation weight keeping original-script sentence vectors at the frozen model's",
+    )
+    tr.add_argument(
+        "--distill-weight",
+        type=float,
+        help="distillation weight pulling romanized sentence vectors to the frozen model's "
+        "vector of the original",
+    )
+    tr.add_argument(
+        "--rom-max-length",
+        type=int,
+        help="token budget of the romanized side (the original is cut to --max-length first)",
+    )
+    tr.add_argument(
+        "--sentence-split",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="split training lines into sentences",
+    )
+    tr.add_argument(
+        "--keep-best",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep the weights with the best dev score (needs --eval)",
+    )
+    tr.add_argument(
+        "--patience", type=int, help="stop after this many evaluations without improvement"
+    )
     tr.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
     tr.add_argument(
         "--freeze-embeddings",
@@ -135,6 +170,12 @@ _KEYS = (
     "eval_every",
     "save_every",
     "freeze_embeddings",
+    "keep_weight",
+    "distill_weight",
+    "rom_max_length",
+    "sentence_split",
+    "keep_best",
+    "patience",
 )
 
 
@@ -145,8 +186,7 @@ def run(args: argparse.Namespace) -> int:
     require("transformers", "hf", "transformers")
     from tokadapt import align
 
-    preset = args.preset or (None if args.config else "transliCo")
-    cfg = align.make_config(preset, args.config, **{k: getattr(args, k) for k in _KEYS})
+    cfg = align.make_config(args.preset, args.config, **{k: getattr(args, k) for k in _KEYS})
     result = align.train(
         args.model,
         args.train,

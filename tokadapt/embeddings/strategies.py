@@ -195,3 +195,7 @@ def multivariate_normal(
     factor = eigvec * np.sqrt(np.clip(eigval, 0.0, None))  # cov = factor @ factor.T
     rows = _gaussian_rows(len(request.pieces), mean, factor, rng)
     return rows, {"mvn": len(request.pieces)}
+
+
+# strategies in their own modules register themselves on import
+from tokadapt.embeddings import focus as _focus  # noqa: E402,F401

@@ -24,7 +24,9 @@ def test_presets_are_the_documented_configurations() -> None:
     ) == (8, "mean", "dot", 1.0, 0.5, "auto")
     cos = make_config("cosine", learnable_temperature=True)
     assert (cos.similarity, cos.temperature, cos.learnable_temperature) == ("cosine", 0.05, True)
-    assert set(PRESETS) == {"transliCo", "cosine"}
+    assert set(PRESETS) == {"transliCo", "cosine", "sentence"}
+    sent = make_config("sentence")
+    assert (sent.layer, sent.keep_weight > 0, sent.distill_weight > 0) == (-1, True, True)
 
 
 def test_config_file_then_overrides(tmp_path: Path) -> None:

@@ -81,8 +81,8 @@ def test_chunked_combine_equals_direct(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unknown_strategy_names_the_choices() -> None:
-    with pytest.raises(ConfigError, match=r"unknown initialization strategy 'focus'.*transmi"):
-        get_strategy("focus")
+    with pytest.raises(ConfigError, match=r"unknown initialization strategy 'no-such'.*transmi"):
+        get_strategy("no-such")
 
 
 def test_registry_is_open() -> None:

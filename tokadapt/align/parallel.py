@@ -1,0 +1,108 @@
+"""A parallel corpus split by *section* into train / dev / test, with sentence-level pairs.
+
+The input is a TSV with columns ``code``, ``section`` and ``text`` (the UDHR articles file: one
+row per language and section). Sections — never sentences — are assigned to a split, so no
+sentence of a test section, nor any translation of it, is seen in training or model selection.
+
+Each section of a language becomes *units* paired with the pivot language (English): when the
+section has as many sentences in both languages the units are those sentences, pair by pair;
+otherwise the whole section is one unit (a pair stays a pair). Units whose text is a near
+duplicate of an earlier one in the same language are dropped (:func:`~tokadapt.align.sentences.
+dedup_key`).
+"""
+
+from __future__ import annotations
+
+import csv
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tokadapt.align.sentences import dedup_key, split_sentences
+from tokadapt.errors import ConfigError, InputFileError
+
+SPLITS = ("train", "dev", "test")
+
+
+@dataclass(frozen=True)
+class Unit:
+    lang: str
+    section: str
+    text: str
+    translation: str
+
+
+def section_split(section: str, dev: float = 0.2, test: float = 0.3) -> str:
+    """``train``, ``dev`` or ``test`` for a section name: a fixed function of the name
+    (CRC-32 bucket out of 100), the same on every machine and for every language."""
+    if not (dev > 0 and test > 0 and dev + test < 1):
+        raise ConfigError(f"need 0 < dev, 0 < test, dev + test < 1; got dev={dev}, test={test}")
+    bucket = zlib.crc32(section.encode("utf-8")) % 100
+    if bucket < test * 100:
+        return "test"
+    if bucket < (test + dev) * 100:
+        return "dev"
+    return "train"
+
+
+def read_sections(path: str | Path) -> dict[str, dict[str, str]]:
+    """``{code: {section: text}}`` from the TSV (a repeated (code, section) raises)."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputFileError(f"parallel TSV {file} does not exist")
+    out: dict[str, dict[str, str]] = {}
+    with file.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = {"code", "section", "text"} - set(reader.fieldnames or [])
+        if missing:
+            raise InputFileError(
+                f"{file}: missing columns {sorted(missing)}; found {reader.fieldnames}"
+            )
+        for row in reader:
+            code, section, text = row["code"], row["section"], (row["text"] or "").strip()
+            if section in out.setdefault(code, {}):
+                raise InputFileError(f"{file}: section {section!r} of {code!r} appears twice")
+            if text:
+                out[code][section] = text
+    return out
+
+
+def units(
+    sections: dict[str, dict[str, str]],
+    lang: str,
+    pivot: str,
+    split: str,
+    *,
+    dev: float = 0.2,
+    test: float = 0.3,
+) -> list[Unit]:
+    """The units of ``lang`` (paired with ``pivot``) in the sections of ``split``."""
+    if split not in SPLITS:
+        raise ConfigError(f"split must be one of {SPLITS}, got {split!r}")
+    for code in (lang, pivot):
+        if code not in sections:
+            raise ConfigError(f"no language {code!r} in the TSV; found {sorted(sections)}")
+    out: list[Unit] = []
+    for section in sorted(sections[lang], key=_section_order):
+        if section not in sections[pivot] or section_split(section, dev, test) != split:
+            continue
+        a, b = split_sentences(sections[lang][section]), split_sentences(sections[pivot][section])
+        pairs = zip(a, b, strict=True) if len(a) == len(b) else [(" ".join(a), " ".join(b))]
+        out.extend(Unit(lang, section, x, y) for x, y in pairs)
+    return _unique_units(out)
+
+
+def _unique_units(items: Iterable[Unit]) -> list[Unit]:
+    seen: set[str] = set()
+    kept = []
+    for unit in items:
+        key = dedup_key(unit.text)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(unit)
+    return kept
+
+
+def _section_order(section: str) -> tuple[int, str]:
+    return (int(section), "") if section.isdigit() else (-1, section)
