@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import translit
-from tokadapt.errors import ConfigError, InputFileError
+from tokadapt.errors import ConfigError
 from tokadapt.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab import spm, writers
 from tokadapt.vocab.bpe import BpeState
@@ -36,6 +36,7 @@ from tokadapt.vocab.merge import MergedPiece, check_mode, group_by_romanization,
 from tokadapt.vocab.romanize import RomanizedVocab, byte_decoder, romanize_vocabulary
 from tokadapt.vocab.scripts import char_script, normalize_select
 from tokadapt.vocab.source import TOKENIZER_JSON, VOCAB_TXT, TokenizerSource, load_source
+from tokadapt.vocab.validate import validate_extension
 from translit import Romanizer
 
 log = logging.getLogger(__name__)
@@ -263,7 +264,7 @@ def _write(
 ) -> list[str]:
     data = writers.extended_tokenizer_json(src, new, appended)
     raw = writers.dump_json(data)
-    _validate(raw, manifest)
+    validate_extension(src.tokjson, raw, manifest)
     with atomic_dir(out, overwrite=overwrite) as tmp:
         writers.write_bytes(tmp / TOKENIZER_JSON, raw)
         files = [TOKENIZER_JSON, *writers.write_configs(src, tmp)]
@@ -279,19 +280,3 @@ def _write(
         manifest.save(tmp)
         files.append("tokadapt_manifest.json")
     return sorted(files)
-
-
-def _validate(raw: bytes, manifest: Manifest) -> None:
-    """Load the new tokenizer.json with ``tokenizers``; check its size and (a sample of) ids."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_str(raw.decode("utf-8"))
-    size = tok.get_vocab_size(with_added_tokens=True)
-    new = manifest.new_pieces
-    sample = new[:: max(1, len(new) // 2000)] + new[-1:]
-    bad = [p for p in sample if tok.token_to_id(p.piece) != p.id]
-    if size != manifest.new_vocab_size or bad:
-        raise InputFileError(
-            f"internal: the extended tokenizer has {size} ids (expected "
-            f"{manifest.new_vocab_size}); mismatched new pieces: {[p.piece for p in bad[:5]]}"
-        )

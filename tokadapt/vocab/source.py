@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,14 @@ class TokenizerSource:
     spm_offset: int = 0
     vocab_txt: bool = False
     carried: dict[str, bytes] = field(default_factory=dict)
+    #: added tokens by the id ``tokenizers`` gives them (special, control, reserved ...)
+    added: dict[int, str] = field(default_factory=dict)
 
     @property
     def base_vocab_size(self) -> int:
         return len(self.pieces)
 
-    @property
+    @cached_property
     def byte_level(self) -> bool:
         return self.family == "bpe" and "ByteLevel" in json.dumps(self.tokjson.get("pre_tokenizer"))
 
@@ -153,6 +156,47 @@ def _wordpiece_json(path: Path, raw: bytes) -> dict[str, Any]:
     return data
 
 
+def effective_added_ids(
+    model_ids: dict[str, int], model_size: int, added: list[dict[str, Any]]
+) -> dict[str, int]:
+    """The ids ``tokenizers`` really gives the added tokens when it loads the file.
+
+    It ignores the ``id`` fields: in file order, a token gets its model-vocabulary id when the
+    model has it, otherwise the next id after the model vocabulary and the added tokens so far.
+    """
+    ids: dict[str, int] = {}
+    for tok in added:
+        content = str(tok["content"])
+        if content in ids:
+            continue
+        if content in model_ids:
+            ids[content] = model_ids[content]
+            continue
+        top = max(ids.values(), default=None)
+        ids[content] = (
+            top + 1 if top is not None and (top >= model_size or not model_size) else (model_size)
+        )
+    return ids
+
+
+def _added_by_id(
+    path: Path, data: dict[str, Any], model_ids: dict[str, int], size: int
+) -> dict[int, str]:
+    listed = data.get("added_tokens") or []
+    real = effective_added_ids(model_ids, size, listed)
+    for tok in listed:
+        if int(tok["id"]) != real[str(tok["content"])]:
+            log.warning(
+                "%s: added token %r says id %s but tokenizers loads it as id %d; keeping %d",
+                path,
+                tok["content"],
+                tok["id"],
+                real[str(tok["content"])],
+                real[str(tok["content"])],
+            )
+    return {i: c for c, i in real.items()}
+
+
 def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
     model = data["model"]
     family = _FAMILIES.get(model.get("type", ""))
@@ -161,16 +205,18 @@ def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
             f"{path}: tokenizer model type {model.get('type')!r} is not supported; "
             "supported: Unigram, BPE, WordPiece"
         )
-    added = {int(t["id"]): t["content"] for t in data.get("added_tokens", [])}
     if family == "unigram":
         vocab = model["vocab"]
         pieces = [str(p) for p, _ in vocab]
         scores = [float(s) for _, s in vocab]
+        model_ids = {p: i for i, p in reversed(list(enumerate(pieces)))}
+        added = _added_by_id(path, data, model_ids, len(pieces))
         protected = set(added)
         if model.get("unk_id") is not None:
             protected.add(int(model["unk_id"]))
     else:
         by_id = {int(i): str(p) for p, i in model["vocab"].items()}
+        added = _added_by_id(path, data, dict(model["vocab"]), len(model["vocab"]))
         pieces, scores = [], []
         protected = set(added)
         size = max([*by_id, *added, -1]) + 1
@@ -188,13 +234,15 @@ def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
         if model.get("unk_token") in model["vocab"]:
             protected.add(int(model["vocab"][model["unk_token"]]))
     extra = {i: c for i, c in added.items() if i >= len(pieces)}
-    if extra and max(extra) + 1 - len(pieces) != len(extra):
-        raise InputFileError(
-            f"{path}: added token ids {sorted(extra)} leave gaps after the model vocabulary"
-        )
     for i in sorted(extra):
         pieces.append(extra[i])
         scores.append(0.0)
     return TokenizerSource(
-        path=path, family=family, tokjson=data, pieces=pieces, scores=scores, protected=protected
+        path=path,
+        family=family,
+        tokjson=data,
+        pieces=pieces,
+        scores=scores,
+        protected=protected,
+        added=added,
     )

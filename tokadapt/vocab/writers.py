@@ -46,6 +46,10 @@ def extended_tokenizer_json(
         model["vocab"] = vocab
     else:
         vocab_map = dict(model["vocab"])
+        # added tokens outside the model vocabulary would be renumbered after the new pieces
+        # when tokenizers loads the file (it ignores their "id"): pin them in the vocabulary
+        for idx, content in sorted(src.added.items()):
+            vocab_map.setdefault(content, idx)
         for p in new:
             if p.piece in vocab_map:
                 raise InputFileError(f"internal: new piece {p.piece!r} already in the vocabulary")

@@ -17,6 +17,7 @@ FAMILY_FIXTURES = {
     "unigram": "unigram_dir",
     "unigram_spm": "unigram_spm_dir",
     "bytelevel": "bytelevel_dir",
+    "qwenlike": "qwenlike_dir",
     "charbpe": "charbpe_dir",
     "wordpiece": "wordpiece_dir",
 }
