@@ -25,7 +25,13 @@ log = logging.getLogger(__name__)
 TOKENIZER_JSON = "tokenizer.json"
 VOCAB_TXT = "vocab.txt"
 SPM_NAMES = ("sentencepiece.bpe.model", "spiece.model", "tokenizer.model", "sentencepiece.model")
-CARRIED = ("tokenizer_config.json", "special_tokens_map.json")
+CARRIED = (
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "chat_template.jinja",
+    "chat_template.json",
+    "added_tokens.json",
+)
 _FAMILIES: dict[str, Family] = {"Unigram": "unigram", "BPE": "bpe", "WordPiece": "wordpiece"}
 
 
