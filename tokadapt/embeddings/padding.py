@@ -64,7 +64,7 @@ def add_padding(
     out = {}
     for k, (name, rows) in enumerate(new_rows.items()):
         kept = to_float32(ckpt.array(name)[end_new:rows_old], ckpt.dtype(name))
-        kept = kept.reshape(len(kept), -1)
+        kept = kept.reshape(len(kept), rows.shape[1])
         pad_count = total_rows - max(rows_old, end_new)
         pad = np.broadcast_to(mean[bounds[k] : bounds[k + 1]], (pad_count, rows.shape[1]))
         out[name] = np.concatenate([rows, kept, pad]).astype(np.float32)
