@@ -29,7 +29,7 @@ from typing import Any
 import translit
 from tokadapt.errors import ConfigError
 from tokadapt.outputs import atomic_dir, check_output_dir
-from tokadapt.vocab import spm, writers
+from tokadapt.vocab import spm, spm_bpe, writers
 from tokadapt.vocab.bpe import BpeState
 from tokadapt.vocab.manifest import Manifest, NewPiece
 from tokadapt.vocab.merge import MergedPiece, check_mode, group_by_romanization, merge_groups
@@ -268,7 +268,11 @@ def _write(
     with atomic_dir(out, overwrite=overwrite) as tmp:
         writers.write_bytes(tmp / TOKENIZER_JSON, raw)
         files = [TOKENIZER_JSON, *writers.write_configs(src, tmp)]
-        if src.spm_proto is not None and src.spm_name is not None:
+        if src.spm_proto is not None and src.spm_name is not None and src.family == "bpe":
+            blob = spm_bpe.extend_model(src.spm_proto, [p.piece for p in new])
+            writers.write_bytes(tmp / src.spm_name, blob)
+            files.append(src.spm_name)
+        elif src.spm_proto is not None and src.spm_name is not None:
             blob = spm.extend_model(
                 src.spm_proto, merged, src.spm_offset, src.base_vocab_size, src.pieces
             )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tokadapt.errors import InputFileError
-from tokadapt.vocab import spm
+from tokadapt.vocab import spm, spm_bpe
 from tokadapt.vocab.manifest import Family
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ def load_source(path: str | Path) -> TokenizerSource:
         files[model.name] = model.read_bytes()
         proto = spm.read_model(model)
         if data is None:
-            data = spm.to_tokenizer_json(proto)
+            is_bpe = proto.trainer_spec.model_type == spm.BPE_TYPE
+            data = (spm_bpe.to_tokenizer_json if is_bpe else spm.to_tokenizer_json)(proto)
     has_vocab = vocab is not None and vocab.is_file() and (data is None or _is_wordpiece(data))
     if has_vocab:
         assert vocab is not None
@@ -111,17 +112,31 @@ def load_source(path: str | Path) -> TokenizerSource:
     src.vocab_txt = has_vocab
     if proto is not None:
         assert model is not None
-        if src.family != "unigram":
+        expected = "bpe" if proto.trainer_spec.model_type == spm.BPE_TYPE else "unigram"
+        if src.family != expected:
             raise InputFileError(
-                f"{model}: a .model next to a {src.family} tokenizer.json is not supported"
+                f"{model}: a SentencePiece {expected} .model next to a {src.family} "
+                "tokenizer.json; they do not describe the same tokenizer"
             )
         src.spm_proto, src.spm_name = proto, model.name
         src.spm_offset = spm.id_offset(proto, {p: i for i, p in enumerate(src.pieces)}, model)
+        if expected == "bpe":
+            _check_spm_bpe(src, proto, model)
     if directory:
         src.carried = {
             n: (directory / n).read_bytes() for n in CARRIED if (directory / n).is_file()
         }
     return src
+
+
+def _check_spm_bpe(src: TokenizerSource, proto: Any, model: Path) -> None:
+    """A BPE ``.model`` and its ``tokenizer.json`` must share every id; byte pieces are kept."""
+    if src.spm_offset != 0 or len(proto.pieces) != src.base_vocab_size:
+        raise InputFileError(
+            f"{model}: {len(proto.pieces)} pieces (offset {src.spm_offset}) but tokenizer.json "
+            f"has {src.base_vocab_size} ids; a BPE .model must be numbered like its tokenizer.json"
+        )
+    src.protected |= {i for i, p in enumerate(proto.pieces) if p.type != spm.NORMAL}
 
 
 def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
