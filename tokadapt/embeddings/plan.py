@@ -85,12 +85,12 @@ def read_tokenizer(path: Path) -> tuple[list[str], set[str]]:
     else:
         model_ids = {str(p): int(i) for p, i in raw.items()}
         vocab = dict(model_ids)
-    added = effective_added_ids(model_ids, len(raw), listed)
-    vocab.update(added)
+    added_ids = effective_added_ids(model_ids, len(raw), listed)
+    vocab.update(added_ids)
     pieces = _by_id(vocab, file)
     if isinstance(raw, list):
         pieces[: len(raw)] = [str(e[0]) for e in raw]
-    return pieces, set(added)
+    return pieces, set(added_ids)
 
 
 def check_extension(

@@ -42,9 +42,9 @@ def smollm2_gguf() -> Path:
 
 def load_gguf(path: Path) -> tuple[Any, Any]:
     """``(model, tokenizer)`` from a GGUF file, the model rebuilt as a plain float32 model."""
-    transformers = require("transformers", "hf", "transformers")
+    transformers: Any = require("transformers", "hf", "transformers")
     require("gguf", "llm", "gguf")
-    torch = require("torch", "torch", "torch")
+    torch: Any = require("torch", "torch", "torch")
     kwargs = {"gguf_file": path.name}
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(path.parent), **kwargs)
     loaded = transformers.AutoModelForCausalLM.from_pretrained(
