@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,19 +29,16 @@ from typing import Any
 import translit
 from tokadapt.errors import ConfigError
 from tokadapt.outputs import atomic_dir, check_output_dir
-from tokadapt.vocab import spm, spm_bpe, writers
-from tokadapt.vocab.bpe import BpeState
+from tokadapt.vocab import writers
+from tokadapt.vocab.families import FamilyAdapter, adapter_for, validate
 from tokadapt.vocab.manifest import Manifest, NewPiece
 from tokadapt.vocab.merge import MergedPiece, check_mode, group_by_romanization, merge_groups
-from tokadapt.vocab.romanize import RomanizedVocab, byte_decoder, romanize_vocabulary
-from tokadapt.vocab.scripts import char_script, normalize_select
-from tokadapt.vocab.source import TOKENIZER_JSON, VOCAB_TXT, TokenizerSource, load_source
-from tokadapt.vocab.validate import validate_extension
+from tokadapt.vocab.romanize import RomanizedVocab, romanize_vocabulary
+from tokadapt.vocab.scripts import normalize_select
+from tokadapt.vocab.source import TOKENIZER_JSON, TokenizerSource, load_source
 from translit import Romanizer
 
 log = logging.getLogger(__name__)
-
-SCORE_KINDS = {"unigram": "logprob", "bpe": "neg_rank", "wordpiece": "neg_id"}
 
 
 @dataclass
@@ -78,6 +75,8 @@ def extend_vocab(
     start = time.perf_counter()
     roms, lcodes = _romanizers(lang)
     src = load_source(input_path)
+    adapter = adapter_for(src)
+    src.protected = adapter.eligible(src)
     times["load_s"] = time.perf_counter() - start
     t = time.perf_counter()
     log.info(
@@ -92,7 +91,7 @@ def extend_vocab(
     t = time.perf_counter()
     groups = group_by_romanization(rv.candidates, set(src.pieces))
     merged = merge_groups(groups, src.scores, merge_mode, max_new)
-    new, appended = _new_pieces(src, merged)
+    new, appended = adapter.append(src, merged)
     times["merge_s"] = time.perf_counter() - t
     counts = _counts(src, rv, groups, merged, new)
     manifest = Manifest(
@@ -100,7 +99,7 @@ def extend_vocab(
         mode=merge_mode,
         base_vocab_size=src.base_vocab_size,
         new_pieces=new,
-        score_kind=SCORE_KINDS[src.family],
+        score_kind=adapter.score_kind,
         counts=counts,
         romanizer=_romanizer_info(roms["*"], lcodes),
         input={"path": str(input_path), "files": src.files},
@@ -113,7 +112,7 @@ def extend_vocab(
     )
     t = time.perf_counter()
     log.info("writing %d new pieces to %s", len(new), out)
-    files = _write(src, out, overwrite, new, merged, appended, manifest)
+    files = _write(src, adapter, out, overwrite, (new, merged, appended), manifest)
     times["write_s"] = time.perf_counter() - t
     times["total_s"] = time.perf_counter() - start
     summary: dict[str, Any] = {
@@ -191,96 +190,24 @@ def _romanizer_info(rom: Romanizer, lcodes: str | dict[str, str] | None) -> dict
     }
 
 
-def _piece(i: int, m: MergedPiece) -> NewPiece:
-    return NewPiece(
-        id=i,
-        piece=m.piece,
-        sources=list(m.sources),
-        source_scores=list(m.source_scores),
-        score=m.score,
-        chosen=m.chosen,
-    )
-
-
-def _new_pieces(
-    src: TokenizerSource, merged: list[MergedPiece]
-) -> tuple[list[NewPiece], list[tuple[str, str]]]:
-    base = src.base_vocab_size
-    if src.family != "bpe":
-        return [_piece(base + k, m) for k, m in enumerate(merged)], []
-    state = BpeState.from_model(src.tokjson["model"])
-    state.keep = _has_latin_letter_fn(src, state)
-    new: list[NewPiece] = []
-    intermediate: dict[str, int] = {}  # piece -> index in new
-    for m in merged:
-        if m.piece in intermediate:  # an earlier token needed it as an intermediate: now sourced
-            k = intermediate.pop(m.piece)
-            new[k] = _piece(base + k, m)
-            continue
-        added = state.add_token(m.piece, base + len(new))
-        if added is None:
-            log.debug("no merge path produces %r; dropped", m.piece)
-            continue
-        for tok in added[:-1]:
-            intermediate[tok] = len(new)
-            new.append(
-                NewPiece(
-                    id=base + len(new),
-                    piece=tok,
-                    sources=[],
-                    source_scores=[],
-                    score=m.score,
-                    kind="bpe_intermediate",
-                )
-            )
-        new.append(_piece(base + len(new), m))
-    return new, state.appended
-
-
-def _has_latin_letter_fn(src: TokenizerSource, state: BpeState) -> Callable[[str], bool]:
-    """Does a BPE token's text (markers removed; byte-level decoded) contain a Latin letter?"""
-    markers = [m for m in (state.prefix, state.suffix) if m]
-
-    def keep(token: str) -> bool:
-        if src.byte_level:
-            text = bytes(byte_decoder()[c] for c in token).decode("utf-8", errors="ignore")
-        else:
-            text = token
-            for marker in markers:
-                text = text.replace(marker, "")
-        return any(char_script(c) == "Latin" for c in text)
-
-    return keep
-
-
 def _write(
     src: TokenizerSource,
+    adapter: FamilyAdapter,
     out: Path,
     overwrite: bool,
-    new: list[NewPiece],
-    merged: list[MergedPiece],
-    appended: list[tuple[str, str]],
+    extension: tuple[list[NewPiece], list[MergedPiece], list[tuple[str, str]]],
     manifest: Manifest,
 ) -> list[str]:
-    data = writers.extended_tokenizer_json(src, new, appended)
-    raw = writers.dump_json(data)
-    validate_extension(src.tokjson, raw, manifest)
+    new, merged, appended = extension
+    raw = writers.dump_json(adapter.tokenizer_json(src, new, appended))
+    validate(src, raw, manifest)
+    side = adapter.side_files(src, new, merged)
     with atomic_dir(out, overwrite=overwrite) as tmp:
         writers.write_bytes(tmp / TOKENIZER_JSON, raw)
         files = [TOKENIZER_JSON, *writers.write_configs(src, tmp)]
-        if src.spm_proto is not None and src.spm_name is not None and src.family == "bpe":
-            blob = spm_bpe.extend_model(src.spm_proto, [p.piece for p in new])
-            writers.write_bytes(tmp / src.spm_name, blob)
-            files.append(src.spm_name)
-        elif src.spm_proto is not None and src.spm_name is not None:
-            blob = spm.extend_model(
-                src.spm_proto, merged, src.spm_offset, src.base_vocab_size, src.pieces
-            )
-            writers.write_bytes(tmp / src.spm_name, blob)
-            files.append(src.spm_name)
-        if src.vocab_txt:
-            writers.write_bytes(tmp / VOCAB_TXT, writers.vocab_txt(src, new))
-            files.append(VOCAB_TXT)
+        for name, blob in sorted(side.items()):
+            writers.write_bytes(tmp / name, blob)
+            files.append(name)
         manifest.save(tmp)
         files.append("tokadapt_manifest.json")
     return sorted(files)
