@@ -78,3 +78,16 @@ def save_causal_lm(out: Path, arch: str = "llama", tied: bool = True, pad_rows: 
     model.generation_config.eos_token_id = eos
     model.save_pretrained(str(out))
     return out
+
+
+def old_id_logits(model: Any, ids: Any, n: int) -> Any:
+    """Logits of ids ``[0, n)`` from the final hidden state and the first ``n`` output rows.
+
+    (The full ``model(ids).logits`` of a model with more rows is one GEMM of another shape,
+    whose BLAS blocking may differ in the last bit; the rows and states are what must match.)
+    """
+    import torch
+
+    with torch.no_grad():
+        hidden = model.model(ids).last_hidden_state
+        return torch.nn.functional.linear(hidden, model.get_output_embeddings().weight[:n])
