@@ -92,13 +92,14 @@ def init_embeddings(
     clock = time.perf_counter()
     table, widths = old_rows_table(ckpt, vt, base)
     rows, counts = spec.function(table, request, np.random.default_rng(seed))
-    table_mean = column_mean(table)
+    total_rows = padded_rows(max(vt.rows, manifest.new_vocab_size), pad_to_multiple_of)
+    needs_pad = total_rows > max(vt.rows, manifest.new_vocab_size)
+    table_mean = column_mean(table) if needs_pad else np.zeros(table.shape[1], np.float32)
     del table
     new_rows = _split(rows, vt, widths)
     times["initialize"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    total_rows = padded_rows(max(vt.rows, manifest.new_vocab_size), pad_to_multiple_of)
     new_rows = add_padding(new_rows, base, total_rows, vt.rows, table_mean, ckpt, widths)
     report: dict[str, Any] = {
         "strategy": strategy,

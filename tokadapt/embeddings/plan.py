@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,20 @@ def read_vocab(path: Path) -> list[str]:
 
 
 def read_tokenizer(path: Path) -> tuple[list[str], set[str]]:
-    """``(pieces by id, contents of the added/special tokens)``."""
+    """``(pieces by id, contents of the added/special tokens)`` (cached per file version)."""
+    file = path if path.is_file() else path / "tokenizer.json"
+    stamp = file.stat().st_mtime_ns if file.is_file() else 0
+    pieces, added = _read_tokenizer_cached(str(path), stamp)
+    return list(pieces), set(added)
+
+
+@lru_cache(maxsize=4)
+def _read_tokenizer_cached(name: str, stamp: int) -> tuple[tuple[str, ...], frozenset[str]]:
+    pieces, added = _read_tokenizer(Path(name))
+    return tuple(pieces), frozenset(added)
+
+
+def _read_tokenizer(path: Path) -> tuple[list[str], set[str]]:
     file = path if path.is_file() else path / "tokenizer.json"
     if not file.is_file():
         tok = load_tokenizer(path)

@@ -92,3 +92,31 @@ def test_a_foreign_base_tokenizer_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ShapeError, match="is not the tokenizer of"):
         init_embeddings(model, tmp_path / "ext", tmp_path / "out", base_tokenizer=other)
     assert not (tmp_path / "out").exists()
+
+
+def _strip_tokenizer(model: Path) -> None:
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        (model / name).unlink()
+
+
+def test_without_a_model_tokenizer_special_ids_must_match(tmp_path: Path) -> None:
+    model = save_causal_lm(tmp_path / "m")
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "tokenizer.json").write_bytes((model / "tokenizer.json").read_bytes())
+    _strip_tokenizer(model)
+    data = json.loads((own / "tokenizer.json").read_text())
+    data["added_tokens"] = data["added_tokens"][:1]  # eos/bos ids now name ordinary pieces
+    (own / "tokenizer.json").write_text(json.dumps(data))
+    extend_vocab(own / "tokenizer.json", tmp_path / "ext")
+    with pytest.raises(ShapeError, match="token_id = 70"):
+        init_embeddings(model, tmp_path / "ext", tmp_path / "out", base_tokenizer=own)
+
+
+def test_without_a_model_tokenizer_too_few_ids_are_refused(tmp_path: Path) -> None:
+    model = save_causal_lm(tmp_path / "m", pad_rows=1500)
+    _strip_tokenizer(model)
+    other = save_causal_lm(tmp_path / "o")
+    extend_vocab(other / "tokenizer.json", tmp_path / "ext")
+    with pytest.raises(ShapeError, match="padding rows"):
+        init_embeddings(model, tmp_path / "ext", tmp_path / "out", base_tokenizer=other)
