@@ -236,12 +236,14 @@ def part_latin(scratch: Path) -> dict[str, Any]:
 def _timed(cmd: list[str]) -> dict[str, Any]:
     start = time.perf_counter()
     res = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %U %M", *cmd], capture_output=True, text=True, check=True
+        ["/usr/bin/time", "-f", "%e %U %S %M", *cmd], capture_output=True, text=True, check=True
     )
-    wall, user, rss = res.stderr.strip().splitlines()[-1].split()
+    wall, user, sys_s, rss = res.stderr.strip().splitlines()[-1].split()
     return {
         "wall_s": round(time.perf_counter() - start, 2),
         "user_s": float(user),
+        "sys_s": float(sys_s),
+        "loadavg_after": os.getloadavg()[0],
         "peak_rss_mb": round(int(rss) / 1024, 1),
     }
 

@@ -12,7 +12,7 @@ from tokenizers import Tokenizer
 from vocab_helpers import output_tokenizer
 
 from tokadapt.errors import InputFileError
-from tokadapt.vocab import Manifest
+from tokadapt.vocab import Manifest, extend_vocab
 from tokadapt.vocab.validate import id_mismatches, validate_extension
 
 
@@ -59,3 +59,23 @@ def test_validation_catches_a_moved_special_token(extended: Callable) -> None:
     raw = json.dumps(broken).encode()
     with pytest.raises(InputFileError, match="does not keep every id"):
         validate_extension(_json(src), raw, result.manifest)
+
+
+def test_a_hole_in_the_id_space_stays_a_hole(extended: Callable, tmp_path: Path) -> None:
+    src, _, _ = extended("qwenlike")
+    data = _json(src)
+    used = {s for m in data["model"]["merges"] for s in (m.split(" ") if isinstance(m, str) else m)}
+    hole_piece = next(p for p in data["model"]["vocab"] if p not in used)
+    hole = data["model"]["vocab"].pop(hole_piece)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "tokenizer.json").write_text(json.dumps(data), encoding="utf-8")
+    result = extend_vocab(tmp_path / "in", tmp_path / "out")
+    after = output_tokenizer(tmp_path / "out")
+    assert after.id_to_token(hole) is None
+    assert [after.token_to_id(t) for t in QWEN_SPECIALS] == [
+        Tokenizer.from_str(json.dumps(data)).token_to_id(t) for t in QWEN_SPECIALS
+    ]
+    assert (
+        result.manifest.new_pieces[0].id
+        == max(after.get_vocab().values()) - len(result.manifest.new_pieces) + 1
+    )
