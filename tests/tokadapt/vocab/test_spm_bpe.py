@@ -8,6 +8,7 @@ no Latin letter tokenized exactly as before.
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,9 +17,12 @@ import pytest
 from tokenizers import Tokenizer
 
 from tokadapt.vocab import ExtendResult, Manifest, extend_vocab
+from tokadapt.vocab.spm import read_model
+from tokadapt.vocab.spm_bpe import to_tokenizer_json
 
 spm = pytest.importorskip("sentencepiece")
 MODELS = ["tokenizer.model.v1", "mistral_instruct_tokenizer_240323.model.v3"]
+WITH_JSON = "tokenizer.model.v1+json"
 EDGE = ["  two  spaces ", "tab\there", " lead", "trail ", "a\n\nb", "🤖 ǅ𝔘 \u200b", "", "x" * 50]
 
 
@@ -37,7 +41,10 @@ def extended_spm(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tu
         if name not in cache:
             src = tmp_path_factory.mktemp("spm") / "in"
             src.mkdir()
-            shutil.copyfile(_mistral_data() / name, src / "tokenizer.model")
+            shutil.copyfile(_mistral_data() / name.removesuffix("+json"), src / "tokenizer.model")
+            if name.endswith("+json"):  # a .model with its tokenizer.json beside it
+                data = to_tokenizer_json(read_model(src / "tokenizer.model"))
+                (src / "tokenizer.json").write_text(json.dumps(data), encoding="utf-8")
             out = src.parent / "out"
             cache[name] = (src, out, extend_vocab(src, out))
         return cache[name]
@@ -60,7 +67,7 @@ def test_every_old_id_kept_and_bytes_not_romanized(name: str, extended_spm: Call
     assert not any(p.piece.startswith("<0x") for p in new) and len(new) > 500
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", [*MODELS, WITH_JSON])
 def test_model_and_tokenizer_json_agree_on_text(
     name: str, extended_spm: Callable, corpus: list[str], romanized_sample: tuple
 ) -> None:
