@@ -28,7 +28,6 @@ import gzip
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -209,9 +208,9 @@ def _corpora() -> tuple[list[str], list[str]]:
 
 
 def part_latin(scratch: Path) -> dict[str, Any]:
+    import mistral_common
     from transformers.integrations.mistral.tokenizer import MistralConverter
 
-    import mistral_common
     from tokadapt.vocab import extend_vocab
 
     data = Path(mistral_common.__file__).parent / "data"
@@ -238,7 +237,7 @@ def _timed(cmd: list[str]) -> dict[str, Any]:
     res = subprocess.run(
         ["/usr/bin/time", "-f", "%e %U %S %M", *cmd], capture_output=True, text=True, check=True
     )
-    wall, user, sys_s, rss = res.stderr.strip().splitlines()[-1].split()
+    _, user, sys_s, rss = res.stderr.strip().splitlines()[-1].split()
     return {
         "wall_s": round(time.perf_counter() - start, 2),
         "user_s": float(user),
@@ -334,7 +333,7 @@ def part_speed(scratch: Path) -> dict[str, Any]:
         ]
     )
     copy2 = _timed(["cp", str(ckpt / "model.safetensors"), str(scratch / "copy.safetensors")])
-    os.remove(scratch / "copy.safetensors")
+    (scratch / "copy.safetensors").unlink()
     return {
         "extend_qwen2_151646_ids": extend,
         "checkpoint_mb": round(size / 2**20, 1),
@@ -358,22 +357,23 @@ def _markdown(res: dict[str, Any]) -> str:
         ]
         for name, r in q["rows"].items():
             same = r.get("old_id_logits_bit_identical", "-")
-            lines.append(
-                f"| {name} | {same} | {r['bpb_english']} | {r['bpb_romanized']} | {r['greedy'][0]!r} |"
-            )
+            bpb = f"{r['bpb_english']} | {r['bpb_romanized']}"
+            lines.append(f"| {name} | {same} | {bpb} | {r['greedy'][0]!r} |")
         lines.append("")
     lat = res.get("latin")
     if lat:
         lines += [
             "## Tokenization changes after extension",
             "",
-            "| tokenizer | new pieces | Latin texts changed | Latin tokens before -> after | non-Latin changed |",
+            "| tokenizer | new pieces | Latin texts changed | Latin tokens before -> after "
+            "| non-Latin texts changed |",
             "|---|---|---|---|---|",
         ]
         for name, r in lat.items():
             lines.append(
                 f"| {name} | {r['new_pieces']} | {r['latin_changed']} / {r['latin_texts']} | "
-                f"{r['latin_tokens_before']} -> {r['latin_tokens_after']} | {r['non_latin_changed']} / {r['non_latin_texts']} |"
+                f"{r['latin_tokens_before']} -> {r['latin_tokens_after']} | "
+                f"{r['non_latin_changed']} / {r['non_latin_texts']} |"
             )
         lines.append("")
     sp = res.get("speed")
