@@ -92,4 +92,4 @@ def test_transformers_loads_and_romanized_text_gets_shorter(
     assert sum(len(new(t)["input_ids"]) for t in texts) < sum(
         len(old(t)["input_ids"]) for t in texts
     )
-    assert new.all_special_ids == old.all_special_ids
+    assert set(old.all_special_ids) <= set(new.all_special_ids)
