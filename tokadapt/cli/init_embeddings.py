@@ -50,6 +50,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="PATH",
         help="the model's original tokenizer when MODEL_DIR has none",
     )
+    io.add_argument(
+        "--pad-to-multiple-of",
+        type=int,
+        metavar="N",
+        help="round the embedding rows up to a multiple of N (extra rows: the mean old row)",
+    )
     io.add_argument("--overwrite", action="store_true", help="replace an existing OUTDIR")
     io.add_argument("--json", action="store_true", help="print the report as JSON")
     add_strategy_arguments(parser)
@@ -84,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         overwrite=args.overwrite,
         base_tokenizer=args.base_tokenizer,
+        pad_to_multiple_of=args.pad_to_multiple_of,
     )
     print_report(report, args.json)
     return 0

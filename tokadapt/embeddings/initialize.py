@@ -19,12 +19,14 @@ import numpy as np
 
 from tokadapt import progress
 from tokadapt.embeddings.cards import write_model_files
+from tokadapt.embeddings.carry import carry_tokenizer_settings
 from tokadapt.embeddings.filerows import FileRows
+from tokadapt.embeddings.padding import add_padding, check_base, padded_rows
 from tokadapt.embeddings.plan import build_request, check_extension, read_vocab
 from tokadapt.embeddings.resize import write_weights
+from tokadapt.embeddings.rows import column_mean
 from tokadapt.embeddings.strategies import get_strategy
 from tokadapt.embeddings.vocab_tensors import VocabTensors, find_vocab_tensors
-from tokadapt.errors import ShapeError
 from tokadapt.io.checkpoint import Checkpoint
 from tokadapt.io.hf_dir import copy_model_files, copy_tokenizer_files
 from tokadapt.io.outputs import atomic_dir, check_output_dir
@@ -66,10 +68,12 @@ def init_embeddings(
     seed: int = 0,
     overwrite: bool = False,
     base_tokenizer: str | Path | None = None,
+    pad_to_multiple_of: int | None = None,
 ) -> dict[str, Any]:
     """Initialize the new rows of ``model_dir`` for ``tokenizer_dir`` and write ``out_dir``.
 
-    Returns the report that is also written to ``out_dir/tokadapt_init.json``.
+    ``pad_to_multiple_of`` rounds the embedding rows up (extra rows: the mean old row, never
+    handed out by the tokenizer). Returns the report also written to ``out_dir/tokadapt_init.json``.
     """
     spec = get_strategy(strategy)
     times: dict[str, float] = {}
@@ -81,15 +85,11 @@ def init_embeddings(
     vt = find_vocab_tensors(ckpt)
     manifest = Manifest.load(tokenizer_dir)
     base_path = Path(base_tokenizer) if base_tokenizer is not None else model_dir
+    check_base(ckpt, vt.rows, base_path)
     check_extension(
         read_vocab(base_path), read_vocab(tokenizer_dir), manifest, base_path, tokenizer_dir
     )
     base = manifest.base_vocab_size
-    if base > vt.rows:
-        raise ShapeError(
-            f"the tokenizer of {base_path} has {base} pieces but {model_dir} has only {vt.rows} "
-            f"embedding rows ({vt.inputs[0]}); the tokenizer does not belong to this model"
-        )
     request = build_request(manifest, base_path, all_subwords=spec.needs_subwords)
     times["read_and_plan"] = time.perf_counter() - clock
 
@@ -97,12 +97,15 @@ def init_embeddings(
     progress.note("init-embeddings", f"initializing {len(request.pieces):,} rows ({strategy})")
     table, widths = old_rows_table(ckpt, vt, base)
     rows, counts = spec.function(table, request, np.random.default_rng(seed))
+    total_rows = padded_rows(max(vt.rows, manifest.new_vocab_size), pad_to_multiple_of)
+    needs_pad = total_rows > max(vt.rows, manifest.new_vocab_size)
+    table_mean = column_mean(table) if needs_pad else np.zeros(table.shape[1], np.float32)
     del table
     new_rows = _split(rows, vt, widths)
     times["initialize"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    total_rows = max(vt.rows, manifest.new_vocab_size)
+    new_rows = add_padding(new_rows, base, total_rows, vt.rows, table_mean, ckpt, widths)
     report: dict[str, Any] = {
         "strategy": strategy,
         "seed": seed,
@@ -131,6 +134,7 @@ def init_embeddings(
         config = dict(ckpt.config, vocab_size=total_rows)
         (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
         copy_tokenizer_files(tokenizer_dir, tmp)
+        report["carried_tokenizer_settings"] = carry_tokenizer_settings(model_dir, tmp)
         times["write"] = time.perf_counter() - clock
         report["seconds"] = {k: round(v, 3) for k, v in times.items()}
         write_model_files(tmp, report=report, manifest=manifest, config=config, model_dir=model_dir)

@@ -9,61 +9,86 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tokadapt.embeddings.strategies import InitRequest
 from tokadapt.errors import ConfigError, InputFileError, ShapeError
 from tokadapt.io.tokenizer import load_tokenizer
+from tokadapt.vocab.input_check import validate_tokenizer_json
 from tokadapt.vocab.manifest import Manifest
-from tokadapt.vocab.validate import validate_tokenizer_json
+from tokadapt.vocab.source import effective_added_ids
 
 log = logging.getLogger(__name__)
 _VALIDATED = ("Unigram", "BPE", "WordPiece")
 
 
 def vocab_list(tokenizer: Any, where: Path) -> list[str]:
-    """Pieces by id; every id from 0 to size-1 must be present."""
+    """Pieces by id (``""`` for a hole in the id space)."""
     vocab: dict[str, int] = tokenizer.get_vocab(with_added_tokens=True)
     return _by_id(vocab, where)
 
 
 def _by_id(vocab: dict[str, int], where: Path) -> list[str]:
-    pieces = [""] * len(vocab)
-    for piece, idx in vocab.items():
-        if not 0 <= idx < len(pieces):
-            raise InputFileError(
-                f"{where}: token ids are not contiguous (id {idx} of {len(vocab)} pieces)"
-            )
-        pieces[idx] = piece
+    if not vocab:
+        raise InputFileError(f"{where}: the tokenizer has no tokens")
+    if min(vocab.values()) < 0:
+        raise InputFileError(f"{where}: negative token id {min(vocab.values())}")
+    pieces = [""] * (max(vocab.values()) + 1)
+    for piece, idx in sorted(vocab.items(), key=lambda kv: (kv[1], kv[0])):
+        if not pieces[idx]:
+            pieces[idx] = piece
     return pieces
 
 
 def read_vocab(path: Path) -> list[str]:
     """Pieces by id of the tokenizer at ``path``: straight from ``tokenizer.json`` when there
-    is one (fast, light), otherwise through ``tokenizers``/``transformers``."""
+    is one (fast, light), otherwise through ``tokenizers``/``transformers``. Added tokens get
+    the ids ``tokenizers`` gives them on load."""
+    return read_tokenizer(path)[0]
+
+
+def read_tokenizer(path: Path) -> tuple[list[str], set[str]]:
+    """``(pieces by id, contents of the added/special tokens)`` (cached per file version)."""
+    file = path if path.is_file() else path / "tokenizer.json"
+    stamp = file.stat().st_mtime_ns if file.is_file() else 0
+    pieces, added = _read_tokenizer_cached(str(path), stamp)
+    return list(pieces), set(added)
+
+
+@lru_cache(maxsize=4)
+def _read_tokenizer_cached(name: str, stamp: int) -> tuple[tuple[str, ...], frozenset[str]]:
+    pieces, added = _read_tokenizer(Path(name))
+    return tuple(pieces), frozenset(added)
+
+
+def _read_tokenizer(path: Path) -> tuple[list[str], set[str]]:
     file = path if path.is_file() else path / "tokenizer.json"
     if not file.is_file():
-        return vocab_list(load_tokenizer(path), path)
+        tok = load_tokenizer(path)
+        added = {t.content for t in tok.get_added_tokens_decoder().values()}
+        return vocab_list(tok, path), added
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         raw = data["model"]["vocab"]
+        listed = list(data.get("added_tokens") or [])
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise InputFileError(f"{file}: not a tokenizer.json ({exc})") from exc
     if isinstance(data["model"], dict) and data["model"].get("type") in _VALIDATED:
         validate_tokenizer_json(file, data)  # null vocab, bad scores/ids -> DataError
-    added = {int(a["id"]): a["content"] for a in data.get("added_tokens") or []}
     if isinstance(raw, list):  # Unigram: [piece, score] in id order
-        pieces = [entry[0] for entry in raw]
-        pieces.extend([""] * (max(added, default=-1) + 1 - len(pieces)))
-        for idx, content in added.items():
-            pieces[idx] = content
-        if "" in pieces:
-            raise InputFileError(f"{file}: token ids are not contiguous")
-        return pieces
-    vocab = dict(raw)
-    vocab.update({content: idx for idx, content in added.items()})
-    return _by_id(vocab, file)
+        model_ids = {str(e[0]): i for i, e in reversed(list(enumerate(raw)))}
+        vocab = dict(model_ids)
+    else:
+        model_ids = {str(p): int(i) for p, i in raw.items()}
+        vocab = dict(model_ids)
+    added_ids = effective_added_ids(model_ids, len(raw), listed)
+    vocab.update(added_ids)
+    pieces = _by_id(vocab, file)
+    if isinstance(raw, list):
+        pieces[: len(raw)] = [str(e[0]) for e in raw]
+    return pieces, set(added_ids)
 
 
 def check_extension(

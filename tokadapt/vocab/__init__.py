@@ -1,5 +1,7 @@
-"""Transliterate-merge vocabulary extension (TransMI's vocabulary stages) for Unigram, BPE and
-WordPiece tokenizers: :func:`extend_vocab` and the manifest it writes."""
+"""Transliterate-merge vocabulary extension (TransMI's vocabulary stages) for Unigram, BPE
+(byte-level and character-level), SentencePiece BPE with byte fallback and WordPiece tokenizers
+(one adapter per family in :mod:`tokadapt.vocab.families`): :func:`extend_vocab` and the manifest
+it writes. Every existing id keeps its id; new pieces go after the highest existing id."""
 
 from __future__ import annotations
 

@@ -21,29 +21,26 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import translit
 from tokadapt import progress
-from tokadapt.data.scripts import char_script, normalize_select
-from tokadapt.errors import InputFileError
+from tokadapt.data.scripts import normalize_select
 from tokadapt.eval.signature import signature
 from tokadapt.io.outputs import atomic_dir, check_output_dir
-from tokadapt.vocab import spm, writers
-from tokadapt.vocab.bpe import BpeState
+from tokadapt.vocab import writers
+from tokadapt.vocab.families import FamilyAdapter, adapter_for, validate
 from tokadapt.vocab.manifest import Manifest, NewPiece
 from tokadapt.vocab.merge import MergedPiece, check_mode, group_variants, merge_groups
-from tokadapt.vocab.romanize import RomanizedVocab, byte_decoder, romanize_schemes
+from tokadapt.vocab.romanize import RomanizedVocab, romanize_schemes
 from tokadapt.vocab.schemes import romanizer_sets
-from tokadapt.vocab.source import TOKENIZER_JSON, VOCAB_TXT, TokenizerSource, load_source
+from tokadapt.vocab.source import TOKENIZER_JSON, TokenizerSource, load_source
 from translit.schemes import RomanizerLike
 
 log = logging.getLogger(__name__)
-
-SCORE_KINDS = {"unigram": "logprob", "bpe": "neg_rank", "wordpiece": "neg_id"}
 
 
 @dataclass
@@ -85,6 +82,8 @@ def extend_vocab(
     roms = next(iter(by_scheme.values()))
     progress.note("extend-vocab", f"loading {input_path}")
     src = load_source(input_path)
+    adapter = adapter_for(src)
+    src.protected = adapter.eligible(src)
     times["load_s"] = time.perf_counter() - start
     t = time.perf_counter()
     log.info(
@@ -101,7 +100,9 @@ def extend_vocab(
     progress.note("extend-vocab", "grouping and merging")
     groups, producers = group_variants(variants, set(src.pieces))
     merged = merge_groups(groups, src.scores, merge_mode, max_new)
-    new, appended = _new_pieces(src, merged, producers)
+    new, appended = adapter.append(src, merged)
+    # which romanization scheme(s) produced each new piece
+    new = [replace(p, schemes=list(producers.get(p.piece, []))) for p in new]
     times["merge_s"] = time.perf_counter() - t
     counts = _counts(src, rv, groups, merged, new)
     manifest = Manifest(
@@ -109,7 +110,7 @@ def extend_vocab(
         mode=merge_mode,
         base_vocab_size=src.base_vocab_size,
         new_pieces=new,
-        score_kind=SCORE_KINDS[src.family],
+        score_kind=adapter.score_kind,
         counts=counts,
         romanizer=_romanizer_info(by_scheme, lcodes),
         input={"path": str(input_path), "files": src.files},
@@ -124,7 +125,7 @@ def extend_vocab(
     t = time.perf_counter()
     log.info("writing %d new pieces to %s", len(new), out)
     progress.note("extend-vocab", f"writing {len(new):,} new pieces to {out}")
-    files = _write(src, out, overwrite, new, merged, appended, manifest)
+    files = _write(src, adapter, out, overwrite, (new, merged, appended), manifest)
     times["write_s"] = time.perf_counter() - t
     times["total_s"] = time.perf_counter() - start
     summary: dict[str, Any] = {
@@ -193,109 +194,24 @@ def _romanizer_info(
     }
 
 
-def _new_pieces(
-    src: TokenizerSource, merged: list[MergedPiece], producers: Mapping[str, list[str]]
-) -> tuple[list[NewPiece], list[tuple[str, str]]]:
-    base = src.base_vocab_size
-
-    def _piece(i: int, m: MergedPiece) -> NewPiece:
-        return NewPiece(
-            id=i,
-            piece=m.piece,
-            sources=list(m.sources),
-            source_scores=list(m.source_scores),
-            score=m.score,
-            chosen=m.chosen,
-            schemes=list(producers.get(m.piece, [])),
-        )
-
-    if src.family != "bpe":
-        return [_piece(base + k, m) for k, m in enumerate(merged)], []
-    state = BpeState.from_model(src.tokjson["model"])
-    state.keep = _has_latin_letter_fn(src, state)
-    new: list[NewPiece] = []
-    intermediate: dict[str, int] = {}  # piece -> index in new
-    for m in merged:
-        if m.piece in intermediate:  # an earlier token needed it as an intermediate: now sourced
-            k = intermediate.pop(m.piece)
-            new[k] = _piece(base + k, m)
-            continue
-        added = state.add_token(m.piece, base + len(new))
-        if added is None:
-            log.debug("no merge path produces %r; dropped", m.piece)
-            continue
-        for tok in added[:-1]:
-            intermediate[tok] = len(new)
-            new.append(
-                NewPiece(
-                    id=base + len(new),
-                    piece=tok,
-                    sources=[],
-                    source_scores=[],
-                    score=m.score,
-                    kind="bpe_intermediate",
-                )
-            )
-        new.append(_piece(base + len(new), m))
-    return new, state.appended
-
-
-def _has_latin_letter_fn(src: TokenizerSource, state: BpeState) -> Callable[[str], bool]:
-    """Does a BPE token's text (markers removed; byte-level decoded) contain a Latin letter?"""
-    markers = [m for m in (state.prefix, state.suffix) if m]
-
-    def keep(token: str) -> bool:
-        if src.byte_level:
-            text = bytes(byte_decoder()[c] for c in token).decode("utf-8", errors="ignore")
-        else:
-            text = token
-            for marker in markers:
-                text = text.replace(marker, "")
-        return any(char_script(c) == "Latin" for c in text)
-
-    return keep
-
-
 def _write(
     src: TokenizerSource,
+    adapter: FamilyAdapter,
     out: Path,
     overwrite: bool,
-    new: list[NewPiece],
-    merged: list[MergedPiece],
-    appended: list[tuple[str, str]],
+    extension: tuple[list[NewPiece], list[MergedPiece], list[tuple[str, str]]],
     manifest: Manifest,
 ) -> list[str]:
-    data = writers.extended_tokenizer_json(src, new, appended)
-    raw = writers.dump_json(data)
-    _validate(raw, manifest)
+    new, merged, appended = extension
+    raw = writers.dump_json(adapter.tokenizer_json(src, new, appended))
+    validate(src, raw, manifest)
+    side = adapter.side_files(src, new, merged)
     with atomic_dir(out, overwrite=overwrite) as tmp:
         writers.write_bytes(tmp / TOKENIZER_JSON, raw)
         files = [TOKENIZER_JSON, *writers.write_configs(src, tmp)]
-        if src.spm_proto is not None and src.spm_name is not None:
-            blob = spm.extend_model(
-                src.spm_proto, merged, src.spm_offset, src.base_vocab_size, src.pieces
-            )
-            writers.write_bytes(tmp / src.spm_name, blob)
-            files.append(src.spm_name)
-        if src.vocab_txt:
-            writers.write_bytes(tmp / VOCAB_TXT, writers.vocab_txt(src, new))
-            files.append(VOCAB_TXT)
+        for name, blob in sorted(side.items()):
+            writers.write_bytes(tmp / name, blob)
+            files.append(name)
         manifest.save(tmp)
         files.append("tokadapt_manifest.json")
     return sorted(files)
-
-
-def _validate(raw: bytes, manifest: Manifest) -> None:
-    """Load the new tokenizer.json with ``tokenizers``; check its size and (a sample of) ids."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_str(raw.decode("utf-8"))
-    size = tok.get_vocab_size(with_added_tokens=True)
-    new = manifest.new_pieces
-    sample = new[:: max(1, len(new) // 2000)] + new[-1:]
-    bad = [p for p in sample if tok.token_to_id(p.piece) != p.id]
-    if size != manifest.new_vocab_size or bad:
-        raise InputFileError(
-            f"internal: the extended tokenizer has {size} ids (expected "
-            f"{manifest.new_vocab_size}); mismatched new pieces: {[p.piece for p in bad[:5]]}"
-        )

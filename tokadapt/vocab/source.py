@@ -11,21 +11,28 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from tokadapt.errors import InputFileError
 from tokadapt.io.hashing import sha256_bytes
-from tokadapt.vocab import spm
+from tokadapt.vocab import spm, spm_bpe
+from tokadapt.vocab.input_check import validate_tokenizer_json
 from tokadapt.vocab.manifest import Family
-from tokadapt.vocab.validate import validate_tokenizer_json
 
 log = logging.getLogger(__name__)
 
 TOKENIZER_JSON = "tokenizer.json"
 VOCAB_TXT = "vocab.txt"
 SPM_NAMES = ("sentencepiece.bpe.model", "spiece.model", "tokenizer.model", "sentencepiece.model")
-CARRIED = ("tokenizer_config.json", "special_tokens_map.json")
+CARRIED = (
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "chat_template.jinja",
+    "chat_template.json",
+    "added_tokens.json",
+)
 _FAMILIES: dict[str, Family] = {"Unigram": "unigram", "BPE": "bpe", "WordPiece": "wordpiece"}
 
 
@@ -43,12 +50,14 @@ class TokenizerSource:
     spm_offset: int = 0
     vocab_txt: bool = False
     carried: dict[str, bytes] = field(default_factory=dict)
+    #: added tokens by the id ``tokenizers`` gives them (special, control, reserved ...)
+    added: dict[int, str] = field(default_factory=dict)
 
     @property
     def base_vocab_size(self) -> int:
         return len(self.pieces)
 
-    @property
+    @cached_property
     def byte_level(self) -> bool:
         return self.family == "bpe" and "ByteLevel" in json.dumps(self.tokjson.get("pre_tokenizer"))
 
@@ -86,7 +95,8 @@ def load_source(path: str | Path) -> TokenizerSource:
         files[model.name] = model.read_bytes()
         proto = spm.read_model(model)
         if data is None:
-            data = spm.to_tokenizer_json(proto)
+            is_bpe = proto.trainer_spec.model_type == spm.BPE_TYPE
+            data = (spm_bpe.to_tokenizer_json if is_bpe else spm.to_tokenizer_json)(proto)
     has_vocab = vocab is not None and vocab.is_file() and (data is None or _is_wordpiece(data))
     if has_vocab:
         assert vocab is not None
@@ -99,17 +109,31 @@ def load_source(path: str | Path) -> TokenizerSource:
     src.vocab_txt = has_vocab
     if proto is not None:
         assert model is not None
-        if src.family != "unigram":
+        expected = "bpe" if proto.trainer_spec.model_type == spm.BPE_TYPE else "unigram"
+        if src.family != expected:
             raise InputFileError(
-                f"{model}: a .model next to a {src.family} tokenizer.json is not supported"
+                f"{model}: a SentencePiece {expected} .model next to a {src.family} "
+                "tokenizer.json; they do not describe the same tokenizer"
             )
         src.spm_proto, src.spm_name = proto, model.name
         src.spm_offset = spm.id_offset(proto, {p: i for i, p in enumerate(src.pieces)}, model)
+        if expected == "bpe":
+            _check_spm_bpe(src, proto, model)
     if directory:
         src.carried = {
             n: (directory / n).read_bytes() for n in CARRIED if (directory / n).is_file()
         }
     return src
+
+
+def _check_spm_bpe(src: TokenizerSource, proto: Any, model: Path) -> None:
+    """A BPE ``.model`` and its ``tokenizer.json`` must share every id; byte pieces are kept."""
+    if src.spm_offset != 0 or len(proto.pieces) != src.base_vocab_size:
+        raise InputFileError(
+            f"{model}: {len(proto.pieces)} pieces (offset {src.spm_offset}) but tokenizer.json "
+            f"has {src.base_vocab_size} ids; a BPE .model must be numbered like its tokenizer.json"
+        )
+    src.protected |= {i for i, p in enumerate(proto.pieces) if p.type != spm.NORMAL}
 
 
 def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
@@ -152,6 +176,47 @@ def _wordpiece_json(path: Path, raw: bytes) -> dict[str, Any]:
     return data
 
 
+def effective_added_ids(
+    model_ids: dict[str, int], model_size: int, added: list[dict[str, Any]]
+) -> dict[str, int]:
+    """The ids ``tokenizers`` really gives the added tokens when it loads the file.
+
+    It ignores the ``id`` fields: in file order, a token gets its model-vocabulary id when the
+    model has it, otherwise the next id after the model vocabulary and the added tokens so far.
+    """
+    ids: dict[str, int] = {}
+    for tok in added:
+        content = str(tok["content"])
+        if content in ids:
+            continue
+        if content in model_ids:
+            ids[content] = model_ids[content]
+            continue
+        top = max(ids.values(), default=None)
+        ids[content] = (
+            top + 1 if top is not None and (top >= model_size or not model_size) else (model_size)
+        )
+    return ids
+
+
+def _added_by_id(
+    path: Path, data: dict[str, Any], model_ids: dict[str, int], size: int
+) -> dict[int, str]:
+    listed = data.get("added_tokens") or []
+    real = effective_added_ids(model_ids, size, listed)
+    for tok in listed:
+        if int(tok["id"]) != real[str(tok["content"])]:
+            log.warning(
+                "%s: added token %r says id %s but tokenizers loads it as id %d; keeping %d",
+                path,
+                tok["content"],
+                tok["id"],
+                real[str(tok["content"])],
+                real[str(tok["content"])],
+            )
+    return {i: c for c, i in real.items()}
+
+
 def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
     model = data["model"]
     family = _FAMILIES.get(model.get("type", ""))
@@ -160,16 +225,18 @@ def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
             f"{path}: tokenizer model type {model.get('type')!r} is not supported; "
             "supported: Unigram, BPE, WordPiece"
         )
-    added = {int(t["id"]): t["content"] for t in data.get("added_tokens", [])}
     if family == "unigram":
         vocab = model["vocab"]
         pieces = [str(p) for p, _ in vocab]
         scores = [float(s) for _, s in vocab]
+        model_ids = {p: i for i, p in reversed(list(enumerate(pieces)))}
+        added = _added_by_id(path, data, model_ids, len(pieces))
         protected = set(added)
         if model.get("unk_id") is not None:
             protected.add(int(model["unk_id"]))
     else:
         by_id = {int(i): str(p) for p, i in model["vocab"].items()}
+        added = _added_by_id(path, data, dict(model["vocab"]), len(model["vocab"]))
         pieces, scores = [], []
         protected = set(added)
         size = max([*by_id, *added, -1]) + 1
@@ -187,13 +254,15 @@ def _from_json(path: Path, data: dict[str, Any]) -> TokenizerSource:
         if model.get("unk_token") in model["vocab"]:
             protected.add(int(model["vocab"][model["unk_token"]]))
     extra = {i: c for i, c in added.items() if i >= len(pieces)}
-    if extra and max(extra) + 1 - len(pieces) != len(extra):
-        raise InputFileError(
-            f"{path}: added token ids {sorted(extra)} leave gaps after the model vocabulary"
-        )
     for i in sorted(extra):
         pieces.append(extra[i])
         scores.append(0.0)
     return TokenizerSource(
-        path=path, family=family, tokjson=data, pieces=pieces, scores=scores, protected=protected
+        path=path,
+        family=family,
+        tokjson=data,
+        pieces=pieces,
+        scores=scores,
+        protected=protected,
+        added=added,
     )

@@ -18,6 +18,7 @@ from tokadapt.errors import InputFileError, MissingDependencyError
 from tokadapt.vocab.merge import MergedPiece
 
 UNIGRAM = 1
+BPE_TYPE = 2
 NORMAL, UNKNOWN, CONTROL, USER_DEFINED, BYTE = 1, 2, 3, 4, 6
 
 
@@ -33,7 +34,7 @@ def _pb2() -> Any:
 
 
 def read_model(path: Path) -> Any:
-    """Parse a ``.model`` into a ``ModelProto``; corrupt or non-Unigram files raise clearly."""
+    """Parse a ``.model`` into a ``ModelProto``; corrupt files and other model types raise."""
     data = path.read_bytes()
     proto = _pb2().ModelProto()
     try:
@@ -45,11 +46,11 @@ def read_model(path: Path) -> Any:
         ) from exc
     if len(proto.pieces) == 0:
         raise InputFileError(f"{path} is not a SentencePiece model: it has no pieces")
-    if proto.trainer_spec.model_type != UNIGRAM:
+    if proto.trainer_spec.model_type not in (UNIGRAM, BPE_TYPE):
         raise InputFileError(
             f"{path} is a SentencePiece model of type {proto.trainer_spec.model_type} "
-            "(1 = unigram); only Unigram .model files are supported. Fix: pass the model's "
-            "tokenizer.json instead (BPE is supported there)"
+            "(1 = unigram, 2 = BPE); only Unigram and BPE .model files are supported. Fix: pass "
+            "the model's tokenizer.json instead"
         )
     return proto
 

@@ -7,14 +7,11 @@ moves into place only when everything succeeded.
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
-from tokadapt.errors import InputFileError
 from tokadapt.io.outputs import atomic_file
-from tokadapt.vocab.manifest import NewPiece
 from tokadapt.vocab.source import CARRIED, TokenizerSource
 
 _SPECIAL_ROLES = {
@@ -30,33 +27,6 @@ _SPECIAL_ROLES = {
     "[MASK]": ("mask_token",),
     "<|endoftext|>": ("eos_token",),
 }
-
-
-def extended_tokenizer_json(
-    src: TokenizerSource, new: list[NewPiece], appended_merges: list[tuple[str, str]]
-) -> dict[str, Any]:
-    """A copy of the input ``tokenizer.json`` with the new pieces (and BPE merges) appended."""
-    data = dict(src.tokjson)
-    model = copy.copy(data["model"])
-    data["model"] = model
-    if src.family == "unigram":
-        vocab = list(model["vocab"])
-        vocab.extend([src.pieces[i], 0.0] for i in range(len(vocab), src.base_vocab_size))
-        vocab.extend([p.piece, p.score] for p in new)
-        model["vocab"] = vocab
-    else:
-        vocab_map = dict(model["vocab"])
-        for p in new:
-            if p.piece in vocab_map:
-                raise InputFileError(f"internal: new piece {p.piece!r} already in the vocabulary")
-            vocab_map[p.piece] = p.id
-        model["vocab"] = vocab_map
-    if src.family == "bpe":
-        merges = list(model.get("merges", []))
-        as_str = bool(merges) and isinstance(merges[0], str)
-        merges.extend(f"{a} {b}" if as_str else [a, b] for a, b in appended_merges)
-        model["merges"] = merges
-    return data
 
 
 def dump_json(data: dict[str, Any]) -> bytes:
@@ -101,11 +71,6 @@ def write_configs(src: TokenizerSource, out: Path) -> list[str]:
         write_bytes(out / "special_tokens_map.json", _pretty(specials))
         written.append("special_tokens_map.json")
     return written
-
-
-def vocab_txt(src: TokenizerSource, new: list[NewPiece]) -> bytes:
-    lines = [*src.pieces, *(p.piece for p in new)]
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _pretty(obj: Any) -> bytes:

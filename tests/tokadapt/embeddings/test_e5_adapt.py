@@ -114,3 +114,17 @@ def test_seeds_make_runs_reproducible(e5_dir: Path, adapted: dict[str, Any]) -> 
     assert not np.array_equal(random(table, request, np.random.default_rng(8))[0], rows)
     old = _tensor(e5_dir)[:250002]
     assert np.all(np.abs(rows.mean(0) - old.mean(0)) < 4 * old.std(0) / np.sqrt(len(rows)) + 1e-3)
+
+
+def test_bare_tokenizer_json_extension_keeps_e5_max_length(e5_dir: Path, tmp_path: Path) -> None:
+    """#9 class 4: extending only tokenizer.json used to drop model_max_length (1,202 tokens
+    with truncation=True, a crash in the 512-position model)."""
+    from transformers import AutoTokenizer
+
+    from tokadapt.vocab import extend_vocab
+
+    extend_vocab(e5_dir / "tokenizer.json", tmp_path / "ext", select="Cyrillic", max_new=50)
+    init_embeddings(e5_dir, tmp_path / "ext", tmp_path / "out")
+    tok = AutoTokenizer.from_pretrained(tmp_path / "out")
+    assert tok.model_max_length == 512
+    assert len(tok("слово " * 1200, truncation=True)["input_ids"]) == 512

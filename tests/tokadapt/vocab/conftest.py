@@ -15,8 +15,17 @@ from pathlib import Path
 
 import pytest
 from babel import Locale
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
-from vocab_helpers import FAMILY_FIXTURES
+from tokenizers import (
+    AddedToken,
+    Regex,
+    Tokenizer,
+    decoders,
+    models,
+    normalizers,
+    pre_tokenizers,
+    trainers,
+)
+from vocab_helpers import FAMILY_FIXTURES, QWEN_SPECIALS
 
 import translit
 from tokadapt.data.resources import uroman_golden, xlmr_tokenizer_json
@@ -182,6 +191,35 @@ def bytelevel_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -
     )
     tok.train_from_iterator(corpus, trainer)
     return _save(tok, tmp_path_factory.mktemp("bytelevel"))
+
+
+QWEN_SPLIT = (
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
+    r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+
+
+@pytest.fixture(scope="session")
+def qwenlike_dir(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -> Path:
+    """Qwen2/Llama-3 layout: byte-level BPE behind a digit-splitting regex, special tokens
+    *after* the model vocabulary (not in it), a non-special ``normalized: false`` token, an
+    added token that duplicates a vocabulary entry, and ``ignore_merges``."""
+    tok = Tokenizer(models.BPE(ignore_merges=True))
+    tok.normalizer = normalizers.NFC()
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(QWEN_SPLIT), behavior="isolated"),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=6000, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    tok.train_from_iterator(corpus, trainer)
+    tok.add_special_tokens(QWEN_SPECIALS)
+    tok.add_tokens([AddedToken("<tool>", normalized=False), AddedToken("the", normalized=True)])
+    return _save(tok, tmp_path_factory.mktemp("qwenlike"))
 
 
 @pytest.fixture(scope="session")

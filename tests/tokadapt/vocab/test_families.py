@@ -17,7 +17,7 @@ from vocab_helpers import (
 
 from tokadapt.vocab import Manifest
 
-KINDS = ["unigram", "unigram_spm", "bytelevel", "charbpe", "wordpiece"]
+KINDS = ["unigram", "unigram_spm", "bytelevel", "qwenlike", "charbpe", "wordpiece"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -12,11 +12,15 @@ from tokenizers import Tokenizer
 from tokadapt.data.scripts import char_script, text_script
 from tokadapt.vocab.source import load_source
 
+# Qwen2's special tokens, which its tokenizer.json lists after the model vocabulary
+QWEN_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+
 #: test parameter name -> fixture that builds that family's input tokenizer (see conftest.py)
 FAMILY_FIXTURES = {
     "unigram": "unigram_dir",
     "unigram_spm": "unigram_spm_dir",
     "bytelevel": "bytelevel_dir",
+    "qwenlike": "qwenlike_dir",
     "charbpe": "charbpe_dir",
     "wordpiece": "wordpiece_dir",
 }

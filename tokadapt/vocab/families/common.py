@@ -1,0 +1,22 @@
+"""Pieces shared by the family adapters: a manifest entry from a merged piece."""
+
+from __future__ import annotations
+
+from tokadapt.vocab.manifest import NewPiece
+from tokadapt.vocab.merge import MergedPiece
+
+
+def new_piece(i: int, m: MergedPiece) -> NewPiece:
+    return NewPiece(
+        id=i,
+        piece=m.piece,
+        sources=list(m.sources),
+        source_scores=list(m.source_scores),
+        score=m.score,
+        chosen=m.chosen,
+    )
+
+
+def appended_in_order(base: int, merged: list[MergedPiece]) -> list[NewPiece]:
+    """Families without merges: the new pieces take the ids after ``base`` in order."""
+    return [new_piece(base + k, m) for k, m in enumerate(merged)]
