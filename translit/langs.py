@@ -64,7 +64,9 @@ def known() -> tuple[frozenset[str], dict[str, str], str]:
         if getattr(lang, "alpha_2", None):
             alias.setdefault(lang.alpha_2, lang.alpha_3)
         alias.setdefault(lang.name.lower(), lang.alpha_3)
-    return frozenset(codes), alias, "ISO 639-3 (pycountry) and uroman's language list"
+    # ISO 639-5 collective codes: uroman's own golden test romanizes Thai under ``::lcode tai``
+    codes.update(family.alpha_3 for family in getattr(pycountry, "language_families", []))
+    return frozenset(codes), alias, "ISO 639-3/639-5 (pycountry) and uroman's language list"
 
 
 @lru_cache(maxsize=1)
