@@ -10,22 +10,14 @@ import copy
 from typing import Any
 
 from tokadapt.vocab import spm
-from tokadapt.vocab.families.common import appended_in_order
+from tokadapt.vocab.families.common import AppendInOrder
 from tokadapt.vocab.manifest import NewPiece
 from tokadapt.vocab.merge import MergedPiece
 from tokadapt.vocab.source import TokenizerSource
 
 
-class UnigramAdapter:
+class UnigramAdapter(AppendInOrder):
     score_kind = "logprob"
-
-    def eligible(self, src: TokenizerSource) -> set[int]:
-        return set(src.protected)
-
-    def append(
-        self, src: TokenizerSource, merged: list[MergedPiece]
-    ) -> tuple[list[NewPiece], list[tuple[str, str]]]:
-        return appended_in_order(src.base_vocab_size, merged), []
 
     def tokenizer_json(
         self, src: TokenizerSource, new: list[NewPiece], merges: list[tuple[str, str]]
