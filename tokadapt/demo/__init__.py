@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tokadapt.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 
@@ -52,12 +54,18 @@ def _quiet_libraries() -> None:
 
 
 def run_demo(out: Path, only: list[str] | None = None, quick: bool = False) -> dict[str, Any]:
+    mods = {mod.__name__.rsplit(".", 1)[-1]: mod for mod in stages()}
+    unknown = sorted(set(only or ()) - set(mods))
+    if unknown:
+        raise ConfigError(
+            f"demo --only: no stage named {', '.join(unknown)}; "
+            f"the stages are {', '.join(mods)} (in this order)"
+        )
     out.mkdir(parents=True, exist_ok=True)
     _quiet_libraries()
     ctx = DemoContext(out=out, quick=quick)
     results: dict[str, Any] = {}
-    for mod in stages():
-        name = mod.__name__.rsplit(".", 1)[-1]
+    for name, mod in mods.items():
         if only and name not in only:
             continue
         ctx.say(f"\n=== {mod.TITLE} ===")

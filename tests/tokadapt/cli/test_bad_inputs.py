@@ -155,6 +155,7 @@ CASES: list[tuple[str, str | None, list[str], int, str]] = [
         "--overwrite",
     ),
     ("demo-out-is-file", None, ["demo", "-o", "{sb}/ru.txt", "--only", "romanize"], 2, "file"),
+    ("demo-no-such-stage", None, ["demo", "-o", "{sb}/d", "--only", "nosuch"], 2, "nosuch"),
     ("align-out-is-file", None, [*ALIGN, "{sb}/res.json"], 2, "is a file"),
     # class 1 / 6: malformed tokenizer.json and safetensors
     *[
