@@ -30,6 +30,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -388,7 +389,9 @@ def _markdown(res: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default="quality,latin,speed")
-    parser.add_argument("--scratch", default="/work/scratch/llm/bench")
+    parser.add_argument(
+        "--scratch", default=str(Path(tempfile.gettempdir()) / "tokadapt-bench-llm")
+    )
     parser.add_argument("--name", default="bench_llm")
     args = parser.parse_args()
     scratch = Path(args.scratch)

@@ -1,9 +1,9 @@
 """Scale-out measurements: corpus romanization (local vs single stream, Ray 1 vs 2 workers,
 memory vs corpus size) and CSLS under ``--max-memory``.
 
-    python benchmarks/scale_corpus.py /work/scratch/scale/corpus1g --shards 16 --shard-mb 64
-    python benchmarks/bench_scale.py --corpus /work/scratch/scale/corpus1g \
-        --scratch /work/scratch/scale
+    python benchmarks/scale_corpus.py /tmp/tokadapt-scale/corpus1g --shards 16 --shard-mb 64
+    python benchmarks/bench_scale.py --corpus /tmp/tokadapt-scale/corpus1g \
+        --scratch /tmp/tokadapt-scale
     python benchmarks/bench_scale.py ... --only bli      # one part: stream, ray, memory, bli
 
 Every timing is a wall-clock run of the real CLI in a fresh process; the load average is
@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -242,8 +243,12 @@ def markdown(res: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=Path("/work/scratch/scale/corpus1g"))
-    parser.add_argument("--scratch", type=Path, default=Path("/work/scratch/scale"))
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "tokadapt-scale" / "corpus1g"
+    )
+    parser.add_argument(
+        "--scratch", type=Path, default=Path(tempfile.gettempdir()) / "tokadapt-scale"
+    )
     parser.add_argument("--only", choices=("stream", "ray", "memory", "bli"), action="append")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--bli-n", type=int, default=100_000)
