@@ -44,8 +44,21 @@ def signature(lang: str | None = None) -> str:
     """Reproducibility signature of a romanization: versions, data hash, language, backend."""
     return (
         f"translit:{__version__}|uroman-data:{verified_version()}+{data_hash()}"
-        f"|lcode:{lang or '-'}|impl:{implementation()}"
+        f"|lcode:{lang or '-'}|impl:{implementation()}|unicode:{_unicode_versions()}"
     )
+
+
+def _unicode_versions() -> str:
+    """Python's ``unicodedata`` version and the ``regex`` release (both decide character
+    classes: uroman reads names from the first and letter/digit classes from the second)."""
+    import unicodedata
+    from importlib import metadata
+
+    try:
+        rx = metadata.version("regex")
+    except metadata.PackageNotFoundError:
+        rx = "-"
+    return f"{unicodedata.unidata_version}+regex-{rx}"
 
 
 def make_romanizer(spec: str = "uroman", lang: str | None = None, **kwargs: Any) -> Any:

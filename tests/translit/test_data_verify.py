@@ -28,3 +28,12 @@ def test_a_missing_table_fails_verification() -> None:
     del tables["NumProps.jsonl"]
     with pytest.raises(translit.DataError, match="do not match the pinned release"):
         _data.verify(tables)
+
+
+def test_signature_names_the_unicode_tables() -> None:
+    """Machines whose unicodedata or regex differ romanize differently: the signature says so."""
+    import unicodedata
+    from importlib import metadata
+
+    sig = translit.signature()
+    assert f"|unicode:{unicodedata.unidata_version}+regex-{metadata.version('regex')}" in sig
