@@ -228,15 +228,19 @@ class AlignModel(nn.Module):
         parts["loss"] = loss
         return parts
 
-    def compile_blocks(self) -> int:
-        """``torch.compile`` the transformer blocks that run (all of them with MLM, those below
-        the TCM layer without) and the MLM head, in place. Regional compilation: the Python
-        glue, the early exit and the loss stay eager. Returns the number of compiled modules."""
+    def compiled_modules(self) -> list[nn.Module]:
+        """The transformer blocks that run (all of them with MLM, those below the TCM layer
+        without) and the MLM head: what regional compilation compiles (the Python glue, the
+        early exit and the loss stay eager)."""
         blocks = list(_blocks(self.encoder) or [])
         if not self.use_mlm:
             blocks = blocks[: self.layer]
         head = _head(self.hf_model) if self.use_mlm else None
-        mods = [*blocks, *([head] if head is not None else [])]
+        return [*blocks, *([head] if head is not None else [])]
+
+    def compile_blocks(self) -> int:
+        """``torch.compile`` :meth:`compiled_modules` in place; returns how many."""
+        mods = self.compiled_modules()
         for mod in mods:
             mod.compile()
         return len(mods)
