@@ -67,7 +67,12 @@ def enable_checkpointing(hf_model: Any) -> None:
             f"{type(hf_model).__name__} does not support gradient checkpointing; "
             "drop --grad-checkpointing"
         )
-    hf_model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    kwargs = {"use_reentrant": False}
+    enable = getattr(hf_model, "activation_checkpointing_enable", None)  # transformers >= 5.x
+    if enable is not None:
+        enable(activation_checkpointing_kwargs=kwargs)
+    else:
+        hf_model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
 
 
 def peak_for(device: torch.device, precision: str, given: float = 0.0) -> float | None:
