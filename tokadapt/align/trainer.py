@@ -383,6 +383,20 @@ class Trainer:
             log.info("parameters the loss does not reach (not trained): %s", frozen)
 
     # -- main ----------------------------------------------------------------------------------
+    def prepare(self) -> Any:
+        """The model the step loop calls: unreachable parameters frozen (DDP), blocks compiled
+        (``compile``, with the eager fallback), wrapped in DDP under ``torchrun``; train mode."""
+        model: Any = self.module
+        if distributed.is_active():
+            self._freeze_unreachable()
+        if self.cfg.compile:
+            self.compiled = accel.compile_or_fallback(self.module, self._probe, self.device)
+        if distributed.is_active():
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            model = DistributedDataParallel(self.module, device_ids=ids)
+        self.module.train()
+        return model
+
     def run(self) -> dict[str, Any]:
         cfg = self.cfg
         if self.resume_from is not None:
@@ -392,15 +406,7 @@ class Trainer:
         before = self._evaluate() if self.step == 0 else {}
         if self.eval_sets and self.step == 0:  # every rank: _select broadcasts rank 0's verdict
             self._select(before)
-        model: Any = self.module
-        if distributed.is_active():
-            self._freeze_unreachable()
-        if cfg.compile:
-            self.compiled = accel.compile_or_fallback(self.module, self._probe, self.device)
-        if distributed.is_active():
-            ids = [self.device.index] if self.device.type == "cuda" else None
-            model = DistributedDataParallel(self.module, device_ids=ids)
-        self.module.train()
+        model = self.prepare()
         batches = self.make_loader()
         bar = _progress(cfg.steps, self.step, self.show_progress if self.dist.is_main else False)
         start, first = time.perf_counter(), self.step

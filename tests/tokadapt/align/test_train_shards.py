@@ -112,3 +112,22 @@ def test_killed_run_resumes_with_the_same_samples(
     train(tiny_encoder_dir, [f"{shards}/*.parquet"], out, cfg, resume=True)
     assert _samples(out) == _samples(uninterrupted)
     assert _same_weights(out, uninterrupted)
+
+
+def test_cli_trains_on_a_glob_of_shards_with_precomputed_romanizations(
+    tiny_mlm_dir: Path, shards: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tokadapt.cli import main
+
+    table = pq.read_table(shards / "part-0.parquet")
+    roms = [f"rom {t}" for t in table.column("text").to_pylist()]  # visibly not romanized here
+    pq.write_table(table.append_column("text_rom", pa.array(roms)), tmp_path / "p.parquet")
+    out = tmp_path / "cli"
+    args = ["align", "--model", str(tiny_mlm_dir), "--train", f"{tmp_path}/*.parquet", "-o",
+            str(out), "--steps", "2", "--batch-size", "4", "--layer", "2", "--lang-column",
+            "lang", "--rom-column", "text_rom", "--peak-flops", "1e9", "--log-every", "1",
+            "--log-samples", "--no-progress"]  # fmt: skip
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["steps"] == 2 and report["mfu"] > 0
+    assert len(_samples(out)[1]) == 4

@@ -51,7 +51,7 @@ def _loader(corpus: Path, rank: int, workers: int, start: int = 0) -> DataLoader
 def test_two_ranks_two_workers_cover_every_row_exactly_once(corpus: Path) -> None:
     ids, texts = [], []
     for rank in (0, 1):
-        for k, (items, batch_ids) in itertools.islice(_loader(corpus, rank, 2), N // (2 * B)):
+        for _, (items, batch_ids) in itertools.islice(_loader(corpus, rank, 2), N // (2 * B)):
             ids += batch_ids
             texts += [t for t, _ in items]
     assert sorted(ids) == list(range(N))  # row ids: every row of the epoch, once
