@@ -52,13 +52,14 @@ class StepMeter:
         for key, value in parts.items():
             value = value.detach().float() * scale
             self.sums[key] = self.sums[key] + value if key in self.sums else value
-        for key, value in (
-            ("pairs", raw["pairs"]),
-            ("dropped", raw["dropped"]),
-            ("tokens", sum(raw["lengths"])),
-            ("flops", self.cost.micro_batch(raw)),
-        ):
-            self.counts[key] = self.counts.get(key, 0.0) + float(value)
+        host = {
+            "pairs": float(raw["pairs"]),
+            "dropped": float(raw["dropped"]),
+            "tokens": float(sum(raw["lengths"])),
+            "flops": self.cost.micro_batch(raw),
+        }
+        for key, count in host.items():
+            self.counts[key] = self.counts.get(key, 0.0) + count
 
     def end_step(self, grad_norm: torch.Tensor) -> None:
         norm = grad_norm.detach().float()

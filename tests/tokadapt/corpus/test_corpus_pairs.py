@@ -60,8 +60,7 @@ def test_two_ranks_two_workers_cover_every_row_exactly_once(corpus: Path) -> Non
 
 def test_global_batch_does_not_depend_on_the_number_of_ranks(corpus: Path) -> None:
     halves = [
-        [ids for _, (_, ids) in itertools.islice(_batches(corpus, r).iterate(), 10)]
-        for r in (0, 1)
+        [ids for _, (_, ids) in itertools.islice(_batches(corpus, r).iterate(), 10)] for r in (0, 1)
     ]
     two = ItemBatches(ShardFeed(_rows(corpus)), 2 * B, chunks=5, bucketed=True)
     assert [ids for _, (_, ids) in itertools.islice(two, 10)] == [
