@@ -185,6 +185,10 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
             batch["input_ids"], batch["labels"] = mask_tokens(
                 enc["input_ids"], special, self.tokenizer, self.mlm_probability, gen
             )
+            chosen = batch["labels"] != -100  # flat positions per side: no sync in the model
+            n = len(pairs)
+            batch["mlm_index_orig"] = chosen[:n].flatten().nonzero().flatten()
+            batch["mlm_index_rom"] = chosen[n:].flatten().nonzero().flatten()
         return batch
 
     def _tokenize(self, orig: list[str], rom: list[str]) -> Any:

@@ -53,6 +53,23 @@ def _first_step_loss(model: Path, specs: list[str], out: Path, **kw: Any) -> flo
     return tr.meter.read()["loss"]
 
 
+def test_mlm_positions_from_the_loader_give_the_same_loss(
+    tiny_mlm_dir: Path, xlmr_tokenizer: Any, train_specs: list[str]
+) -> None:
+    from tokadapt.align.model import AlignModel, load
+
+    sources = [parse_source(s) for s in train_specs]
+    stream = PairStream(sources, xlmr_tokenizer, batch_size=8, max_length=32, mlm_probability=0.3)
+    batch = {k: v for k, v in next(iter(stream)).items() if isinstance(v, torch.Tensor)}
+    model = AlignModel(load(tiny_mlm_dir).model, make_config(layer=2), use_mlm=True).eval()
+    plain = {k: v for k, v in batch.items() if not k.startswith("mlm_index")}
+    with torch.no_grad():
+        assert torch.equal(model(batch)["mlm"], model(plain)["mlm"])
+    assert len(batch["mlm_index_orig"]) + len(batch["mlm_index_rom"]) == int(
+        (batch["labels"] != -100).sum()
+    )
+
+
 @pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)])
 def test_bf16_step_loss_close_to_fp32(
     tiny_encoder_dir: Path, train_specs: list[str], tmp_path: Path, device: str
@@ -141,10 +158,12 @@ def test_gradient_checkpointing_recomputes_blocks(
 
 
 @pytest.mark.gpu
+@pytest.mark.parametrize("model", ["tiny_encoder_dir", "tiny_mlm_dir"])  # TCM; TCM + MLM
 def test_cuda_step_loop_never_waits_for_the_device(
-    tiny_encoder_dir: Path, train_specs: list[str], tmp_path: Path
+    model: str, train_specs: list[str], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    tr = _trainer(tiny_encoder_dir, train_specs, tmp_path / "o", precision="bf16", device="cuda")
+    path = request.getfixturevalue(model)
+    tr = _trainer(path, train_specs, tmp_path / "o", precision="bf16", device="cuda")
     assert tr.optimizer.defaults["fused"] is True
     batches = tr.make_loader()
     tr.module.train()
