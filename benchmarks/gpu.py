@@ -75,6 +75,20 @@ SIZES = {
         "dim": 32,
         "check_rows": 50,
     },
+    "cpu": {  # a small model for the CPU comparison (ours vs reference)
+        "layers": 4,
+        "hidden": 256,
+        "heads": 4,
+        "vocab": 250002,
+        "batch": 16,
+        "steps": 8,
+        "warm": 2,
+        "workers": 0,
+        "n_src": 3000,
+        "n_tgt": 800,
+        "dim": 32,
+        "check_rows": 50,
+    },
 }
 REF_PAD = 128  # the reference collator pads every sequence to max_length
 
@@ -433,16 +447,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes (CPU is fine)")
+    ap.add_argument("--cpu-size", action="store_true", help="a small model for a CPU comparison")
     ap.add_argument("--no-compile", action="store_true", help="skip the torch.compile variant")
     ap.add_argument("--skip", choices=["align", "csls"], action="append", default=[])
     ap.add_argument("--cpu-threads", type=int, help="torch intra-op threads (CPU runs)")
     args = ap.parse_args(argv)
+    args.smoke = args.smoke or args.cpu_size
     if args.cpu_threads:
         torch.set_num_threads(args.cpu_threads)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if dev.type != "cuda" and not args.smoke:
         ap.error("no CUDA device: run on a GPU machine, or pass --smoke for tiny CPU sizes")
-    size = SIZES["smoke" if args.smoke else "full"]
+    size = SIZES["cpu" if args.cpu_size else "smoke" if args.smoke else "full"]
     result: dict[str, Any] = {
         "info": device_info(dev),
         "smoke": args.smoke,

@@ -91,7 +91,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
             batch_size,
             rank=rank,
             world_size=world_size,
-            chunks=max(1, bucket_window),
+            chunks=_window_chunks(bucket_window, sum(self.counts), batch_size * world_size),
             bucketed=bucket_window > 0,
             seed=seed,
             start=start_chunk,
@@ -211,6 +211,12 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         return self.tokenizer.pad(
             both, padding=True, pad_to_multiple_of=self.pad_to_multiple_of, return_tensors="pt"
         )
+
+
+def _window_chunks(bucket_window: int, total: int, width: int) -> int:
+    """Global batches per window, at most one epoch's worth: a longer window would hold rows
+    twice, and sorting by length would put both copies in one batch (a false negative)."""
+    return max(1, min(bucket_window, total // width))
 
 
 def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -97,11 +97,12 @@ class ShardRows:
             (f, u, n) for f, path in enumerate(self.files) for u, n in enumerate(_units(path)) if n
         ]
         self._first_id = [0, *itertools.accumulate(n for _, _, n in self._units)][:-1]
+        self._len = sum(n for _, _, n in self._units)
         self._cache = {}
         self._epoch: tuple[int, list[int], list[int]] | None = None
 
     def __len__(self) -> int:
-        return sum(n for _, _, n in self._units)
+        return self._len
 
     @property
     def columns(self) -> list[str]:

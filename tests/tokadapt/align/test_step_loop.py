@@ -41,6 +41,17 @@ def test_bucketed_batches_keep_pairs_aligned_and_lose_none(
     assert max(seen.values()) == 1 and len(seen) >= lines - 8  # one epoch, nothing twice
 
 
+def test_window_is_capped_at_one_epoch(xlmr_tokenizer: Any, tmp_path: Path) -> None:
+    text = tmp_path / "ru.txt"
+    text.write_text("\n".join(f"Москва {'а' * i}" for i in range(40)), encoding="utf-8")
+    stream = PairStream(
+        [parse_source(f"{text}:rus")], xlmr_tokenizer, batch_size=8, max_length=16, bucket_window=50
+    )
+    assert stream.items.chunks == 5  # 40 lines: a window of 50 batches would repeat each 10x
+    for _, (_, ids) in itertools.islice(stream.items.iterate(), 20):
+        assert len(set(ids)) == 8  # no row twice in a batch
+
+
 def _trainer(model: Path, specs: list[str], out: Path, device: str = "cpu", **kw: Any) -> Trainer:
     cfg = make_config("cosine", steps=2, **{**FAST, **kw})
     return Trainer(cfg, model, [parse_source(s) for s in specs], out, device=device)
