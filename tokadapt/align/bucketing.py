@@ -27,7 +27,7 @@ PAD_MULTIPLE = 8
 
 def length_key(text: str) -> int:
     """Sort key of a pair: characters of the original. On real UDHR sentences in 9 scripts it
-    pads a little less than UTF-8 bytes and within 2 points of exact token counts, which would
+    pads a little less than UTF-8 bytes and within 4 points of exact token counts, which would
     need every worker to tokenize whole windows (benchmarks/results/bucketing.md)."""
     return len(text)
 
