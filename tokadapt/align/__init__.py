@@ -36,7 +36,7 @@ __all__ = [
 
 def train(
     model_dir: str | Path,
-    train: Sequence[str | TextSource | RowsSource],
+    train: Sequence[Any],
     out_dir: str | Path,
     cfg: AlignConfig | None = None,
     *,
@@ -47,7 +47,9 @@ def train(
     tokenizer_dir: str | Path | None = None,
     device: str | None = None,
 ) -> dict[str, Any]:
-    """Align ``model_dir`` on ``train`` sources (``"FILE[:LCODE]"`` strings or sources)."""
+    """Align ``model_dir`` on ``train`` sources: ``"FILE[:LCODE]"`` strings (text files, or
+    Parquet/Arrow shards, their directories and globs) or source objects
+    (:class:`TextSource`, :class:`RowsSource`, :class:`tokadapt.align.shards.ShardSource`)."""
     from tokadapt.align import rundir
     from tokadapt.align.trainer import Trainer
 

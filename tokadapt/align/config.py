@@ -120,6 +120,14 @@ class AlignConfig:
     #: romanization scheme(s) of the pairs (``uroman``, ``icu:iso9`` …, or several joined by
     #: commas: one is sampled per pair as augmentation)
     scheme: str = "uroman"
+    # data layout and step loop (tokadapt.align.trainer)
+    bucket_window: int = 50  # global batches per length-sorted window; 0: stream order
+    text_column: str = "text"  # shard columns (--train DIR / *.parquet)
+    lang_column: str = ""
+    rom_column: str = ""  # precomputed romanization (romanize-corpus output): no on-the-fly
+    grad_checkpointing: bool = False
+    peak_flops: float = 0.0  # device peak FLOP/s for MFU; 0: looked up by device name
+    log_samples: bool = False  # write samples.rank<R>.jsonl: the sample ids of every step
     # bookkeeping
     log_every: int = 10
     eval_every: int = 0
@@ -150,9 +158,15 @@ class AlignConfig:
             "save_every",
             "patience",
             "rom_max_length",
+            "bucket_window",
         ):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
+        if self.peak_flops < 0 or not self.text_column:
+            raise ConfigError(
+                f"need peak_flops >= 0 and a text_column; got {self.peak_flops}, "
+                f"{self.text_column!r}"
+            )
         if not self.temperature > 0:
             raise ConfigError(f"temperature must be > 0, got {self.temperature}")
         if self.keep_weight < 0 or self.distill_weight < 0:

@@ -9,6 +9,10 @@ numbers of rows). Every rank then computes the *same* global loss ``L``; its bac
 gradient of the gathered tensor over ranks and keeps this rank's rows, which is
 ``world_size * dL/dx_rank``. DDP averages parameter gradients over ranks, so the update equals
 the gradient of ``L`` in a single process that saw the whole global batch.
+
+The row counts are exchanged on the host: under NCCL through a side gloo group of CPU tensors,
+so the step loop never waits for the device to learn them (an all-gather of CUDA tensors read
+with ``.item()`` would stall the host until the GPU caught up).
 """
 
 from __future__ import annotations
@@ -54,6 +58,18 @@ def init_from_env(device_type: str) -> DistInfo:
     return info()
 
 
+_HOST_GROUP: dict[str, Any] = {}
+
+
+def host_group() -> Any:
+    """A gloo group for host-side integers (the default group itself when it is gloo)."""
+    if dist.get_backend() == "gloo":
+        return None
+    if "group" not in _HOST_GROUP:  # created once, by every rank in the same order
+        _HOST_GROUP["group"] = dist.new_group(backend="gloo")
+    return _HOST_GROUP["group"]
+
+
 def barrier() -> None:
     if is_active():
         dist.barrier()
@@ -68,14 +84,14 @@ def broadcast_object(obj: Any, src: int = 0) -> Any:
     return box[0]
 
 
-def all_sizes(n: int, device: torch.device) -> list[int]:
-    """Every rank's ``n``, in rank order."""
+def all_sizes(n: int, device: torch.device | None = None) -> list[int]:
+    """Every rank's ``n``, in rank order (exchanged on the host: no device synchronisation)."""
     if not is_active():
         return [n]
-    local = torch.tensor([n], dtype=torch.long, device=device)
+    local = torch.tensor([n], dtype=torch.long)
     out = [torch.zeros_like(local) for _ in range(dist.get_world_size())]
-    dist.all_gather(out, local)
-    return [int(t.item()) for t in out]
+    dist.all_gather(out, local, group=host_group())
+    return [int(t) for t in out]
 
 
 class _GatherRows(torch.autograd.Function):

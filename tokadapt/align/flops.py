@@ -58,6 +58,27 @@ def step_flops(shape: Shape, lengths: torch.Tensor | list[int]) -> float:
     return 6.0 * shape.matmul_params * tokens + attention
 
 
+def head_flops(hidden: int, vocab: int, tokens: int) -> float:
+    """Training FLOPs of an MLM head (transform + vocabulary projection) at ``tokens`` positions."""
+    return 6.0 * (hidden * hidden + hidden * vocab) * tokens
+
+
+def compute_dtype(precision: str, device: torch.device) -> str:
+    """The peak table's column for a run: bf16/fp16 autocast, else TF32 when CUDA matmuls use it."""
+    if precision in ("bf16", "fp16"):
+        return precision
+    tf32 = device.type == "cuda" and torch.backends.cuda.matmul.allow_tf32
+    return "tf32" if tf32 else "fp32"
+
+
+def device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return str(torch.cuda.get_device_name(device))
+    import platform
+
+    return platform.processor() or platform.machine() or "cpu"
+
+
 def peak_flops(device_name: str, dtype: str = "bf16") -> float | None:
     """Dense peak of a known device (longest matching name first), None if unknown."""
     for key in sorted(PEAK_FLOPS, key=len, reverse=True):

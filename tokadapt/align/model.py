@@ -220,32 +220,46 @@ class AlignModel(nn.Module):
             parts["distill"] = distill_loss(vec[n:], target)
             loss = loss + self.keep_weight * parts["keep"] + self.distill_weight * parts["distill"]
         if self.use_mlm and "labels" in batch:
-            mlm = self._mlm(last[:n], batch["labels"][:n]) + self._mlm(
-                last[n:], batch["labels"][n:]
+            mlm = self._mlm(last[:n], batch["labels"][:n], batch.get("mlm_index_orig")) + self._mlm(
+                last[n:], batch["labels"][n:], batch.get("mlm_index_rom")
             )
             parts["mlm"] = mlm
             loss = loss + mlm
         parts["loss"] = loss
         return parts
 
-    def compile_blocks(self) -> int:
-        """``torch.compile`` the transformer blocks that run (all of them with MLM, those below
-        the TCM layer without) and the MLM head, in place. Regional compilation: the Python
-        glue, the early exit and the loss stay eager. Returns the number of compiled modules."""
+    def compiled_modules(self) -> list[nn.Module]:
+        """The transformer blocks that run (all of them with MLM, those below the TCM layer
+        without) and the MLM head: what regional compilation compiles (the Python glue, the
+        early exit and the loss stay eager)."""
         blocks = list(_blocks(self.encoder) or [])
         if not self.use_mlm:
             blocks = blocks[: self.layer]
         head = _head(self.hf_model) if self.use_mlm else None
-        mods = [*blocks, *([head] if head is not None else [])]
+        return [*blocks, *([head] if head is not None else [])]
+
+    def compile_blocks(self) -> int:
+        """``torch.compile`` :meth:`compiled_modules` in place; returns how many."""
+        mods = self.compiled_modules()
         for mod in mods:
             mod.compile()
         return len(mods)
 
-    def _mlm(self, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Mean cross-entropy at the masked positions of one side (head applied there only)."""
+    def _mlm(
+        self, hidden: torch.Tensor, labels: torch.Tensor, index: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Mean cross-entropy at the masked positions of one side (head applied there only).
+
+        ``index``: the flat masked positions, chosen in the DataLoader (its length is known on
+        the host, so nothing waits for the device; a boolean mask would)."""
         head = _head(self.hf_model)
         if head is None:
             raise ConfigError("MLM requested but the model has no MLM head")
+        if index is not None:
+            picked = head(hidden.flatten(0, 1).index_select(0, index))
+            target = labels.flatten().index_select(0, index)
+            total = nnf.cross_entropy(picked.float(), target, reduction="sum")
+            return total / max(1, index.numel())
         chosen = labels != -100
         logits = head(hidden[chosen])
         total = nnf.cross_entropy(logits.float(), labels[chosen], reduction="sum")

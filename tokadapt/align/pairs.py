@@ -1,13 +1,13 @@
 """Micro-batches of (sentence, romanization) pairs, made on the fly in DataLoader workers.
 
-The raw stream (:func:`tokadapt.align.sources.raw_stream`) is cut into *global chunks* of
-``batch_size * world_size`` lines; rank ``r`` takes lines ``[r*B, (r+1)*B)`` of every chunk, so
-the global batch is the same for any number of processes. DataLoader worker ``w`` builds the
-chunks ``k`` with ``(k - start) % num_workers == w``; the DataLoader's round-robin then returns
-chunks in order. A batch depends only on ``(seed, k, rank)``: resuming at chunk ``k`` skips the
-earlier lines without romanizing them and continues bit for bit.
+Which items rank ``r`` gets in batch ``k`` is decided by :mod:`tokadapt.align.feeds`: windows
+of the global stream (text files or shards), length-bucketed (``bucket_window`` global
+batches per window; 0 keeps the stream order), each global batch of ``batch_size *
+world_size`` items split across ranks, batches spread round-robin over DataLoader workers. A
+batch depends only on ``(seed, k, rank)``: resuming at batch ``k`` continues bit for bit.
 
-Each worker romanizes with :class:`translit.Romanizer` (language code per line), drops pairs
+Each worker romanizes with :class:`translit.Romanizer` (language code per line; shards with a
+precomputed ``rom_column`` skip this), drops pairs
 whose romanization equals the input (Latin text, digits; if a chunk would be left empty its
 pairs are kept so that every rank still takes part in the step), tokenizes both sides into one
 padded (2N, L) batch (rows ``[0, N)`` originals, ``[N, 2N)`` romanizations) and, for
@@ -23,7 +23,6 @@ its own partner's negative).
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -33,8 +32,11 @@ from torch.utils.data import IterableDataset, get_worker_info
 
 import translit
 import translit.schemes
+from tokadapt.align.feeds import Feed, ItemBatches, ShardFeed, TextFeed
 from tokadapt.align.sentences import cut_to_budget, dedup_key
-from tokadapt.align.sources import Item, Source, raw_stream
+from tokadapt.align.shards import ShardSource, merge_shards
+from tokadapt.align.sources import Source
+from tokadapt.errors import ConfigError
 
 if TYPE_CHECKING:
     from translit.schemes import RomanizerLike
@@ -60,6 +62,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         pad_to_multiple_of: int | None = None,
         schemes: str | Sequence[str] = "uroman",
         rom_max_length: int | None = None,
+        bucket_window: int = 0,
     ) -> None:
         self.sources = list(sources)
         self.counts = list(counts) if counts is not None else [s.count() for s in self.sources]
@@ -83,24 +86,50 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
                     spec, lang, errors="replace"
                 )
         self.rom_max_length = rom_max_length
+        self.items = ItemBatches(
+            self._feed(),
+            batch_size,
+            rank=rank,
+            world_size=world_size,
+            chunks=_window_chunks(bucket_window, sum(self.counts), batch_size * world_size),
+            bucketed=bucket_window > 0,
+            seed=seed,
+            start=start_chunk,
+        )
+
+    def _feed(self) -> Feed:
+        shards = [s for s in self.sources if isinstance(s, ShardSource)]
+        if not shards:
+            return TextFeed(self.sources, self.counts, self.seed, self.shuffle_buffer)
+        if len(shards) < len(self.sources):
+            raise ConfigError(
+                "give either text files or shards (.parquet/.arrow, directories of them) as "
+                "--train, not both; turn text files into shards with tokadapt romanize-corpus"
+            )
+        if shards[0].rom_column and len(self.schemes) > 1:
+            raise ConfigError(
+                f"a precomputed romanization column ({shards[0].rom_column}) holds one scheme; "
+                f"drop --rom-column to romanize with {','.join(self.schemes)} on the fly"
+            )
+        return ShardFeed(merge_shards(shards, self.seed))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         worker = get_worker_info()
         n_workers, worker_id = (1, 0) if worker is None else (worker.num_workers, worker.id)
-        raw = raw_stream(self.sources, self.counts, self.seed, self.shuffle_buffer)
-        width = self.batch_size * self.world_size
-        lo, hi = self.rank * self.batch_size, (self.rank + 1) * self.batch_size
-        for k in itertools.count():
-            chunk = list(itertools.islice(raw, width))
-            if k >= self.start_chunk and (k - self.start_chunk) % n_workers == worker_id:
-                yield self.make_batch(chunk[lo:hi], k)
+        for k, (items, ids) in self.items.iterate(worker_id, n_workers):
+            yield self.make_batch(items, k, ids)
 
-    def romanize(self, items: Sequence[Item], chunk: int = 0) -> list[str]:
-        """Romanize each item; with several schemes one is drawn per pair (seeded by chunk)."""
+    def romanize(self, items: Sequence[Any], chunk: int = 0) -> list[str]:
+        """Romanize each item; with several schemes one is drawn per pair (seeded by chunk).
+
+        An item ``(text, lang, rom)`` (a shard's precomputed column) keeps its ``rom``."""
         out = [""] * len(items)
         pick = random.Random(self.seed * 1_000_003 + chunk)
         by_lang: dict[tuple[str, str | None], list[int]] = {}
-        for i, (_, lang) in enumerate(items):
+        for i, (_, lang, *pre) in enumerate(items):
+            if pre:
+                out[i] = pre[0]
+                continue
             spec = self.schemes[0] if len(self.schemes) == 1 else pick.choice(self.schemes)
             by_lang.setdefault((spec, lang), []).append(i)
         for key, idx in by_lang.items():
@@ -115,25 +144,34 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
                 out[i] = r
         return out
 
-    def make_batch(self, items: Sequence[Item], chunk: int) -> dict[str, Any]:
+    def make_batch(
+        self, items: Sequence[Any], chunk: int, ids: Sequence[int] | None = None
+    ) -> dict[str, Any]:
+        """Tensors of one rank batch (``items``: ``(text, lang[, rom])``; ``ids``: sample ids)."""
+        items = [(t.strip(), *rest) for t, *rest in items]
         if self.rom_max_length is not None:
-            cut = cut_to_budget(self.tokenizer, [t for t, _ in items], self.max_length)
-            items = [(c, lang) for c, (_, lang) in zip(cut, items, strict=True)]
+            cut = cut_to_budget(self.tokenizer, [item[0] for item in items], self.max_length)
+            # a precomputed romanization covers the whole text: redo it when the text was cut
+            items = [
+                item if c == item[0] else (c, item[1]) for c, item in zip(cut, items, strict=True)
+            ]
         roms = self.romanize(items, chunk)
         pairs = [
-            (t, r.strip())
-            for (t, _), r in zip(items, roms, strict=True)
-            if r.strip() and r.strip() != t
+            (item[0], r.strip())
+            for item, r in zip(items, roms, strict=True)
+            if r.strip() and r.strip() != item[0]
         ]
         if self.rom_max_length is not None:
             pairs = _unique_pairs(pairs)
         kept_all = not pairs
         if kept_all:
-            pairs = [(t, t) for t, _ in items]
+            pairs = [(item[0], item[0]) for item in items]
         enc = self._tokenize([p[0] for p in pairs], [p[1] for p in pairs])
         special = enc["special_tokens_mask"].bool() | ~enc["attention_mask"].bool()
         batch: dict[str, Any] = {
             "chunk": chunk,
+            "ids": list(ids) if ids is not None else [],
+            "lengths": enc["attention_mask"].sum(1).tolist(),
             "raw": len(items),
             "pairs": len(pairs),
             "dropped": len(items) - (0 if kept_all else len(pairs)),
@@ -147,6 +185,10 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
             batch["input_ids"], batch["labels"] = mask_tokens(
                 enc["input_ids"], special, self.tokenizer, self.mlm_probability, gen
             )
+            chosen = batch["labels"] != -100  # flat positions per side: no sync in the model
+            n = len(pairs)
+            batch["mlm_index_orig"] = chosen[:n].flatten().nonzero().flatten()
+            batch["mlm_index_rom"] = chosen[n:].flatten().nonzero().flatten()
         return batch
 
     def _tokenize(self, orig: list[str], rom: list[str]) -> Any:
@@ -169,6 +211,12 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         return self.tokenizer.pad(
             both, padding=True, pad_to_multiple_of=self.pad_to_multiple_of, return_tensors="pt"
         )
+
+
+def _window_chunks(bucket_window: int, total: int, width: int) -> int:
+    """Global batches per window, at most one epoch's worth: a longer window would hold rows
+    twice, and sorting by length would put both copies in one batch (a false negative)."""
+    return max(1, min(bucket_window, total // width))
 
 
 def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -1,25 +1,22 @@
 """Training text from Parquet / Arrow shards (``romanize-corpus`` output, saved HF datasets),
-streamed and split across DDP ranks and DataLoader workers without overlap.
+read by position without scanning: the shard half of :mod:`tokadapt.align.feeds`.
 
-**One global order per epoch.** The shards' row groups are the units: they are permuted by
-``(seed, epoch)`` and the rows inside each unit by ``(seed, epoch, unit)``; global sample ``g``
-is then a pure function of the seed, found by bisection over the units' cumulative sizes without
-reading anything. **Split.** Rank ``r`` of ``R`` owns the contiguous range
-``[r*N//R, (r+1)*N//R)`` of the epoch (each rank reads only its part of the corpus) and cuts it
-into batches of ``batch_size``; ``steps = min range // batch_size`` batches per epoch, the
-same on every rank, the rest of the epoch dropped. DataLoader worker ``w`` of ``W`` builds the
-rank's batches ``start_batch + w + i*W``, so the DataLoader's round robin (which starts at
-worker 0) returns the batches in order whatever ``W``. **Resume.** ``start_batch=k`` restarts
-at batch ``k`` (epochs continue past ``steps``): the sample position is exact, and nothing
-before it is read.
+**One global order per epoch.** The shards' row groups (Parquet) or record batches (Arrow) are
+the units: they are permuted by ``(seed, epoch)`` and the rows inside each unit by
+``(seed, epoch, unit)``; sample ``g`` of an epoch is then a pure function of the seed, found by
+bisection over the units' cumulative sizes from the files' metadata alone. Position ``q`` of the
+endless stream is sample ``q % N`` of epoch ``q // N``, so a resumed run reads only what it
+still needs, and memory holds two units whatever the corpus size.
 
-Items are the ``(text, lang)`` pairs of :mod:`tokadapt.align.sources`; ``rom_column`` adds the
-precomputed romanization as a third element, ``romanize=True`` computes it on the fly.
+Each row has a stable *row id*: its index in storage order (files sorted, units in file order).
+Items are the ``(text, lang)`` pairs of :mod:`tokadapt.align.sources`, with the precomputed
+romanization as a third element when ``rom_column`` is set.
 """
 
 from __future__ import annotations
 
 import bisect
+import glob
 import itertools
 import random
 from collections.abc import Iterator, Sequence
@@ -27,20 +24,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from torch.utils.data import IterableDataset, get_worker_info
-
-from tokadapt.errors import ConfigError, InputFileError, require
+from tokadapt.errors import InputFileError, require
 
 Row = tuple[str, "str | None"] | tuple[str, "str | None", str]
+SUFFIXES = (".parquet", ".arrow")
 
 
 def shard_files(spec: str | Path) -> list[Path]:
-    """A ``.parquet``/``.arrow`` file, or a directory of them (``romanize-corpus`` output or a
-    ``save_to_disk`` dataset)."""
-    path = Path(spec)
-    files = [path] if path.is_file() else sorted([*path.glob("*.parquet"), *path.glob("*.arrow")])
+    """A ``.parquet``/``.arrow`` file, a directory of them (``romanize-corpus`` output or a
+    ``save_to_disk`` dataset), or a glob of either (``data/part-*.parquet``)."""
+    text = str(spec)
+    matches = sorted(glob.glob(text)) if glob.has_magic(text) else [text]  # noqa: PTH207
+    files: list[Path] = []
+    for match in map(Path, matches):
+        if match.is_dir():
+            files += sorted(p for p in match.iterdir() if p.suffix in SUFFIXES)
+        elif match.suffix in SUFFIXES and match.is_file():
+            files.append(match)
     if not files:
-        raise InputFileError(f"{spec}: no .parquet or .arrow shard found")
+        raise InputFileError(
+            f"{spec}: no .parquet or .arrow shard found; give shard files, a directory of "
+            "them or a glob (for a DatasetDict give one split directory, e.g. ds/train)"
+        )
     return files
 
 
@@ -67,7 +72,11 @@ def _read_unit(path: Path, index: int, columns: list[str]) -> dict[str, list[Any
 
 @dataclass
 class ShardRows:
-    """Random access to the rows of many shards in one seeded order per epoch."""
+    """Random access to the rows of many shards in one seeded order per epoch.
+
+    ``file_langs`` gives each file its language code (several ``--train DIR:LCODE``); else
+    ``lang_column`` (one code per row) or ``lang`` (one for all).
+    """
 
     files: Sequence[Path]
     text_column: str = "text"
@@ -75,6 +84,7 @@ class ShardRows:
     lang: str | None = None
     rom_column: str | None = None
     seed: int = 0
+    file_langs: Sequence[str | None] | None = None
     _units: list[tuple[int, int, int]] = field(init=False, repr=False)
     _cache: dict[tuple[int, int], tuple[dict[str, list[Any]], list[int]]] = field(
         init=False, repr=False
@@ -86,11 +96,13 @@ class ShardRows:
         self._units = [
             (f, u, n) for f, path in enumerate(self.files) for u, n in enumerate(_units(path)) if n
         ]
+        self._first_id = [0, *itertools.accumulate(n for _, _, n in self._units)][:-1]
+        self._len = sum(n for _, _, n in self._units)
         self._cache = {}
         self._epoch: tuple[int, list[int], list[int]] | None = None
 
     def __len__(self) -> int:
-        return sum(n for _, _, n in self._units)
+        return self._len
 
     @property
     def columns(self) -> list[str]:
@@ -104,23 +116,31 @@ class ShardRows:
             self._epoch = (epoch, order, ends)
         return self._epoch[1], self._epoch[2]
 
-    def row(self, epoch: int, g: int) -> Row:
-        """Global sample ``g`` of ``epoch``."""
+    def row(self, epoch: int, g: int) -> tuple[int, Row]:
+        """``(row id, item)`` of sample ``g`` of ``epoch``."""
         order, ends = self._order(epoch)
         k = bisect.bisect_right(ends, g)
         unit = order[k]
-        offset = g - (ends[k - 1] if k else 0)
         data, perm = self._unit(epoch, unit)
-        i = perm[offset]
+        i = perm[g - (ends[k - 1] if k else 0)]
         text = data[self.text_column][i] or ""
-        lang = data[self.lang_column][i] if self.lang_column else self.lang
+        lang = data[self.lang_column][i] if self.lang_column else self._file_lang(unit)
+        item: Row = (text, lang or None)
         if self.rom_column:
-            return text, lang or None, data[self.rom_column][i] or ""
-        return text, lang or None
+            item = (text, lang or None, data[self.rom_column][i] or "")
+        return self._first_id[unit] + i, item
+
+    def at(self, q: int) -> tuple[int, Row]:
+        """Position ``q`` of the endless stream (epoch after epoch)."""
+        epoch, g = divmod(q, len(self))
+        return self.row(epoch, g)
 
     def row_iter(self, epoch: int) -> Iterator[Row]:
         """Every row of ``epoch`` in its global order."""
-        return (self.row(epoch, g) for g in range(len(self)))
+        return (self.row(epoch, g)[1] for g in range(len(self)))
+
+    def _file_lang(self, unit: int) -> str | None:
+        return self.file_langs[self._units[unit][0]] if self.file_langs else self.lang
 
     def _unit(self, epoch: int, unit: int) -> tuple[dict[str, list[Any]], list[int]]:
         """The unit's columns and its row permutation for ``epoch`` (the last two cached)."""
@@ -132,7 +152,8 @@ class ShardRows:
                 data = _read_unit(self.files[f], u, self.columns)
             except KeyError as exc:
                 raise InputFileError(
-                    f"{self.files[f]} lacks a column of {self.columns}: {exc}"
+                    f"{self.files[f]} lacks a column of {self.columns}: {exc}; name the "
+                    "columns with --text-column / --lang-column / --rom-column"
                 ) from exc
             perm = list(range(n))
             random.Random(f"tokadapt-shards:{self.seed}:{epoch}:{unit}").shuffle(perm)
@@ -140,93 +161,56 @@ class ShardRows:
         return self._cache[(epoch, unit)]
 
 
-class ShardedItems(IterableDataset):  # type: ignore[type-arg,unused-ignore]
-    """Endless batches of items for one rank; a torch ``IterableDataset`` (see module doc).
-
-    Use with ``DataLoader(ds, batch_size=None, num_workers=W)``; resume with ``start_batch``
-    = the number of batches this rank has consumed.
-    """
-
-    def __init__(
-        self,
-        rows: ShardRows,
-        *,
-        batch_size: int,
-        rank: int = 0,
-        world_size: int = 1,
-        start_batch: int = 0,
-        romanize: bool = False,
-    ) -> None:
-        if batch_size < 1 or not 0 <= rank < world_size or start_batch < 0:
-            raise ConfigError(
-                f"need batch_size >= 1, 0 <= rank < world_size, start_batch >= 0; got "
-                f"{batch_size=}, {rank=}, {world_size=}, {start_batch=}"
-            )
-        self.rows, self.batch_size, self.rank, self.world_size = rows, batch_size, rank, world_size
-        self.start_batch, self.romanize = start_batch, romanize
-        total = len(rows)
-        self.lo = rank * total // world_size
-        self.steps = (total // world_size) // batch_size
-        if self.steps == 0:
-            raise InputFileError(
-                f"{total} rows are fewer than one batch of {batch_size} per rank for "
-                f"{world_size} rank(s); give more data or a smaller batch"
-            )
-
-    def batch(self, b: int) -> list[Row]:
-        """The rank's batch ``b`` (any epoch): a pure function of (seed, rank, world, b)."""
-        epoch, step = divmod(b, self.steps)
-        start = self.lo + step * self.batch_size
-        items = [self.rows.row(epoch, g) for g in range(start, start + self.batch_size)]
-        if self.romanize and not self.rows.rom_column:
-            items = _add_romanizations(items)
-        return items
-
-    def __iter__(self) -> Iterator[list[Row]]:
-        info = get_worker_info()
-        n_workers, worker = (1, 0) if info is None else (info.num_workers, info.id)
-        b = self.start_batch + worker  # the DataLoader's round robin starts at worker 0
-        while True:
-            yield self.batch(b)
-            b += n_workers
-
-
-def _add_romanizations(items: list[Row]) -> list[Row]:
-    import translit
-
-    by_lang: dict[str | None, list[int]] = {}
-    for i, item in enumerate(items):
-        by_lang.setdefault(item[1], []).append(i)
-    out: list[Row] = list(items)
-    for lang, idx in sorted(by_lang.items(), key=lambda kv: kv[0] or ""):
-        rom = translit.Romanizer(lang, errors="replace")
-        for i, r in zip(idx, rom.romanize_batch([items[i][0] for i in idx], 1), strict=True):
-            out[i] = (items[i][0], lang, r)
-    return out
-
-
 @dataclass(frozen=True)
 class ShardSource:
-    """The :mod:`tokadapt.align.sources` protocol over shards (``--train corpus/:rus``)."""
+    """Shards given as ``--train corpus/:rus`` (a file, directory or glob, optional code)."""
 
     path: Path
     lang: str | None = None
     text_column: str = "text"
     lang_column: str | None = None
+    rom_column: str | None = None
 
-    def _rows(self, seed: int) -> ShardRows:
-        return ShardRows(
-            shard_files(self.path), self.text_column, self.lang_column, self.lang, seed=seed
-        )
+    def files(self) -> list[Path]:
+        return shard_files(self.path)
 
     def count(self) -> int:
-        n = len(self._rows(0))
+        n = len(merge_shards([self]))
         if n == 0:
             raise InputFileError(f"training shards {self.path} have no rows")
         return n
 
     def iterate(self, rng: random.Random) -> Iterator[tuple[str, str | None]]:
-        for item in self._rows(rng.getrandbits(32)).row_iter(0):
-            text, lang = item[0], item[1]
-            if text.strip():
-                yield text.strip(), lang
+        """Every row once, in the seeded order (the :mod:`sources` protocol; the trainer reads
+        shards by position instead, :class:`tokadapt.align.feeds.ShardFeed`)."""
+        for item in merge_shards([self], seed=rng.getrandbits(32)).row_iter(0):
+            if item[0].strip():
+                yield item[0].strip(), item[1]
+
+
+def merge_shards(sources: Sequence[ShardSource], seed: int = 0) -> ShardRows:
+    """One :class:`ShardRows` over several shard sources (each file keeps its source's code)."""
+    first = sources[0]
+    for src in sources[1:]:
+        if (src.text_column, src.lang_column, src.rom_column) != (
+            first.text_column,
+            first.lang_column,
+            first.rom_column,
+        ):
+            raise InputFileError(
+                f"shard sources {first.path} and {src.path} name different columns; "
+                "give all shards the same --text-column / --lang-column / --rom-column"
+            )
+    files, langs = [], []
+    for src in sources:
+        found = src.files()
+        files += found
+        langs += [src.lang] * len(found)
+    return ShardRows(
+        files,
+        first.text_column,
+        first.lang_column,
+        rom_column=first.rom_column,
+        seed=seed,
+        file_langs=langs,
+    )

@@ -13,6 +13,7 @@ works) with a text column and either a language column or one language code for 
 
 from __future__ import annotations
 
+import glob
 import random
 import re
 from collections.abc import Iterator, Sequence
@@ -114,12 +115,12 @@ Source = TextSource | RowsSource | SentenceSplit
 def parse_source(spec: str) -> Any:
     """``FILE`` or ``FILE:LCODE`` (the code is the part after the last colon, e.g. ``rus``).
 
-    A ``.parquet``/``.arrow`` file or a directory of them is read as shards
-    (:class:`tokadapt.align.shards.ShardSource`, column ``text``).
+    A ``.parquet``/``.arrow`` file, a directory of them or a glob (``data/*.parquet:rus``) is
+    read as shards (:class:`tokadapt.align.shards.ShardSource`, column ``text``).
     """
     path, sep, lang = spec.rpartition(":")
     shards = Path(path if sep and _LCODE.fullmatch(lang) else spec)
-    if shards.is_dir() or shards.suffix in (".parquet", ".arrow"):
+    if shards.is_dir() or shards.suffix in (".parquet", ".arrow") or glob.has_magic(str(shards)):
         from tokadapt.align.shards import ShardSource
 
         return ShardSource(shards, lang if shards != Path(spec) else None)

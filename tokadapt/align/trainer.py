@@ -3,9 +3,15 @@
 Why not the HF ``Trainer``: exact resumption needs the data position and every rank's RNG in
 the checkpoint, the TCM loss needs a collective inside the forward, and the loop below is short.
 It gives DDP (launched by ``torchrun``; a plain ``python`` run is one process), bf16/fp16
-autocast (fp16 with a grad scaler), gradient accumulation (negatives come from each global
-micro-batch), linear warmup then linear decay, gradient clipping, atomic checkpoints, a tqdm
-bar, ``metrics.jsonl`` and periodic retrieval evaluation; the final model is written with
+autocast over fp32 master weights (fp16 with a grad scaler), fused AdamW on CUDA, gradient
+accumulation (negatives come from each global micro-batch), linear warmup then linear decay,
+gradient clipping, length-bucketed batches from text files or streamed shards
+(:mod:`tokadapt.align.feeds`), a pinned-memory prefetching DataLoader that romanizes in its
+workers, ``torch.compile`` with a fallback and gradient checkpointing as options
+(:mod:`tokadapt.align.accel`), no host synchronisation inside the step loop (loss parts stay on
+the device and are read every ``log_every`` steps with tokens/s, model FLOPs and MFU:
+:mod:`tokadapt.align.meter`), atomic checkpoints, a tqdm bar, ``metrics.jsonl``, an optional
+per-step sample log, and periodic retrieval evaluation; the final model is written with
 ``save_pretrained`` (plus the tokenizer) so ``AutoModel.from_pretrained(OUT)`` loads it.
 The run writes into ``OUT.partial`` and is published as ``OUT`` only when it finished
 (:mod:`tokadapt.align.rundir`): a killed run never touches a previous ``OUT``.
@@ -14,6 +20,7 @@ The run writes into ``OUT.partial`` and is published as ``OUT`` only when it fin
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -26,13 +33,15 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from tokadapt.align import checkpoint, distributed, rundir
+from tokadapt.align import accel, checkpoint, distributed, flops, rundir
 from tokadapt.align.config import AlignConfig, resolve_recipe
 from tokadapt.align.evaluate import EvalSet, evaluate
-from tokadapt.align.model import AlignModel, load
+from tokadapt.align.meter import FlopModel, StepMeter
+from tokadapt.align.model import AlignModel, Loaded, load
 from tokadapt.align.optim import build_optimizer
 from tokadapt.align.pairs import PairStream
 from tokadapt.align.selection import Selector
+from tokadapt.align.shards import ShardSource
 from tokadapt.align.sources import SentenceSplit, Source
 from tokadapt.errors import ConfigError, InputFileError
 
@@ -47,6 +56,9 @@ _FREE_ON_RESUME = {
     "num_workers",
     "eval_max_sentences",
     "compile",
+    "grad_checkpointing",
+    "peak_flops",
+    "log_samples",
 }
 
 
@@ -56,8 +68,8 @@ class Trainer:
     def __init__(
         self,
         cfg: AlignConfig,
-        model_dir: str | Path,
-        sources: Sequence[Source],
+        model_dir: str | Path | Loaded,
+        sources: Sequence[Source | ShardSource],
         out_dir: str | Path,
         *,
         eval_sets: Sequence[EvalSet] = (),
@@ -80,24 +92,28 @@ class Trainer:
             )
         self.work = self.out  # where the run writes until it is published (see rundir)
         self.resume_from = self._resume_path(resume, overwrite)
+        sources = [_with_columns(s, cfg) for s in sources]
         self.counts = [s.count() for s in sources]  # fail on bad input before loading
-        loaded = load(model_dir, cfg.mlm, tokenizer_dir)
+        loaded = (
+            model_dir if isinstance(model_dir, Loaded) else load(model_dir, cfg.mlm, tokenizer_dir)
+        )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
         self.cfg = cfg
         log.info("align: %s", self.choice)
-        self.sources: list[Source] = list(sources)
+        self.sources: list[Any] = list(sources)
         if cfg.sentence_split:
-            self.sources = [
-                s if isinstance(s, SentenceSplit) else SentenceSplit(s) for s in sources
-            ]
+            self.sources = [_split(s) for s in sources]
             self.counts = [s.count() for s in self.sources]
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
         self.module = AlignModel(loaded.model, cfg, self.use_mlm).to(self.device)
         if cfg.freeze_embeddings:  # the (tied) word embeddings: the bulk of an XLM-R model
             self.module.hf_model.get_input_embeddings().weight.requires_grad_(False)
-        if cfg.compile:
-            log.info("torch.compile: %d modules", self.module.compile_blocks())
+        if cfg.grad_checkpointing:
+            accel.enable_checkpointing(self.module.hf_model)
+        self.compiled = False
+        self.meter = StepMeter(self._flop_model(), accel.peak_for(self.device, cfg.precision,
+                                                                   cfg.peak_flops))  # fmt: skip
         self.optimizer, self.scheduler = build_optimizer(self.module, cfg, self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=cfg.precision == "fp16")
         self.eval_sets = list(eval_sets)
@@ -154,6 +170,16 @@ class Trainer:
         self.step, self.chunk = int(state["step"]), int(state["chunk"])
         log.info("resumed from %s at step %d (data chunk %d)", path, self.step, self.chunk)
 
+    def _flop_model(self) -> FlopModel:
+        module = self.module
+        used = None if self.use_mlm else module.layer  # TCM-only runs stop at the TCM layer
+        teacher = flops.encoder_shape(module.teacher) if module.teacher is not None else None
+        head = None
+        if self.use_mlm:
+            conf = module.hf_model.config
+            head = (int(conf.hidden_size), int(conf.vocab_size))
+        return FlopModel(flops.encoder_shape(module.encoder, used), teacher, head)
+
     def make_loader(self) -> Iterator[dict[str, Any]]:
         cfg = self.cfg
         stream = PairStream(
@@ -171,6 +197,7 @@ class Trainer:
             pad_to_multiple_of=8 if self.device.type == "cuda" else None,
             schemes=cfg.scheme,
             rom_max_length=(cfg.rom_max_length or None) if cfg.sentence_split else None,
+            bucket_window=cfg.bucket_window,
         )
         loader = DataLoader(
             stream,
@@ -183,10 +210,10 @@ class Trainer:
         return iter(loader)
 
     # -- one optimizer step ----------------------------------------------------------------------
-    def train_step(self, model: Any, batches: Iterator[dict[str, Any]]) -> dict[str, Any]:
-        """One optimizer update over ``grad_accum`` micro-batches; values stay on the device."""
+    def train_step(self, model: Any, batches: Iterator[dict[str, Any]]) -> None:
+        """One optimizer update over ``grad_accum`` micro-batches. Nothing here waits for the
+        device (no ``.item()``, no host copies): the loss parts go to :attr:`meter`."""
         cfg = self.cfg
-        sums: dict[str, Any] = {"pairs": 0, "dropped": 0}
         autocast = torch.autocast(
             self.device.type, dtype=_DTYPES.get(cfg.precision), enabled=cfg.precision in _DTYPES
         )
@@ -202,33 +229,38 @@ class Trainer:
                 with autocast:
                     parts = model(batch)
                 self.scaler.scale(parts["loss"] / cfg.grad_accum).backward()
-            for key, value in parts.items():
-                sums[key] = sums.get(key, 0.0) + value.detach() / cfg.grad_accum
-            sums["pairs"] += raw["pairs"]
-            sums["dropped"] += raw["dropped"]
+            self.meter.add(parts, raw, 1.0 / cfg.grad_accum)
+            self._log_samples(raw)
             self.chunk = int(raw["chunk"]) + 1
         self.scaler.unscale_(self.optimizer)
-        sums["grad_norm"] = torch.nn.utils.clip_grad_norm_(
-            self.module.parameters(), cfg.max_grad_norm
-        )
+        norm = torch.nn.utils.clip_grad_norm_(self.module.parameters(), cfg.max_grad_norm)
         self.scaler.step(self.optimizer)
         self.scaler.update()
         self.scheduler.step()
         self.optimizer.zero_grad(set_to_none=True)
         self.step += 1
-        return sums
+        self.meter.end_step(norm)
 
-    def _record(self, sums: dict[str, Any]) -> dict[str, Any]:
-        record = {k: float(v) for k, v in sums.items()}
+    def _record(self) -> dict[str, Any]:
+        """Read the meter (the one synchronisation, every ``log_every`` steps)."""
+        record: dict[str, Any] = self.meter.read()
         record.update(
             lr=self.scheduler.get_last_lr()[0], temperature=self.module.tcm.temperature.item()
         )
         if not math.isfinite(record["loss"]):
             raise ConfigError(
-                f"loss became {record['loss']} at step {self.step}; lower --lr "
+                f"loss became {record['loss']} by step {self.step}; lower --lr "
                 "or use bf16/fp32 instead of fp16"
             )
         return {"event": "train", "step": self.step, **record}
+
+    def _log_samples(self, raw: dict[str, Any]) -> None:
+        if not self.cfg.log_samples:
+            return
+        self.work.mkdir(parents=True, exist_ok=True)
+        line = {"step": self.step + 1, "chunk": int(raw["chunk"]), "ids": list(raw["ids"])}
+        with (self.work / f"samples.rank{self.dist.rank}.jsonl").open("a") as handle:
+            handle.write(json.dumps(line) + "\n")
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def _log(self, record: dict[str, Any]) -> None:
@@ -307,13 +339,7 @@ class Trainer:
             rundir.publish(self.work, self.out)
         distributed.barrier()
 
-    def _freeze_unreachable(self) -> None:
-        """Stop training parameters the loss cannot reach (pooler, layers above an early exit).
-
-        DDP requires every trainable parameter to get a gradient. A dry forward/backward in eval
-        mode (no dropout, so no RNG is consumed) finds those that do not; AdamW would skip them
-        anyway, so a single process trains exactly the same parameters.
-        """
+    def _dummy_batch(self) -> dict[str, torch.Tensor]:
         enc = self.tokenizer(
             ["ab cd", "ef", "gh ij", "kl"],
             padding=True,
@@ -322,8 +348,29 @@ class Trainer:
         )
         batch = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
         labels = batch["input_ids"].masked_fill(batch["special_tokens_mask"].bool(), -100)
+        return {**batch, "labels": labels}
+
+    def _probe(self) -> None:
+        """One training-mode forward/backward on a tiny batch (the compile check)."""
+        autocast = torch.autocast(
+            self.device.type,
+            dtype=_DTYPES.get(self.cfg.precision),
+            enabled=self.cfg.precision in _DTYPES,
+        )
+        self.module.train()
+        with autocast:
+            loss = self.module(self._dummy_batch())["loss"]
+        loss.backward()
+
+    def _freeze_unreachable(self) -> None:
+        """Stop training parameters the loss cannot reach (pooler, layers above an early exit).
+
+        DDP requires every trainable parameter to get a gradient. A dry forward/backward in eval
+        mode (no dropout, so no RNG is consumed) finds those that do not; AdamW would skip them
+        anyway, so a single process trains exactly the same parameters.
+        """
         self.module.eval()
-        self.module({**batch, "labels": labels})["loss"].backward()
+        self.module(self._dummy_batch())["loss"].backward()
         frozen = [
             n for n, p in self.module.named_parameters() if p.requires_grad and p.grad is None
         ]
@@ -336,6 +383,20 @@ class Trainer:
             log.info("parameters the loss does not reach (not trained): %s", frozen)
 
     # -- main ----------------------------------------------------------------------------------
+    def prepare(self) -> Any:
+        """The model the step loop calls: unreachable parameters frozen (DDP), blocks compiled
+        (``compile``, with the eager fallback), wrapped in DDP under ``torchrun``; train mode."""
+        model: Any = self.module
+        if distributed.is_active():
+            self._freeze_unreachable()
+        if self.cfg.compile:
+            self.compiled = accel.compile_or_fallback(self.module, self._probe, self.device)
+        if distributed.is_active():
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            model = DistributedDataParallel(self.module, device_ids=ids)
+        self.module.train()
+        return model
+
     def run(self) -> dict[str, Any]:
         cfg = self.cfg
         if self.resume_from is not None:
@@ -345,27 +406,25 @@ class Trainer:
         before = self._evaluate() if self.step == 0 else {}
         if self.eval_sets and self.step == 0:  # every rank: _select broadcasts rank 0's verdict
             self._select(before)
-        model: Any = self.module
-        if distributed.is_active():
-            self._freeze_unreachable()
-            ids = [self.device.index] if self.device.type == "cuda" else None
-            model = DistributedDataParallel(self.module, device_ids=ids)
-        self.module.train()
+        model = self.prepare()
         batches = self.make_loader()
         bar = _progress(cfg.steps, self.step, self.show_progress if self.dist.is_main else False)
         start, first = time.perf_counter(), self.step
         stop = False
+        self.meter.restart()
         while self.step < cfg.steps:
-            stats = self.train_step(model, batches)
+            self.train_step(model, batches)
             bar.update(1)
             if self.step % max(cfg.log_every, 1) == 0 or self.step in (first + 1, cfg.steps):
-                record = self._record(stats)
+                record = self._record()
                 self._log(record)
                 bar.set_postfix(loss=f"{record['loss']:.3f}", tcm=f"{record['tcm']:.3f}")
+            paused = time.perf_counter()
             if cfg.eval_every and self.step % cfg.eval_every == 0 and self.step < cfg.steps:
                 stop = self._select(self._evaluate())
             if cfg.save_every and self.step % cfg.save_every == 0:
                 self._save_checkpoint()
+            self.meter.exclude(time.perf_counter() - paused)
             if stop:
                 break
         bar.close()
@@ -394,6 +453,9 @@ class Trainer:
             "eval_after": after,
             "first_loss": train[0]["loss"] if train else None,
             "last_loss": train[-1]["loss"] if train else None,
+            "compiled": self.compiled,
+            "tokens_per_s": train[-1]["tokens_per_s"] if train else None,
+            "mfu": train[-1].get("mfu") if train else None,
             "out": str(self.out),
         }
 
@@ -403,3 +465,24 @@ def _progress(total: int, initial: int, enabled: bool | None) -> Any:
     from tokadapt.progress import progress
 
     return progress(total, "align", "step", initial=initial, enabled=enabled)
+
+
+def _with_columns(source: Any, cfg: AlignConfig) -> Any:
+    """Shard sources read the configured columns (``--text-column`` …)."""
+    if not isinstance(source, ShardSource):
+        return source
+    return dataclasses.replace(
+        source,
+        text_column=cfg.text_column,
+        lang_column=cfg.lang_column or None,
+        rom_column=cfg.rom_column or None,
+    )
+
+
+def _split(source: Any) -> Any:
+    """Sentence-split text sources; shards are taken as one sentence per row (split them when
+    preparing the corpus: splitting here would move every later sample position)."""
+    if isinstance(source, ShardSource):
+        log.warning("sentence_split: %s is read as one sentence per row", source.path)
+        return source
+    return source if isinstance(source, SentenceSplit) else SentenceSplit(source)

@@ -16,6 +16,7 @@ COMMAND = "align"
 ORDER = 40
 EXAMPLES = """\
   tokadapt align --model e5-adapted/ --train ru.txt:rus el.txt:ell -o aligned/ --steps 1000
+  tokadapt align --model xlmr/ --train 'corpus/*.parquet' --lang-column lang -o out/ --num-workers 4
   tokadapt align --model xlmr/ --train hi.txt:hin --eval hi-dev.tsv:hin -o out/ --preset cosine
   torchrun --nproc-per-node 4 -m tokadapt align --model xlmr/ --train ru.txt:rus -o out/
   tokadapt align ... 2> train.log   # under a pipe: a progress line every 10 s
@@ -141,6 +142,46 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     tr.add_argument("--eval-every", type=int)
     tr.add_argument("--save-every", type=int)
     tr.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda when available)")
+    data = p.add_argument_group("shards (--train *.parquet, a directory, a saved HF dataset)")
+    data.add_argument("--text-column", help="column of the text (default: text)")
+    data.add_argument("--lang-column", help="column of each row's ISO-639-3 code")
+    data.add_argument(
+        "--rom-column",
+        help="column of a precomputed romanization (romanize-corpus writes TEXT_rom); "
+        "default: romanize on the fly in the DataLoader workers",
+    )
+    speed = p.add_argument_group("step loop")
+    speed.add_argument(
+        "--bucket-window",
+        type=int,
+        help="global batches per length-sorted window (default 50; 0: no length bucketing)",
+    )
+    speed.add_argument(
+        "--log-every", type=int, help="read loss and metrics from the device every N steps"
+    )
+    speed.add_argument(
+        "--compile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="torch.compile the transformer blocks (falls back to eager if compiling fails)",
+    )
+    speed.add_argument(
+        "--grad-checkpointing",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="recompute activations in the backward pass (large models, less memory)",
+    )
+    speed.add_argument(
+        "--peak-flops",
+        type=float,
+        help="device peak FLOP/s for MFU (default: looked up by device name and precision)",
+    )
+    speed.add_argument(
+        "--log-samples",
+        action="store_true",
+        default=None,
+        help="write the sample ids of every step to samples.rank<R>.jsonl",
+    )
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -176,6 +217,15 @@ _KEYS = (
     "sentence_split",
     "keep_best",
     "patience",
+    "text_column",
+    "lang_column",
+    "rom_column",
+    "bucket_window",
+    "log_every",
+    "compile",
+    "grad_checkpointing",
+    "peak_flops",
+    "log_samples",
 )
 
 

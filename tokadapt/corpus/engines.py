@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 ENGINES = ("local", "ray")
 MAX_RETRIES = 3
 Report = Callable[[ShardResult], None]
+Poll = Callable[[], None]  # called about once a second while shards run (in-shard progress)
+POLL_S = 1.0
 
 
 def plan_threads(workers: int, shards: int) -> tuple[int, int]:
@@ -35,7 +37,7 @@ def plan_threads(workers: int, shards: int) -> tuple[int, int]:
 
 
 def _pool_round(
-    todo: list[Path], out_dir: Path, spec: RomanizeSpec, workers: int, report: Report
+    todo: list[Path], out_dir: Path, spec: RomanizeSpec, workers: int, report: Report, poll: Poll
 ) -> list[Path]:
     """Run ``todo`` in one pool; return the shards left unfinished if a worker died."""
     processes, threads = plan_threads(workers, len(todo))
@@ -45,7 +47,8 @@ def _pool_round(
         futures = {pool.submit(process_shard, s, out_dir, spec, threads): s for s in todo}
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
+            poll()
             for future in done:
                 try:
                     result = future.result()
@@ -57,16 +60,24 @@ def _pool_round(
 
 
 def run_local(
-    shards: Sequence[Path], out_dir: Path, spec: RomanizeSpec, workers: int, report: Report
+    shards: Sequence[Path],
+    out_dir: Path,
+    spec: RomanizeSpec,
+    workers: int,
+    report: Report,
+    poll: Poll = lambda: None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
+    """``on_progress`` receives in-shard progress when shards run in this process; with a pool
+    the workers write beat files and ``poll`` reads them."""
     if workers == 1 or len(shards) == 1:
         threads = plan_threads(workers, len(shards))[1]
         for shard in shards:
-            report(process_shard(shard, out_dir, spec, threads))
+            report(process_shard(shard, out_dir, spec, threads, on_progress=on_progress))
         return
     todo = list(shards)
     for attempt in range(MAX_RETRIES + 1):
-        todo = _pool_round(todo, out_dir, spec, workers, report)
+        todo = _pool_round(todo, out_dir, spec, workers, report, poll)
         if not todo:
             return
         log.warning(
@@ -99,6 +110,7 @@ def run_ray(
     workers: int | None,
     report: Report,
     address: str | None = None,
+    poll: Poll = lambda: None,
 ) -> None:
     ray: Any = require("ray", "scale", "ray[data]")
     started = _ray_init(ray, address, workers or 2)
@@ -111,7 +123,8 @@ def run_ray(
         while queue or running:
             while queue and len(running) < limit:
                 running.append(task.remote(str(queue.pop(0)), str(out_dir), spec, 1))
-            done, running = ray.wait(running, num_returns=1)
+            done, running = ray.wait(running, num_returns=1, timeout=POLL_S)
+            poll()
             for ref in done:
                 report(ray.get(ref))
     finally:

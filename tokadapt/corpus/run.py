@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tokadapt.corpus import manifest as mf
 from tokadapt.corpus.batch import RomanizeSpec
+from tokadapt.corpus.beat import read_beats
 from tokadapt.corpus.engines import check_engine, run_local, run_ray
 from tokadapt.corpus.inputs import discover
 from tokadapt.corpus.progress import Progress
@@ -82,14 +83,18 @@ def romanize_corpus(
     progress = Progress(total, len(shards), show=show_progress)
 
     def report(result: ShardResult) -> None:
-        progress.update(result.rows, result.input_bytes, result.skipped)
+        progress.update(result.rows, result.input_bytes, result.skipped, result.shard)
+
+    def poll() -> None:  # in-shard progress of worker processes / Ray tasks
+        progress.set_running(read_beats(out))
 
     with output_lock(out):
         try:
             if engine == "ray":
-                run_ray(shards, out, spec, workers, report, ray_address)
+                run_ray(shards, out, spec, workers, report, ray_address, poll)
             else:
-                run_local(shards, out, spec, workers or (os.cpu_count() or 1), report)
+                cores = workers or (os.cpu_count() or 1)
+                run_local(shards, out, spec, cores, report, poll, progress.partial)
         finally:
             progress.close()
     log.info("done: %s", progress.line())

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from tokadapt.corpus import manifest as mf
 from tokadapt.corpus.batch import RomanizeSpec, romanize_table
+from tokadapt.corpus.beat import Beat, ByteMeter, Callback
 from tokadapt.corpus.inputs import BATCH_ROWS, read_batches
 from tokadapt.errors import InputFileError
 
@@ -44,11 +45,15 @@ def _conform(table: pa.Table, schema: pa.Schema | None, shard: Path) -> pa.Table
         ) from exc
 
 
-def _write(shard: Path, tmp: Path, spec: RomanizeSpec, threads: int, batch_rows: int) -> int:
+def _write(
+    shard: Path, tmp: Path, spec: RomanizeSpec, threads: int, batch_rows: int, beat: Beat
+) -> int:
     writer: pq.ParquetWriter | None = None
     rows = 0
+    meter = ByteMeter(shard)
     try:
         for table in read_batches(shard, batch_rows):
+            beat(rows, meter.add(table))  # counted when read: the ETA moves with the input
             out = romanize_table(table, spec, threads)
             if writer is None:
                 writer = pq.ParquetWriter(tmp, out.schema, compression=COMPRESSION)
@@ -71,8 +76,12 @@ def process_shard(
     spec: RomanizeSpec,
     threads: int = 1,
     batch_rows: int = BATCH_ROWS,
+    on_progress: Callback | None = None,
 ) -> ShardResult:
-    """Romanize ``shard`` into ``out_dir`` exactly once (see :mod:`tokadapt.corpus.manifest`)."""
+    """Romanize ``shard`` into ``out_dir`` exactly once (see :mod:`tokadapt.corpus.manifest`).
+
+    Progress inside the shard goes to ``on_progress(shard, rows, bytes)``, or, without one
+    (a worker process, a Ray task), to a beat file the driver polls (:mod:`.beat`)."""
     shard, out_dir = Path(shard), Path(out_dir)
     signature = f"{spec.signature()}|batch-rows:{batch_rows}|compression:{COMPRESSION}"
     input_sha = mf.file_sha256(shard)
@@ -83,12 +92,14 @@ def process_shard(
         return ShardResult(str(shard), done.rows, size, skipped=True)
     name = f"{mf.output_name(shard)}.parquet"
     tmp = mf.temp_path(out_dir, name)
+    beat = Beat(shard, out_dir, on_progress)
     try:
-        rows = _write(shard, tmp, spec, threads, batch_rows)
+        rows = _write(shard, tmp, spec, threads, batch_rows, beat)
         out_sha, out_bytes = mf.file_sha256(tmp), tmp.stat().st_size
         mf.commit(tmp, out_dir / name)
     finally:
         tmp.unlink(missing_ok=True)
+        beat.done()
     record = mf.ShardManifest(
         input=str(shard),
         input_sha256=input_sha,
