@@ -16,8 +16,9 @@ The presets name the loss:
   ``student(romanized)`` to ``T(original)``, of ``student(original)`` to ``T(original)`` and of
   ``student(pivot)`` to ``T(pivot)`` for pivot-language (English) sentences
   (:mod:`tokadapt.align.pivot`): the pivot term keeps English where it was, which the
-  original-side term cannot (romanized text shares every Latin piece with English). No
-  contrastive term (``tcm_weight`` 0: it did not help on dev, see
+  original-side term cannot (romanized text shares every Latin piece with English). Weights:
+  keep and pivot 100, romanized 1 (the keep terms start at 0 and only grow with drift), plus a
+  small cosine TCM term (0.1), which raised every dev score of the TransMI-adapted e5 (see
   ``benchmarks/results/align_sentences_notes.md``). The teacher is the starting model or
   ``teacher`` (``tokadapt adapt --align`` uses the model before extension, with its own
   tokenizer). The student trains without dropout (``dropout`` False): with dropout the keep
@@ -95,10 +96,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "similarity": "cosine",
         "temperature": 0.05,
         "learnable_temperature": False,
-        "tcm_weight": 0.0,
-        "keep_weight": 10.0,
+        "tcm_weight": 0.1,
+        "keep_weight": 100.0,
         "distill_weight": 1.0,
-        "pivot_weight": 10.0,
+        "pivot_weight": 100.0,
         "distill_metric": "mse",
         "dropout": False,
         "mlm": "off",
@@ -297,7 +298,7 @@ def resolve_recipe(cfg: AlignConfig, has_mlm_head: bool) -> tuple[AlignConfig, s
         if has_mlm_head
         else "encoder without MLM head, read through its output: last layer, mean pooling, "
         "MSE distillation to the frozen teacher of romanized and original sentences to the "
-        "teacher's original and of pivot (English) sentences to the teacher's pivot"
+        "teacher's original and of pivot (English) sentences to the teacher's pivot, small TCM"
     )
     resolved = dataclasses.replace(cfg, **chosen, recipe=name).validate()
     overridden = sorted(set(PRESETS[name]) & set(cfg.explicit))

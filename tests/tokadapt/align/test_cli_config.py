@@ -28,7 +28,7 @@ def test_presets_are_the_documented_configurations() -> None:
     sent = make_config("sentence")
     assert (sent.layer, sent.keep_weight > 0, sent.distill_weight > 0) == (-1, True, True)
     kd = make_config("distill")
-    assert (kd.layer, kd.distill_metric, kd.tcm_weight, kd.keep_best) == (-1, "mse", 0.0, True)
+    assert (kd.layer, kd.distill_metric, kd.tcm_weight, kd.keep_best) == (-1, "mse", 0.1, True)
     assert min(kd.keep_weight, kd.distill_weight, kd.pivot_weight) > 0
 
 
