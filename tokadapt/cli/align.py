@@ -73,8 +73,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "cosine (the same with cosine at T=0.05), sentence (last layer, TCM + cosine "
         "distillation, keep-best) or distill (last layer, MSE distillation of romanized and "
         "original sentences to the frozen teacher's original and of pivot/English sentences to "
-        "the teacher's pivot, + TCM at 0.1, keep-best). Default: chosen by model kind (MLM head: transliCo, "
-        "else distill) and logged",
+        "the teacher's pivot, + TCM at 0.1, keep-best). Default: chosen by model kind (MLM "
+        "head: transliCo, else distill) and logged",
     )
     tr.add_argument("--config", help="JSON file with any AlignConfig keys (full runs)")
     tr.add_argument("--steps", type=int)
