@@ -9,6 +9,10 @@ training never beats the starting model on dev, keep-best gives the starting mod
 A guard keeps what already works: an evaluation whose original → translation score fell more
 than ``GUARD`` (1 point) below the first evaluation's is not eligible, however much the
 romanized scores rose (aligning must not buy romanized retrieval with original-script quality).
+On a small dev set one query is more than a point (88 queries: 1.14 points), and a guard finer
+than the set can measure refuses every step over a single query that changed its answer; the
+tolerance is therefore one point or one query, whichever is larger (``all/queries``, the
+number of pooled original → translation queries, gives the resolution).
 
 With ``keep_best`` the weights of the best evaluation so far are kept in CPU memory (one copy
 of the model) and restored at the end of the run; with ``patience`` > 0 training stops after
@@ -39,6 +43,12 @@ def orig_en(scores: dict[str, float]) -> float | None:
         return scores["all/orig_en_top1"]
     values = [v for k, v in scores.items() if k.endswith("/orig_en_top1")]
     return sum(values) / len(values) if values else None
+
+
+def tolerance(scores: dict[str, float]) -> float:
+    """How far original → translation may fall: ``GUARD`` or one pooled query, the larger."""
+    queries = scores.get("all/queries", 0)
+    return max(GUARD, 1.0 / queries + 1e-9) if queries else GUARD
 
 
 def dev_score(scores: dict[str, float]) -> float | None:
@@ -81,7 +91,7 @@ class Selector:
         held = orig_en(scores)
         if self.baseline_orig_en is None:
             self.baseline_orig_en = held
-        elif held is not None and held < self.baseline_orig_en - GUARD:
+        elif held is not None and held < self.baseline_orig_en - tolerance(scores):
             self.guarded.append(step)
             log.info(
                 "step %d not eligible: original -> translation %.4f fell below the start's %.4f",

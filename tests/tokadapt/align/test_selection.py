@@ -122,3 +122,17 @@ def test_guard_refuses_steps_that_lose_original_retrieval() -> None:
     assert sel.best_step == 0 and sel.guarded == [12]
     sel.offer(24, better, model)  # within the 1-point guard
     assert sel.best_step == 24
+
+
+def test_guard_tolerates_one_query_on_a_small_dev_set() -> None:
+    model, sel = _Lin(), Selector(keep_best=True)
+    start = {"all/rom_top1": 0.1, "all/orig_en_top1": 0.9, "all/queries": 50.0}
+    one = {"all/rom_top1": 0.5, "all/orig_en_top1": 0.88, "all/queries": 50.0}  # 1 of 50
+    two = {"all/rom_top1": 0.9, "all/orig_en_top1": 0.86, "all/queries": 50.0}  # 2 of 50
+    for step, scores in enumerate((start, one, two)):
+        sel.offer(step, scores, model)
+    assert sel.best_step == 1 and sel.guarded == [2]
+    big = Selector(keep_best=False)  # 1000 queries: the 1-point guard itself
+    big.offer(0, {**start, "all/queries": 1000.0}, model)
+    big.offer(1, {**one, "all/queries": 1000.0}, model)
+    assert big.guarded == [1]
