@@ -34,6 +34,7 @@ import torch.nn.functional as nnf
 from torch import nn
 
 from tokadapt.align import pivot
+from tokadapt.align import teacher as teacher_mod
 from tokadapt.align.config import AlignConfig
 from tokadapt.align.loss import TCMHead, distill_loss, pool
 from tokadapt.align.pivot import PivotSet
@@ -171,26 +172,10 @@ class AlignModel(nn.Module):
                 if isinstance(mod, nn.Dropout):
                     mod.p = 0.0
         if self.keep_weight > 0 or self.distill_weight > 0 or self.pivot_weight > 0:
-            self._teacher.append(self._make_teacher(cfg, tokenizer))
+            frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
+            self._teacher.append(frozen)
         if self.pivot_weight > 0:
             self.pivot = self._make_pivot(cfg, tokenizer)
-
-    def _make_teacher(self, cfg: AlignConfig, tokenizer: Any) -> Any:
-        """A frozen copy of the starting model, or ``cfg.teacher`` with its own tokenizer."""
-        if not cfg.teacher:
-            import copy
-
-            teacher = copy.deepcopy(self.encoder)
-        else:
-            loaded = load(cfg.teacher, "off")
-            teacher = loaded.model
-            check_layer(teacher, cfg.layer)
-            if tokenizer is None:
-                raise ConfigError("a separate teacher needs the student's tokenizer")
-            self._tokenizers = (tokenizer, loaded.tokenizer)
-            log.info("teacher: %s (its own tokenizer)", cfg.teacher)
-        teacher.eval().requires_grad_(False)
-        return teacher
 
     def _make_pivot(self, cfg: AlignConfig, tokenizer: Any) -> PivotSet:
         if tokenizer is None:
@@ -257,7 +242,7 @@ class AlignModel(nn.Module):
         parts = {"tcm": tcm}
         loss = self.tcm_weight * tcm
         if self.keep_weight > 0 or self.distill_weight > 0:
-            target = self._teacher_target(batch, n)
+            target = teacher_mod.target(self, batch, n)
             parts["keep"] = distill_loss(vec[:n], target, self.metric)
             parts["distill"] = distill_loss(vec[n:], target, self.metric)
             loss = loss + self.keep_weight * parts["keep"] + self.distill_weight * parts["distill"]
@@ -276,23 +261,6 @@ class AlignModel(nn.Module):
             loss = loss + mlm
         parts["loss"] = loss
         return parts
-
-    @torch.no_grad()
-    def _teacher_target(self, batch: dict[str, torch.Tensor], n: int) -> torch.Tensor:
-        """The teacher's pooled vectors of the ``n`` original sentences of ``batch`` (re-tokenized
-        with the teacher's tokenizer when it has its own)."""
-        ids = batch.get("teacher_ids", batch["input_ids"])[:n]
-        mask, special = batch["attention_mask"][:n], batch["special_tokens_mask"][:n]
-        if self._tokenizers is not None:
-            student_tok, teacher_tok = self._tokenizers
-            texts = student_tok.batch_decode(ids, skip_special_tokens=True)
-            enc = pivot.tokenize(teacher_tok, texts, self.teacher_max_length)
-            ids, mask, special = (enc[k].to(ids.device) for k in enc)
-        teacher = self.teacher
-        if teacher is None:  # pragma: no cover - only called when a weight > 0 made one
-            raise RuntimeError("no teacher")
-        out = teacher(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-        return pool(out.hidden_states[self.layer], mask, special, self.pooling)
 
     def compile_blocks(self) -> int:
         """``torch.compile`` the transformer blocks that run (all of them with MLM, those below
