@@ -11,8 +11,12 @@ partner among every language's candidates), reported per language and as the mea
 * ``rom->en`` — romanized sentence → its English translation,
 * ``orig->en`` — original-script sentence → its English translation.
 
-Models: e5; ``adapt`` (TransMI) alone; ``align --preset cosine`` (the issue's run); ``align``
-with the defaults on e5; ``adapt --align`` (TransMI, then the defaults). Writes
+Models: e5; ``adapt`` (TransMI) alone; ``align --preset cosine`` (the issue's run, optional);
+``align`` with the defaults on e5; ``adapt --align`` (TransMI, then the defaults, with e5 as the
+frozen teacher). The defaults on an encoder are the ``distill`` recipe; its pivot sentences are
+the English column of the *train* sections (``train/pivot.eng.txt``). ``--adapted DIR`` takes
+an already adapted checkpoint (e.g. a tokenization-preserving extension) as the ``adapt`` row
+and aligns it, instead of running ``adapt --align`` from e5. Writes
 ``results/align_sentences.json`` and ``.md``.
 """
 
@@ -59,9 +63,11 @@ def prepare(tsv: Path, work: Path) -> dict[str, Any]:
     (work / "train").mkdir(parents=True, exist_ok=True)
     (work / "dev").mkdir(parents=True, exist_ok=True)
     train, dev, test = [], [], {}
+    english: dict[str, None] = {}  # the train sections' English column: the pivot file
     for code in LANGS:
         tr = units(sections, code, PIVOT, "train")
         (work / "train" / f"{code}.txt").write_text("".join(u.text + "\n" for u in tr))
+        english.update(dict.fromkeys(u.translation for u in tr))
         train.append(f"{work / 'train' / code}.txt:{iso(code)}")
         dv = units(sections, code, PIVOT, "dev")
         (work / "dev" / f"{code}.tsv").write_text(
@@ -75,7 +81,13 @@ def prepare(tsv: Path, work: Path) -> dict[str, Any]:
             "en": [u.translation for u in te],
             "sections": sorted({u.section for u in te}),
         }
-    return {"train": train, "dev": dev, "test": test}
+    (work / "train" / "pivot.eng.txt").write_text("".join(t + "\n" for t in english))
+    return {
+        "train": train,
+        "dev": dev,
+        "test": test,
+        "pivot": [str(work / "train" / "pivot.eng.txt")],
+    }
 
 
 def measure(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, Any]:
@@ -173,13 +185,14 @@ def main() -> int:
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV), help="udhr_articles_dev.tsv")
     p.add_argument("--steps", type=int, default=24)
     p.add_argument("--batch-size", type=int, default=8)
-    p.add_argument("--eval-every", type=int, default=12)
+    p.add_argument("--eval-every", type=int, default=6)
     p.add_argument("--train-max-length", type=int, default=48, help="original-side budget")
     p.add_argument("--rom-max-length", type=int, default=96, help="romanized-side budget")
     p.add_argument("--max-length", type=int, default=256, help="token budget when measuring")
     p.add_argument("--threads", type=int, default=1, help="torch threads")
     p.add_argument("--work", default="/tmp/align_sentences")
     p.add_argument("--reuse", action="store_true", help="reuse models already in --work")
+    p.add_argument("--adapted", help="an adapted checkpoint to use as the 'adapt' row")
     p.add_argument("--no-strategies", action="store_true")
     p.add_argument("--no-cosine", action="store_true", help="skip the 'align --preset cosine' run")
     p.add_argument("--out", default=str(ROOT / "results"))
@@ -198,8 +211,8 @@ def main() -> int:
     e5 = work / "e5"
     if not (args.reuse and (e5 / "config.json").is_file()):
         export_e5(e5, overwrite=True)
-    transmi_dir = work / "e5-transmi"
-    if not (args.reuse and (transmi_dir / "config.json").is_file()):
+    transmi_dir = Path(args.adapted) if args.adapted else work / "e5-transmi"
+    if not args.adapted and not (args.reuse and (transmi_dir / "config.json").is_file()):
         from tokadapt.embeddings.initialize import init_embeddings
         from tokadapt.vocab import extend_vocab
 
@@ -235,6 +248,7 @@ def main() -> int:
         "eval_every": args.eval_every,
         "max_length": args.train_max_length,
         "rom_max_length": args.rom_max_length,
+        "pivot": data["pivot"],
     }
     aligned = trained(
         "align-defaults",
@@ -247,20 +261,21 @@ def main() -> int:
             ),
         ),
     )
-    recipe = trained(
-        "adapt-align",
-        work,
-        args.reuse,
-        lambda out: timed(
-            "adapt-align",
-            lambda: adapt_and_align(
+
+    def adapt_align(out: Path) -> Any:
+        if not args.adapted:
+            return adapt_and_align(
                 e5, out, data["train"], eval=data["dev"], cfg=make_config(**auto), overwrite=True
-            ),
-        ),
+            )
+        cfg = make_config(**auto, teacher=str(e5))  # as adapt_and_align's third stage
+        return train(transmi_dir, data["train"], out, cfg, eval=data["dev"], overwrite=True)
+
+    recipe = trained(
+        "adapt-align", work, args.reuse, lambda out: timed("adapt-align", lambda: adapt_align(out))
     )
     models = {
         "e5": e5,
-        "adapt (TransMI)": transmi_dir,
+        "adapt": transmi_dir,
         "align --preset cosine": cosine,
         "align (defaults)": aligned,
         "adapt --align": recipe,
@@ -273,6 +288,7 @@ def main() -> int:
         "split": {c: v["sections"] for c, v in data["test"].items()},
         "test_units": {c: len(v["text"]) for c, v in data["test"].items()},
         "table": table,
+        "adapted": str(transmi_dir),
         "train_seconds": timing,
         "load_average": os.getloadavg(),
         "selection": {
@@ -295,19 +311,30 @@ def main() -> int:
 
 
 def checks(table: dict[str, Any]) -> dict[str, Any]:
-    """The issue's targets, per language and mean (True = met)."""
-    base, tm, rec = table["e5"], table["adapt (TransMI)"], table["adapt --align"]
+    """The issue's targets, per language and mean: True = met, False = missed, ``"ceiling"``
+    where ``adapt`` alone is already within 3 points of 100 (a 3-point gain cannot exist)."""
+    base, tm, rec = table["e5"], table["adapt"], table["adapt --align"]
+    aligned = table["align (defaults)"]
+
+    def gain(metric: str, lang: str) -> bool | str:
+        if tm[metric][lang] > 97.0:
+            return "ceiling" if rec[metric][lang] >= tm[metric][lang] else False
+        return rec[metric][lang] - tm[metric][lang] >= 3
+
     out: dict[str, Any] = {}
     for lang in base["orig->en"]:
         out[lang] = {
-            "orig<->rom +3 vs adapt": rec["orig<->rom"][lang] - tm["orig<->rom"][lang] >= 3,
-            "rom->en +3 vs adapt": rec["rom->en"][lang] - tm["rom->en"][lang] >= 3,
+            "orig<->rom +3 vs adapt": gain("orig<->rom", lang),
+            "rom->en +3 vs adapt": gain("rom->en", lang),
             "orig->en within 1 of e5": rec["orig->en"][lang] >= base["orig->en"][lang] - 1,
             "rom->en not worse than e5": rec["rom->en"][lang] >= base["rom->en"][lang],
             "align (defaults) not worse than e5": all(
-                table["align (defaults)"][m][lang] >= base[m][lang] - tol
+                aligned[m][lang] >= base[m][lang] - tol
                 for m, tol in (("orig<->rom", 0.0), ("rom->en", 0.0), ("orig->en", 1.0))
             ),
+            "align (defaults) better than e5": aligned["orig<->rom"][lang]
+            > base["orig<->rom"][lang]
+            or aligned["rom->en"][lang] > base["rom->en"][lang],
         }
     return out
 
@@ -322,14 +349,17 @@ def write(result: dict[str, Any], out: Path) -> None:
         f"(sections {sorted({s for v in result['split'].values() for s in v})}), pooled over "
         "all languages, last layer, mean pooling, cosine. "
         f"Load average {[round(x, 1) for x in result['load_average']]} (2 shared cores); "
-        f"training seconds {result['train_seconds']}.\n",
+        f"training seconds {result['train_seconds']}. The `adapt` row is {result['adapted']}.\n",
     ]
     for metric in ("orig<->rom", "rom->en", "orig->en"):
         lines += [f"\n### {metric}\n", "| model | " + " | ".join(langs) + " |"]
         lines.append("|---|" + "---:|" * len(langs))
         for name, row in table.items():
             lines.append(f"| {name} | " + " | ".join(f"{row[metric][c]:.1f}" for c in langs) + " |")
-    lines.append("\n### targets (adapt --align vs adapt; True = met)\n")
+    lines.append(
+        "\n### targets (adapt --align vs adapt; True = met, ceiling = adapt alone is within 3 "
+        "points of 100)\n"
+    )
     keys = list(next(iter(result["checks"].values())))
     lines += ["| language | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
     for lang, row in result["checks"].items():

@@ -13,6 +13,8 @@ the training state beside it:
   rows that never got a gradient are not stored),
 * ``rng.json`` + ``rng.safetensors`` — Python, NumPy, torch CPU and CUDA generator states of
   *every* rank,
+* ``best.safetensors`` — with keep-best, the best weights so far where they differ from this
+  checkpoint's (:mod:`tokadapt.align.selection`; its other state is in ``state.json``),
 * ``state.json`` — step, next data chunk, world size, config and the SHA-256 of every file above.
 
 Nothing is ever unpickled: a checkpoint in the old ``*.pt`` format is refused, and a file that is
@@ -83,12 +85,19 @@ def save(
     rng_states: list[dict[str, Any]],
     state: dict[str, Any],
     keep: int = 2,
+    extra: dict[str, dict[str, torch.Tensor]] | None = None,
 ) -> Path:
-    """Write checkpoint ``step`` under ``root`` atomically and prune all but the last ``keep``."""
+    """Write checkpoint ``step`` under ``root`` atomically and prune all but the last ``keep``;
+    ``extra`` names further tensor files (``NAME.safetensors``, checksummed like the rest)."""
+    from safetensors.torch import save_file
+
     root.mkdir(parents=True, exist_ok=True)
     target = root / f"step-{step:07d}"
     with atomic_dir(target, overwrite=True) as tmp:
         _save_module(module, tmp)
+        for name, tensors in (extra or {}).items():
+            if tensors:
+                save_file(tensors, str(tmp / f"{name}.safetensors"), metadata={"format": "pt"})
         state_codec.save(optim, tmp, "optimizer")
         state_codec.save(rng_states, tmp, "rng")
         files = sorted(p.name for p in tmp.iterdir() if p.is_file())
@@ -173,6 +182,20 @@ def load(path: Path) -> dict[str, Any]:
         "rng": state_codec.load(path, "rng"),
         "state": meta,
     }
+
+
+def load_extra(path: Path, name: str) -> dict[str, torch.Tensor]:
+    """The tensors of ``NAME.safetensors`` in checkpoint ``path`` (empty when it has none);
+    call after :func:`load`, which verified its checksum."""
+    from safetensors.torch import load_file
+
+    file = path / f"{name}.safetensors"
+    if not file.is_file():
+        return {}
+    try:
+        return load_file(str(file))
+    except Exception as exc:  # safetensors raises its own error types for bad headers
+        raise InputFileError(f"checkpoint {path}: {file.name} cannot be loaded: {exc}") from exc
 
 
 def load_module_state(module: torch.nn.Module, state: dict[str, torch.Tensor]) -> None:

@@ -1,25 +1,34 @@
-"""Configuration of a contrastive script-alignment run, its presets and config files.
+"""Configuration of a script-alignment run, its presets and config files.
 
-Two presets name the loss:
+The presets name the loss:
 
 * ``transliCo`` — the TransliCo paper's configuration: hidden states of layer 8, mean pooling
   over non-special tokens, raw dot products at temperature 1, TCM weight 0.5, MLM on both the
   original and the romanized side (when the checkpoint has an MLM head).
 * ``cosine`` — L2-normalized vectors, temperature 0.05 (``learnable_temperature`` makes it a
   trained parameter initialised at 0.05), otherwise the same.
-* ``sentence`` — for sentence encoders read through their output (multilingual-e5): the last
-  layer, mean pooling, cosine TCM at 0.05, plus distillation towards a frozen copy of the
-  starting model (``keep_weight``: original-script sentence vectors stay where they were;
-  ``distill_weight``: romanized sentence vectors move to the teacher's vector of the original),
-  frozen word embeddings (no row of the vocabulary moves, and AdamW skips the largest matrix),
-  long lines split into sentences, keep-best on the dev sets.
+* ``sentence`` — last round's recipe for sentence encoders: the last layer, mean pooling,
+  cosine TCM at 0.05 plus cosine distillation towards a frozen copy of the starting model
+  (``keep_weight``: original-script vectors stay; ``distill_weight``: romanized vectors move to
+  the teacher's vector of the original), frozen word embeddings, sentence splitting, keep-best.
+* ``distill`` — multilingual knowledge distillation (Reimers & Gurevych 2020) for sentence
+  encoders read through their output (multilingual-e5): with ``T`` the frozen teacher, MSE of
+  ``student(romanized)`` to ``T(original)``, of ``student(original)`` to ``T(original)`` and of
+  ``student(pivot)`` to ``T(pivot)`` for pivot-language (English) sentences
+  (:mod:`tokadapt.align.pivot`): the pivot term keeps English where it was, which the
+  original-side term cannot (romanized text shares every Latin piece with English). Weights:
+  keep and pivot 100, romanized 1 (the keep terms start at 0 and only grow with drift), plus a
+  small cosine TCM term (0.1), which raised every dev score of the TransMI-adapted e5 (see
+  ``benchmarks/results/align_sentences_notes.md``). The teacher is the starting model or
+  ``teacher`` (``tokadapt adapt --align`` uses the model before extension, with its own
+  tokenizer). The student trains without dropout (``dropout`` False): with dropout the keep
+  terms' MSE starts at the dropout noise (as large as the drift they must prevent).
 
 Without a preset or a config file (``recipe="auto"``) the trainer chooses by model kind: a
 checkpoint with an MLM head gets ``transliCo`` (TCM + MLM), an encoder without one gets
-``sentence``; settings given explicitly win, and the choice is logged
-(:func:`resolve_recipe`).
+``distill``; settings given explicitly win, and the choice is logged (:func:`resolve_recipe`).
 
-Encoder-only checkpoints (no MLM head, e.g. multilingual-e5) train with TCM only: a freshly
+Encoder-only checkpoints (no MLM head, e.g. multilingual-e5) train without MLM: a freshly
 initialised head would have to be trained from scratch and would pull the encoder towards an
 untrained decoder; see :mod:`tokadapt.align.model`.
 """
@@ -36,12 +45,14 @@ from tokadapt.errors import ConfigError, InputFileError
 
 Pooling = Literal["mean", "cls"]
 Similarity = Literal["dot", "cosine"]
+DistillMetric = Literal["mse", "cosine"]
 Precision = Literal["fp32", "bf16", "fp16"]
 MlmMode = Literal["auto", "on", "off"]
 POOLINGS: tuple[Pooling, ...] = ("mean", "cls")
 SIMILARITIES: tuple[Similarity, ...] = ("dot", "cosine")
 PRECISIONS: tuple[Precision, ...] = ("fp32", "bf16", "fp16")
 MLM_MODES: tuple[MlmMode, ...] = ("auto", "on", "off")
+DISTILL_METRICS: tuple[DistillMetric, ...] = ("mse", "cosine")
 
 PRESETS: dict[str, dict[str, Any]] = {
     "transliCo": {
@@ -79,9 +90,29 @@ PRESETS: dict[str, dict[str, Any]] = {
         "freeze_embeddings": True,
         "keep_best": True,
     },
+    "distill": {
+        "layer": -1,
+        "pooling": "mean",
+        "similarity": "cosine",
+        "temperature": 0.05,
+        "learnable_temperature": False,
+        "tcm_weight": 0.1,
+        "keep_weight": 100.0,
+        "distill_weight": 1.0,
+        "pivot_weight": 100.0,
+        "distill_metric": "mse",
+        "dropout": False,
+        "mlm": "off",
+        "lr": 5e-5,
+        "sentence_split": True,
+        "max_length": 128,
+        "rom_max_length": 256,
+        "freeze_embeddings": True,
+        "keep_best": True,
+    },
 }
 #: what ``recipe="auto"`` picks per model kind
-AUTO_RECIPES = {"mlm": "transliCo", "encoder": "sentence"}
+AUTO_RECIPES = {"mlm": "transliCo", "encoder": "distill"}
 
 
 @dataclass
@@ -99,6 +130,18 @@ class AlignConfig:
     mlm_probability: float = 0.15
     keep_weight: float = 0.0
     distill_weight: float = 0.0
+    #: keep pivot-language (English) sentences at the teacher's vectors (:mod:`.pivot`)
+    pivot_weight: float = 0.0
+    distill_metric: DistillMetric = "cosine"
+    #: False: the student trains without dropout (a distillation target is then exactly met
+    #: at the start, and the keep terms see drift instead of dropout noise)
+    dropout: bool = True
+    #: pivot sentence files (one per line; a ``text<TAB>translation`` line gives its last
+    #: column); empty: the built-in English sample
+    pivot: list[str] = field(default_factory=list)
+    pivot_batch_size: int = 0  # 0: the pair batch size
+    #: the frozen teacher's checkpoint directory (its own tokenizer); empty: the starting model
+    teacher: str = ""
     # optimisation
     steps: int = 1000
     batch_size: int = 32
@@ -147,6 +190,7 @@ class AlignConfig:
         _choice("similarity", self.similarity, SIMILARITIES)
         _choice("precision", self.precision, PRECISIONS)
         _choice("mlm", self.mlm, MLM_MODES)
+        _choice("distill_metric", self.distill_metric, DISTILL_METRICS)
         for name in ("steps", "batch_size", "grad_accum", "max_length", "shuffle_buffer"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -159,6 +203,7 @@ class AlignConfig:
             "patience",
             "rom_max_length",
             "bucket_window",
+            "pivot_batch_size",
         ):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
@@ -169,10 +214,10 @@ class AlignConfig:
             )
         if not self.temperature > 0:
             raise ConfigError(f"temperature must be > 0, got {self.temperature}")
-        if self.keep_weight < 0 or self.distill_weight < 0:
+        if min(self.keep_weight, self.distill_weight, self.pivot_weight) < 0:
             raise ConfigError(
-                f"keep_weight and distill_weight must be >= 0; got {self.keep_weight}, "
-                f"{self.distill_weight}"
+                f"keep_weight, distill_weight and pivot_weight must be >= 0; got "
+                f"{self.keep_weight}, {self.distill_weight}, {self.pivot_weight}"
             )
         if self.tcm_weight < 0 or self.lr <= 0 or not 0 < self.mlm_probability < 1:
             raise ConfigError(
@@ -266,7 +311,8 @@ def resolve_recipe(cfg: AlignConfig, has_mlm_head: bool) -> tuple[AlignConfig, s
         "checkpoint has an MLM head: TCM + MLM (TransliCo)"
         if has_mlm_head
         else "encoder without MLM head, read through its output: last layer, mean pooling, "
-        "TCM + distillation to the frozen starting model"
+        "MSE distillation to the frozen teacher of romanized and original sentences to the "
+        "teacher's original and of pivot (English) sentences to the teacher's pivot, small TCM"
     )
     resolved = dataclasses.replace(cfg, **chosen, recipe=name).validate()
     overridden = sorted(set(PRESETS[name]) & set(cfg.explicit))

@@ -118,6 +118,7 @@ def _pooled(
         qb = _unit(np.concatenate([v[1] for v in with_en]))
         out["all/rom_en_top1"] = float(np.mean((qb @ cand.T).argmax(1) == gold))
         out["all/orig_en_top1"] = float(np.mean((qa @ cand.T).argmax(1) == gold))
+        out["all/queries"] = float(len(gold))  # the resolution of the pooled scores
     return out
 
 

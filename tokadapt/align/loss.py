@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as nnf
 from torch import nn
 
-from tokadapt.align.config import Pooling, Similarity
+from tokadapt.align.config import DistillMetric, Pooling, Similarity
 from tokadapt.align.distributed import gather_with_grad
 from tokadapt.errors import ConfigError
 
@@ -87,13 +87,23 @@ def tcm_loss(
     return nnf.cross_entropy(logits, target)
 
 
-def distill_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
-    """Mean cosine distance ``1 - cos(student_i, teacher_i)`` (0 when aligned, at most 2)."""
+def distill_loss(
+    student: torch.Tensor, teacher: torch.Tensor, metric: DistillMetric = "cosine"
+) -> torch.Tensor:
+    """Distance of each student vector to its (detached) teacher vector, averaged.
+
+    ``cosine``: ``mean(1 - cos(s_i, t_i))`` (0 when aligned, at most 2). ``mse``: the mean
+    squared difference over rows and dimensions (Reimers & Gurevych 2020), which also keeps the
+    vectors' norms."""
     if student.shape != teacher.shape:
         raise ValueError(
             f"student and teacher must have the same shape; got {tuple(student.shape)} "
             f"and {tuple(teacher.shape)}"
         )
+    if metric == "mse":
+        return nnf.mse_loss(student.float(), teacher.float().detach())
+    if metric != "cosine":
+        raise ConfigError(f"distill_metric must be 'mse' or 'cosine', got {metric!r}")
     cos = nnf.cosine_similarity(student.float(), teacher.float().detach(), dim=-1)
     return (1.0 - cos).mean()
 

@@ -11,11 +11,14 @@ random transform layer would start the MLM loss near ``log |V|`` and its gradien
 the whole short run, mostly push the encoder towards an untrained decoder — the opposite of
 keeping the model's knowledge. ``mlm="on"`` on such a checkpoint is a :class:`ConfigError`.
 
-Distillation (``keep_weight``/``distill_weight`` > 0) keeps a frozen copy of the starting model
-(the *teacher*; not a submodule, so it is neither trained nor checkpointed) and adds, with
-``t`` the teacher's pooled vector of the original sentence, ``o``/``r`` the student's vectors
-of the original/romanized sentence: ``keep_weight * mean(1 - cos(o, t)) + distill_weight *
-mean(1 - cos(r, t))`` (:func:`tokadapt.align.loss.distill_loss`).
+Distillation (``keep_weight``/``distill_weight``/``pivot_weight`` > 0) keeps a frozen teacher
+(not a submodule, so it is neither trained nor checkpointed): a copy of the starting model, or
+``cfg.teacher`` (another checkpoint with its own tokenizer: the original sentences are decoded
+and re-tokenized for it). With ``t`` the teacher's pooled vector of the original sentence and
+``o``/``r`` the student's vectors of the original/romanized sentence, the loss adds
+``keep_weight * D(o, t) + distill_weight * D(r, t)``, and with pivot sentences ``p``
+(:mod:`tokadapt.align.pivot`) ``pivot_weight * D(student(p), teacher(p))``; ``D`` is the
+``distill_metric`` (MSE or cosine distance, :func:`tokadapt.align.loss.distill_loss`).
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ import torch
 import torch.nn.functional as nnf
 from torch import nn
 
+from tokadapt.align import pivot
+from tokadapt.align import teacher as teacher_mod
 from tokadapt.align.config import AlignConfig
 from tokadapt.align.loss import TCMHead, distill_loss, pool
+from tokadapt.align.pivot import PivotSet
 from tokadapt.errors import ConfigError, InputFileError
 from tokadapt.io.loading import reading
 
@@ -145,7 +151,9 @@ def _next_block(encoder: Any, layer: int) -> nn.Module | None:
 class AlignModel(nn.Module):
     """Wraps the HF model with the TCM head; ``forward(batch)`` returns loss parts."""
 
-    def __init__(self, hf_model: Any, cfg: AlignConfig, use_mlm: bool) -> None:
+    def __init__(
+        self, hf_model: Any, cfg: AlignConfig, use_mlm: bool, tokenizer: Any = None
+    ) -> None:
         super().__init__()
         self.hf_model = hf_model
         self.layer = check_layer(hf_model, cfg.layer)
@@ -154,13 +162,36 @@ class AlignModel(nn.Module):
         self.use_mlm = use_mlm
         self.tcm = TCMHead(cfg.temperature, cfg.similarity, cfg.learnable_temperature)
         self.keep_weight, self.distill_weight = cfg.keep_weight, cfg.distill_weight
+        self.pivot_weight, self.metric = cfg.pivot_weight, cfg.distill_metric
         self._teacher: list[Any] = []  # a list hides it from parameters() and state_dict()
-        if self.keep_weight > 0 or self.distill_weight > 0:
-            import copy
+        self._tokenizers: tuple[Any, Any] | None = None  # (student, teacher) when they differ
+        self.teacher_max_length = max(cfg.max_length, cfg.rom_max_length)
+        self.pivot: PivotSet | None = None
+        if not cfg.dropout:
+            for mod in hf_model.modules():
+                if isinstance(mod, nn.Dropout):
+                    mod.p = 0.0
+        if self.keep_weight > 0 or self.distill_weight > 0 or self.pivot_weight > 0:
+            frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
+            self._teacher.append(frozen)
+        if self.pivot_weight > 0:
+            self.pivot = self._make_pivot(cfg, tokenizer)
 
-            teacher = copy.deepcopy(self.encoder).eval()
-            teacher.requires_grad_(False)
-            self._teacher.append(teacher)
+    def _make_pivot(self, cfg: AlignConfig, tokenizer: Any) -> PivotSet:
+        if tokenizer is None:
+            raise ConfigError("pivot_weight > 0 needs the tokenizer (AlignModel(..., tokenizer))")
+        teacher_tok = self._tokenizers[1] if self._tokenizers else tokenizer
+        return pivot.build(
+            pivot.read_pivot(cfg.pivot),
+            tokenizer,
+            self.teacher,
+            teacher_tok,
+            layer=check_layer(self.teacher, cfg.layer),
+            pooling=cfg.pooling,
+            max_length=cfg.max_length,
+            batch_size=cfg.pivot_batch_size or cfg.batch_size,
+            seed=cfg.seed,
+        )
 
     @property
     def teacher(self) -> Any | None:
@@ -210,15 +241,18 @@ class AlignModel(nn.Module):
         tcm = self.tcm(vec[:n], vec[n:])
         parts = {"tcm": tcm}
         loss = self.tcm_weight * tcm
-        if self.teacher is not None:
-            ids = batch.get("teacher_ids", batch["input_ids"])[:n]
-            mask, special = batch["attention_mask"][:n], batch["special_tokens_mask"][:n]
-            with torch.no_grad():
-                out = self.teacher(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-                target = pool(out.hidden_states[self.layer], mask, special, self.pooling)
-            parts["keep"] = distill_loss(vec[:n], target)
-            parts["distill"] = distill_loss(vec[n:], target)
+        if self.keep_weight > 0 or self.distill_weight > 0:
+            target = teacher_mod.target(self, batch, n)
+            parts["keep"] = distill_loss(vec[:n], target, self.metric)
+            parts["distill"] = distill_loss(vec[n:], target, self.metric)
             loss = loss + self.keep_weight * parts["keep"] + self.distill_weight * parts["distill"]
+        if self.pivot is not None:
+            ids, mask, special, target = self.pivot.take()
+            hidden_p, _ = self._hidden(ids, mask)
+            parts["pivot"] = distill_loss(
+                pool(hidden_p, mask, special, self.pooling), target, self.metric
+            )
+            loss = loss + self.pivot_weight * parts["pivot"]
         if self.use_mlm and "labels" in batch:
             mlm = self._mlm(last[:n], batch["labels"][:n], batch.get("mlm_index_orig")) + self._mlm(
                 last[n:], batch["labels"][n:], batch.get("mlm_index_rom")

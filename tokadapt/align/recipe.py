@@ -5,10 +5,16 @@ publishes the aligned model atomically. The output holds the aligned checkpoint 
 ``metrics.jsonl`` (training and dev curve) and ``tokadapt_adapt.json``: what each stage reported
 (the extension's counts, the initialization report, the alignment summary with the recipe the
 trainer chose for the model kind).
+
+The alignment's teacher (used by the distillation recipes, ignored by TransliCo's) is the model
+*before* extension with its own tokenizer, unless ``cfg.teacher`` names another: the extended
+tokenizer also changes how English is tokenized (new Latin pieces), and the pivot term pulls
+English sentences back to what the original model made of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import tempfile
@@ -47,6 +53,8 @@ def adapt_and_align(
     out = check_output_dir(out_dir, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     cfg = cfg if cfg is not None else make_config()
+    if not cfg.teacher:  # distillation recipes: the model before extension, its own tokenizer
+        cfg = dataclasses.replace(cfg, teacher=str(model_dir))
     with tempfile.TemporaryDirectory(prefix=".tokadapt-adapt.", dir=out.parent) as tmp:
         work = Path(tmp)
         log.info("adapt: extending the vocabulary of %s", model_dir)

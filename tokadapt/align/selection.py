@@ -9,16 +9,28 @@ training never beats the starting model on dev, keep-best gives the starting mod
 A guard keeps what already works: an evaluation whose original → translation score fell more
 than ``GUARD`` (1 point) below the first evaluation's is not eligible, however much the
 romanized scores rose (aligning must not buy romanized retrieval with original-script quality).
+On a small dev set one query is more than a point (88 queries: 1.14 points), and a guard finer
+than the set can measure refuses every step over a single query that changed its answer; the
+tolerance is therefore one point or one query, whichever is larger (``all/queries``, the
+number of pooled original → translation queries, gives the resolution).
 
 With ``keep_best`` the weights of the best evaluation so far are kept in CPU memory (one copy
 of the model) and restored at the end of the run; with ``patience`` > 0 training stops after
 that many evaluations without improvement.
+
+The selector's state goes into every checkpoint (:meth:`Selector.to_json` in ``state.json``,
+the best weights as ``best.safetensors``: only the tensors that differ from the checkpoint's
+own weights, so frozen embeddings are not stored twice), and :meth:`Selector.load_state`
+brings it back on resume: a resumed run remembers its best step, the guard's baseline and its
+patience count.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+
+import torch
 
 log = logging.getLogger(__name__)
 SCORED = ("/rom_top1", "/rom_en_top1", "/orig_en_top1")
@@ -31,6 +43,12 @@ def orig_en(scores: dict[str, float]) -> float | None:
         return scores["all/orig_en_top1"]
     values = [v for k, v in scores.items() if k.endswith("/orig_en_top1")]
     return sum(values) / len(values) if values else None
+
+
+def tolerance(scores: dict[str, float]) -> float:
+    """How far original → translation may fall: ``GUARD`` or one pooled query, the larger."""
+    queries = scores.get("all/queries", 0)
+    return max(GUARD, 1.0 / queries + 1e-9) if queries else GUARD
 
 
 def dev_score(scores: dict[str, float]) -> float | None:
@@ -73,7 +91,7 @@ class Selector:
         held = orig_en(scores)
         if self.baseline_orig_en is None:
             self.baseline_orig_en = held
-        elif held is not None and held < self.baseline_orig_en - GUARD:
+        elif held is not None and held < self.baseline_orig_en - tolerance(scores):
             self.guarded.append(step)
             log.info(
                 "step %d not eligible: original -> translation %.4f fell below the start's %.4f",
@@ -109,3 +127,48 @@ class Selector:
             return False
         model.load_state_dict(self._state)
         return True
+
+    # -- checkpointing ----------------------------------------------------------------------
+    _FIELDS = ("best_step", "last_step", "stale", "stopped", "baseline_orig_en", "guarded")
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything but the weights, JSON-ready (``-inf`` as ``None``)."""
+        out: dict[str, Any] = {k: getattr(self, k) for k in self._FIELDS}
+        finite = self.best_score != float("-inf")
+        out.update(
+            best_score=self.best_score if finite else None,
+            best_scores=dict(self.best_scores),
+            has_weights=self._state is not None,
+        )
+        return out
+
+    def weights_to_save(self, model: Any) -> dict[str, torch.Tensor]:
+        """The kept best weights that differ from ``model``'s current ones (empty: none)."""
+        if self._state is None:
+            return {}
+        current = model.state_dict()
+        return {
+            k: v.contiguous()
+            for k, v in self._state.items()
+            if k not in current or not torch.equal(current[k].detach().cpu(), v)
+        }
+
+    def load_state(
+        self, meta: dict[str, Any] | None, weights: dict[str, torch.Tensor], model: Any
+    ) -> None:
+        """Restore what :meth:`to_json` and :meth:`weights_to_save` stored; ``model`` holds
+        the checkpoint's weights (the tensors not stored are taken from it)."""
+        if not meta:
+            log.warning("checkpoint has no model-selection state: keep-best starts afresh")
+            return
+        for key in self._FIELDS:
+            setattr(self, key, meta[key])
+        self.guarded = list(self.guarded)
+        score = meta["best_score"]
+        self.best_score = float("-inf") if score is None else float(score)
+        self.best_scores = dict(meta["best_scores"])
+        self._state = None
+        if meta["has_weights"] and self.keep_best:
+            state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+            state.update({k: v.clone() for k, v in weights.items()})
+            self._state = state

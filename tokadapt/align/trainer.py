@@ -106,7 +106,7 @@ class Trainer:
             self.counts = [s.count() for s in self.sources]
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
-        self.module = AlignModel(loaded.model, cfg, self.use_mlm).to(self.device)
+        self.module = AlignModel(loaded.model, cfg, self.use_mlm, self.tokenizer).to(self.device)
         if cfg.freeze_embeddings:  # the (tied) word embeddings: the bulk of an XLM-R model
             self.module.hf_model.get_input_embeddings().weight.requires_grad_(False)
         if cfg.grad_checkpointing:
@@ -163,6 +163,8 @@ class Trainer:
                 {k: (saved[k], getattr(self.cfg, k)) for k in changed},
             )
         checkpoint.load_module_state(self.module, ck["model"])
+        best = checkpoint.load_extra(path, "best")
+        self.selector.load_state(state.get("selector"), best, self.module.hf_model)
         self.optimizer.load_state_dict(ck["optim"]["optimizer"])
         self.scheduler.load_state_dict(ck["optim"]["scheduler"])
         self.scaler.load_state_dict(ck["optim"]["scaler"])
@@ -309,7 +311,9 @@ class Trainer:
                 "world_size": self.dist.world_size,
                 "batch_size": self.cfg.batch_size,
                 "config": self.cfg.to_dict(),
+                "selector": self.selector.to_json(),
             }
+            best = self.selector.weights_to_save(self.module.hf_model)
             checkpoint.save(
                 self.work / "checkpoints",
                 self.step,
@@ -318,6 +322,7 @@ class Trainer:
                 rng_states=rngs,
                 state=state,
                 keep=self.cfg.keep_checkpoints,
+                extra={"best": best},
             )
         distributed.barrier()
 

@@ -59,6 +59,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="dev sets for model selection: 'sentence' or 'sentence<TAB>translation' lines",
     )
     al.add_argument("--align-config", help="JSON file of align settings (default: by model kind)")
+    al.add_argument(
+        "--align-pivot",
+        nargs="+",
+        metavar="FILE",
+        help="pivot (English) sentences kept in place, e.g. the translation column of the "
+        "training data (default: a built-in English sample)",
+    )
     al.add_argument("--align-steps", type=int, help="alignment steps")
     al.add_argument("--align-batch-size", type=int, help="pairs per step")
     al.add_argument("--align-eval-every", type=int, help="dev evaluation every N steps")
@@ -109,6 +116,7 @@ def _run_with_align(args: argparse.Namespace) -> int:
         steps=args.align_steps,
         batch_size=args.align_batch_size,
         eval_every=args.align_eval_every,
+        pivot=args.align_pivot,
         seed=args.seed or None,
     )
     report = adapt_and_align(

@@ -22,7 +22,7 @@ EXAMPLES = """\
   tokadapt align ... 2> train.log   # under a pipe: a progress line every 10 s
 """
 # mirrors tokadapt.align.config.PRESETS (no torch import here)
-_PRESETS = ("transliCo", "cosine", "sentence")
+_PRESETS = ("transliCo", "cosine", "sentence", "distill")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -71,9 +71,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         choices=_PRESETS,
         default=None,
         help="reproduce a recipe: transliCo (layer 8, mean, dot, T=1, TCM weight 0.5 + MLM), "
-        "cosine (the same with cosine at T=0.05) or sentence (last layer, TCM + distillation "
-        "to the frozen model, keep-best). Default: chosen by model kind (MLM head: transliCo, "
-        "else sentence) and logged",
+        "cosine (the same with cosine at T=0.05), sentence (last layer, TCM + cosine "
+        "distillation, keep-best) or distill (last layer, MSE distillation of romanized and "
+        "original sentences to the frozen teacher's original and of pivot/English sentences to "
+        "the teacher's pivot, + TCM at 0.1, keep-best). Default: chosen by model kind (MLM "
+        "head: transliCo, else distill) and logged",
     )
     tr.add_argument("--config", help="JSON file with any AlignConfig keys (full runs)")
     tr.add_argument("--steps", type=int)
@@ -102,6 +104,22 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         type=float,
         help="distillation weight pulling romanized sentence vectors to the frozen model's "
         "vector of the original",
+    )
+    tr.add_argument(
+        "--pivot-weight",
+        type=float,
+        help="distillation weight keeping pivot (English) sentence vectors at the teacher's",
+    )
+    tr.add_argument(
+        "--pivot",
+        nargs="+",
+        metavar="FILE",
+        help="pivot sentences, one per line (of 'text<TAB>translation' lines the translation); "
+        "default: a built-in English sample",
+    )
+    tr.add_argument("--distill-metric", choices=("mse", "cosine"))
+    tr.add_argument(
+        "--teacher", help="frozen teacher checkpoint with its own tokenizer (default: --model)"
     )
     tr.add_argument(
         "--rom-max-length",
@@ -213,6 +231,10 @@ _KEYS = (
     "freeze_embeddings",
     "keep_weight",
     "distill_weight",
+    "pivot_weight",
+    "pivot",
+    "distill_metric",
+    "teacher",
     "rom_max_length",
     "sentence_split",
     "keep_best",
@@ -250,5 +272,6 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
     )
     if int(os.environ.get("RANK", "0")) == 0:
+        print(f"align: {result['recipe']}", file=sys.stderr)
         print(json.dumps(result, indent=2, sort_keys=True, default=str), file=sys.stdout)
     return 0

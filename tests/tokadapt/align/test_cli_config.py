@@ -24,9 +24,12 @@ def test_presets_are_the_documented_configurations() -> None:
     ) == (8, "mean", "dot", 1.0, 0.5, "auto")
     cos = make_config("cosine", learnable_temperature=True)
     assert (cos.similarity, cos.temperature, cos.learnable_temperature) == ("cosine", 0.05, True)
-    assert set(PRESETS) == {"transliCo", "cosine", "sentence"}
+    assert set(PRESETS) == {"transliCo", "cosine", "sentence", "distill"}
     sent = make_config("sentence")
     assert (sent.layer, sent.keep_weight > 0, sent.distill_weight > 0) == (-1, True, True)
+    kd = make_config("distill")
+    assert (kd.layer, kd.distill_metric, kd.tcm_weight, kd.keep_best) == (-1, "mse", 0.1, True)
+    assert min(kd.keep_weight, kd.distill_weight, kd.pivot_weight) > 0
 
 
 def test_config_file_then_overrides(tmp_path: Path) -> None:

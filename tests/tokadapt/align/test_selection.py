@@ -68,10 +68,12 @@ def test_auto_recipe_by_model_kind() -> None:
     cfg = make_config(steps=5, layer=3)
     assert cfg.recipe == "auto" and cfg.explicit == ["layer", "steps"]
     enc, why = resolve_recipe(cfg, has_mlm_head=False)
-    assert enc.recipe == "sentence" and enc.keep_weight > 0 and enc.layer == 3  # explicit wins
+    assert enc.recipe == "distill" and enc.keep_weight > 0 and enc.layer == 3  # explicit wins
+    assert enc.pivot_weight > 0 and enc.distill_metric == "mse" and enc.tcm_weight == 0.1
     assert "chosen automatically" in why and "['layer']" in why
     mlm, why = resolve_recipe(cfg, has_mlm_head=True)
-    assert mlm.recipe == "transliCo" and mlm.keep_weight == 0 and "MLM head" in why
+    assert mlm.recipe == "transliCo" and mlm.keep_weight == mlm.pivot_weight == 0
+    assert "MLM head" in why
     given, why = resolve_recipe(make_config("cosine"), has_mlm_head=False)
     assert given.recipe == "cosine" and given.layer == 8 and "given" in why
 
@@ -97,17 +99,17 @@ def test_trainer_logs_choice_and_selects(
     cfg = make_config(steps=4, eval_every=2, max_length=16, rom_max_length=24, **FAST)
     with caplog.at_level(logging.INFO, logger="tokadapt.align.trainer"):
         result = train(tiny_encoder_dir, train_specs, tmp_path / "out", cfg, eval=evals)
-    assert "recipe 'sentence' chosen automatically" in caplog.text
-    assert result["recipe"].startswith("recipe 'sentence'") and result["best_step"] >= 0
+    assert "recipe 'distill' chosen automatically" in caplog.text
+    assert result["recipe"].startswith("recipe 'distill'") and result["best_step"] >= 0
     records = [json.loads(x) for x in (tmp_path / "out" / "metrics.jsonl").open()]
     assert records[0]["event"] == "config"
     evals_logged = [r for r in records if r["event"] == "eval"]
     assert [r["step"] for r in evals_logged] == [0, 2, 4]
     assert {"all/rom_top1", "all/rom_en_top1", "all/orig_en_top1"} <= set(evals_logged[0])
     train_rec = [r for r in records if r["event"] == "train"]
-    assert {"keep", "distill", "tcm"} <= set(train_rec[0])
+    assert {"keep", "distill", "pivot"} <= set(train_rec[0])
     meta = json.loads((tmp_path / "out" / "align.json").read_text())
-    assert meta["config"]["recipe"] == "sentence" and meta["config"]["layer"] == -1
+    assert meta["config"]["recipe"] == "distill" and meta["config"]["layer"] == -1
 
 
 def test_guard_refuses_steps_that_lose_original_retrieval() -> None:
@@ -120,3 +122,17 @@ def test_guard_refuses_steps_that_lose_original_retrieval() -> None:
     assert sel.best_step == 0 and sel.guarded == [12]
     sel.offer(24, better, model)  # within the 1-point guard
     assert sel.best_step == 24
+
+
+def test_guard_tolerates_one_query_on_a_small_dev_set() -> None:
+    model, sel = _Lin(), Selector(keep_best=True)
+    start = {"all/rom_top1": 0.1, "all/orig_en_top1": 0.9, "all/queries": 50.0}
+    one = {"all/rom_top1": 0.5, "all/orig_en_top1": 0.88, "all/queries": 50.0}  # 1 of 50
+    two = {"all/rom_top1": 0.9, "all/orig_en_top1": 0.86, "all/queries": 50.0}  # 2 of 50
+    for step, scores in enumerate((start, one, two)):
+        sel.offer(step, scores, model)
+    assert sel.best_step == 1 and sel.guarded == [2]
+    big = Selector(keep_best=False)  # 1000 queries: the 1-point guard itself
+    big.offer(0, {**start, "all/queries": 1000.0}, model)
+    big.offer(1, {**one, "all/queries": 1000.0}, model)
+    assert big.guarded == [1]
