@@ -36,6 +36,7 @@ from tokadapt.vocab.families import FamilyAdapter, adapter_for, validate
 from tokadapt.vocab.manifest import Manifest, NewPiece
 from tokadapt.vocab.merge import (
     MergedPiece,
+    cap,
     check_mode,
     existing_sources,
     group_variants,
@@ -113,11 +114,18 @@ def extend_vocab(
     progress.note("extend-vocab", "grouping and merging")
     groups, producers = group_variants(variants, set(src.pieces))
     existing = existing_sources(variants, src.pieces)
-    merged = merge_groups(groups, src.scores, merge_mode, max_new)
+    cap([], max_new)  # a bad cap fails before the work
+    merged = merge_groups(groups, src.scores, merge_mode)
     times["merge_s"] = time.perf_counter() - t
     t = time.perf_counter()
     guard = Guard.of(src, protected_texts(protection))
     merged, kept = _preserve(src, adapter, merged, guard)
+    uncapped = len(merged)
+    merged = cap(merged, max_new)  # the best pieces that survive protection
+    capped = uncapped - len(merged)
+    if src.family == "bpe" and len(merged) < uncapped:  # fewer merges, other merge paths
+        merged, again = _preserve(src, adapter, merged, guard)
+        kept.merge(again)
     times["protect_s"] = time.perf_counter() - t
     t = time.perf_counter()
     new, appended = adapter.append(src, merged)
@@ -125,6 +133,7 @@ def extend_vocab(
     new = [replace(p, schemes=list(producers.get(p.piece, []))) for p in new]
     times["merge_s"] += time.perf_counter() - t
     counts = {**_counts(src, rv, groups, merged, new), **kept.counts()}
+    counts["capped"] = capped
     manifest = Manifest(
         family=src.family,
         mode=merge_mode,
@@ -144,7 +153,7 @@ def extend_vocab(
             "scheme": list(by_scheme),
             "protect": {
                 **protection.describe(),
-                "demoted": {k: round(v, 4) for k, v in sorted(kept.demoted.items())},
+                "demoted": dict(sorted(kept.demoted.items())),
                 "dropped": sorted(kept.dropped),
             },
         },

@@ -48,6 +48,8 @@ class NewPiece:
     piece: str
     sources: list[int]
     source_scores: list[float]
+    #: the merged score as the tokenizer uses it: the merge mode's score, minus the demotion
+    #: that keeps protected text's segmentation (``options["protect"]["demoted"]``, Unigram)
     score: float
     #: "romanized" (sources romanize to ``piece``) or "bpe_intermediate" (no sources: a BPE
     #: token needed only so that merges can build a longer romanized token)

@@ -129,8 +129,13 @@ def merge_groups(
             )
         )
     merged.sort(key=lambda m: (-m.score, m.piece))
-    if max_new is not None:
-        if max_new < 0:
-            raise ConfigError(f"max_new must be >= 0 (or None for no cap), got {max_new}")
-        merged = merged[:max_new]
-    return merged
+    return cap(merged, max_new)
+
+
+def cap(merged: list[MergedPiece], max_new: int | None) -> list[MergedPiece]:
+    """The first ``max_new`` pieces (all when ``None``)."""
+    if max_new is None:
+        return merged
+    if max_new < 0:
+        raise ConfigError(f"max_new must be >= 0 (or None for no cap), got {max_new}")
+    return merged[:max_new]

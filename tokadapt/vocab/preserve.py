@@ -50,6 +50,13 @@ class PreserveReport:
     demoted: dict[str, float] = field(default_factory=dict)  # piece -> total demotion
     dropped: list[str] = field(default_factory=list)
 
+    def merge(self, other: PreserveReport) -> None:
+        """Add a second pass (after capping) to this report."""
+        for piece, delta in other.demoted.items():
+            self.demoted[piece] = self.demoted.get(piece, 0.0) + delta
+        self.dropped.extend(other.dropped)
+        self.rounds += other.rounds
+
     def counts(self) -> dict[str, int]:
         return {
             "protected_texts": self.texts,
