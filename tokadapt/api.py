@@ -47,7 +47,7 @@ def adapt(
     tokenizer: Any = None,
     *,
     out_dir: str | Path | None = None,
-    strategy: str = "transmi",
+    strategy: str = "focus",
     mode: str = "max",
     select: str | Iterable[str] = "all",
     lang: str | Mapping[str, str] | None = None,

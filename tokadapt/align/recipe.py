@@ -29,7 +29,7 @@ def adapt_and_align(
     *,
     eval: Sequence[str] = (),
     cfg: Any = None,
-    strategy: str = "transmi",
+    strategy: str = "focus",
     mode: str = "max",
     lang: str | None = None,
     select: str = "all",

@@ -23,7 +23,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         COMMAND,
         help="extend a model's tokenizer with romanized pieces and initialize their embeddings",
         description="Run 'extend-vocab' on MODEL_DIR's tokenizer and 'init-embeddings' on its "
-        "checkpoint (TransMI defaults: merge mode max, strategy transmi).",
+        "checkpoint (merge mode max, English protected, strategy focus).",
     )
     parser.add_argument("model", metavar="MODEL_DIR", help="checkpoint directory with tokenizer")
     parser.add_argument("-o", "--output", required=True, metavar="OUTDIR")
@@ -43,7 +43,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--max-new", type=int, help="cap on the number of new pieces")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUTDIR")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    add_strategy_arguments(parser)
+    add_strategy_arguments(parser, default="focus")  # initialize.ADAPT_STRATEGY
     al = parser.add_argument_group("alignment (optional third stage)")
     al.add_argument(
         "--align",

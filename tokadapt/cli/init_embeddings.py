@@ -16,13 +16,13 @@ EXAMPLES = """\
 """
 
 
-def add_strategy_arguments(parser: argparse.ArgumentParser) -> None:
+def add_strategy_arguments(parser: argparse.ArgumentParser, default: str = "transmi") -> None:
     group = parser.add_argument_group("initialization")
     group.add_argument(
         "--strategy",
-        default="transmi",
+        default=default,
         choices=sorted(STRATEGIES),
-        help="how new rows are made (default: transmi, which follows the manifest's merge "
+        help=f"how new rows are made (default: {default}; transmi follows the manifest's merge "
         "mode). " + "; ".join(f"{s.name}: {s.description}" for s in STRATEGIES.values()),
     )
     group.add_argument("--seed", type=int, default=0, help="seed of random strategies (0)")

@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 
 REPORT_NAME = "tokadapt_init.json"
 DEFAULT_STRATEGY = "transmi"
+#: the one-step recipe's strategy (``tokadapt adapt``, :func:`tokadapt.api.adapt`): on e5 with
+#: protected English, ``focus`` is the one strategy never below the unadapted model on any of
+#: 14 CLDR scripts and 8 UDHR languages (benchmarks/results/init_strategies.md)
+ADAPT_STRATEGY = "focus"
 
 
 def old_rows_table(ckpt: Checkpoint, vt: VocabTensors, base: int) -> tuple[Any, list[int]]:
