@@ -39,7 +39,6 @@ VARIANTS: dict[str, tuple[bool, str, str]] = {
     "ofa+protect": (True, "ofa", "keep"),
     "wechsel+protect": (True, "wechsel", "keep"),
     "blend:0.5+protect": (True, "transmi", "blend:0.5"),
-    "blend-unread:0.5+protect": (True, "transmi", "blend-unread:0.5"),
     "blend-unread:1+protect": (True, "transmi", "blend-unread:1"),
 }
 
