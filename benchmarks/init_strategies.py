@@ -108,7 +108,16 @@ def main() -> int:
     p.add_argument("--max-length", type=int, default=256)
     p.add_argument("--threads", type=int, default=2, help="torch threads")
     p.add_argument("--out", default=str(ROOT / "results"))
+    p.add_argument(
+        "--combine",
+        nargs="+",
+        metavar="JSON",
+        help="only merge the tables of earlier runs (each with some variants) into one",
+    )
     args = p.parse_args()
+    if args.combine:
+        write(combine([json.loads(Path(f).read_text()) for f in args.combine]), Path(args.out))
+        return 0
     import torch
 
     from tokadapt.environment import collect
@@ -139,6 +148,20 @@ def main() -> int:
     result["checks"] = checks(result)
     write(result, Path(args.out))
     return 0
+
+
+def combine(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from runs over different variants (the e5 rows are the same in each)."""
+    out = dict(parts[0], cldr={}, udhr={}, variants={}, runs=[])
+    for part in parts:
+        out["variants"].update(part["variants"])
+        out["udhr"].update(part["udhr"])
+        for script, row in part["cldr"].items():
+            out["cldr"].setdefault(script, {}).update(row)
+        out["runs"].append({"args": part["args"], "load_average": part["load_average"]})
+    out["load_average"] = max((p["load_average"] for p in parts), key=lambda x: x[0])
+    out["checks"] = checks(out)
+    return out
 
 
 def checks(result: dict[str, Any]) -> dict[str, Any]:
