@@ -145,33 +145,6 @@ def measure_model(model_dir: Path, test: dict[str, Any], max_length: int) -> dic
     return out
 
 
-STRATEGIES = ("transmi", "focus", "ofa")
-
-
-def strategy_models(e5: Path, transmi: Path, work: Path, names: tuple[str, ...]) -> dict[str, Path]:
-    """Each strategy's checkpoint, initialized from e5 with the TransMI-extended tokenizer."""
-    from tokadapt.embeddings.initialize import init_embeddings
-
-    out = {}
-    for name in names:
-        out[name] = transmi if name == "transmi" else work / f"e5-{name}"
-        if not (out[name] / "config.json").is_file():
-            init_embeddings(e5, transmi, out[name], strategy=name, overwrite=True)
-    return out
-
-
-def strategy_table(
-    e5: Path, models: dict[str, Path], test: dict[str, Any], max_length: int
-) -> dict[str, Any]:
-    """Romanized -> English top-1 per script: CLDR territory names and UDHR test sentences."""
-    from tokadapt.eval.quality import cldr_sets, retrieval_table
-
-    cldr = retrieval_table(e5, dict(models), cldr_sets(limit=100))
-    udhr = {"e5": measure(e5, test, max_length)["rom->en"]}
-    udhr.update({name: measure(path, test, max_length)["rom->en"] for name, path in models.items()})
-    return {"cldr": cldr, "udhr_rom_en": udhr}
-
-
 def trained(name: str, work: Path, reuse: bool, make: Any) -> Path:
     """``work/name`` (re)made by ``make(out)``; kept when ``reuse`` and it holds a model."""
     out = work / name
@@ -193,7 +166,6 @@ def main() -> int:
     p.add_argument("--work", default="/tmp/align_sentences")
     p.add_argument("--reuse", action="store_true", help="reuse models already in --work")
     p.add_argument("--adapted", help="an adapted checkpoint to use as the 'adapt' row")
-    p.add_argument("--no-strategies", action="store_true")
     p.add_argument("--no-cosine", action="store_true", help="skip the 'align --preset cosine' run")
     p.add_argument("--out", default=str(ROOT / "results"))
     args = p.parse_args()
@@ -298,14 +270,6 @@ def main() -> int:
         },
         "checks": checks(table),
     }
-    if not args.no_strategies:
-        cached = work / "strategies.json"
-        if args.reuse and cached.is_file():
-            result["strategies"] = json.loads(cached.read_text())
-        else:
-            names = strategy_models(e5, transmi_dir, work, STRATEGIES)
-            result["strategies"] = strategy_table(e5, names, data["test"], args.max_length)
-            cached.write_text(json.dumps(result["strategies"], indent=1))
     write(result, Path(args.out))
     return 0
 
@@ -364,27 +328,7 @@ def write(result: dict[str, Any], out: Path) -> None:
     lines += ["| language | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
     for lang, row in result["checks"].items():
         lines.append(f"| {lang} | " + " | ".join(str(row[k]) for k in keys) + " |")
-    if "strategies" in result:
-        lines.append(strategies_md(result["strategies"]))
     (out / "align_sentences.md").write_text("\n".join(lines) + "\n")
-
-
-def strategies_md(res: dict[str, Any]) -> str:
-    from tokadapt.eval.quality import markdown
-
-    udhr = res["udhr_rom_en"]
-    langs = list(next(iter(udhr.values())))
-    lines = [
-        "\n## Initialization strategies: romanized -> English top-1\n",
-        "### CLDR territory names (fraction)\n",
-        markdown(res["cldr"]),
-        "\n### UDHR test sentences (%)\n",
-        "| strategy | " + " | ".join(langs) + " |",
-        "|---|" + "---:|" * len(langs),
-    ]
-    for name, row in udhr.items():
-        lines.append(f"| {name} | " + " | ".join(f"{row[c]:.1f}" for c in langs) + " |")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def adapt(
     tokenizer: Any = None,
     *,
     out_dir: str | Path | None = None,
-    strategy: str = "transmi",
+    strategy: str = "focus",
     mode: str = "max",
     select: str | Iterable[str] = "all",
     lang: str | Mapping[str, str] | None = None,
@@ -55,6 +55,7 @@ def adapt(
     seed: int = 0,
     overwrite: bool = False,
     pad_to_multiple_of: int | None = None,
+    protect: Any = True,
 ) -> Adapted:
     """Adapt ``model`` (PreTrainedModel, path or Hub id) and its ``tokenizer`` (fast tokenizer,
     ``tokenizers.Tokenizer``, path or Hub id; default: the model's own) to romanized text."""
@@ -67,7 +68,13 @@ def adapt(
         mdir = model_dir(model, scratch)
         tdir = tokenizer_dir(tokenizer, scratch) if tokenizer is not None else mdir
         ext = extend_vocab(
-            tdir, scratch / "extended", mode=mode, lang=lang, select=select, max_new=max_new
+            tdir,
+            scratch / "extended",
+            mode=mode,
+            lang=lang,
+            select=select,
+            max_new=max_new,
+            protect=protect,
         )
         target = Path(out_dir) if out_dir is not None else scratch / "adapted"
         report = init_embeddings(

@@ -35,7 +35,7 @@ def adapt_and_align(
     *,
     eval: Sequence[str] = (),
     cfg: Any = None,
-    strategy: str = "transmi",
+    strategy: str = "focus",
     mode: str = "max",
     lang: str | None = None,
     select: str = "all",
@@ -43,6 +43,7 @@ def adapt_and_align(
     seed: int = 0,
     overwrite: bool = False,
     show_progress: bool | None = None,
+    protect: Any = True,
 ) -> dict[str, Any]:
     """extend → init → align (see the module docstring); returns the report."""
     from tokadapt.align import make_config
@@ -59,7 +60,13 @@ def adapt_and_align(
         work = Path(tmp)
         log.info("adapt: extending the vocabulary of %s", model_dir)
         ext = extend_vocab(
-            model_dir, work / "tokenizer", mode=mode, lang=lang, select=select, max_new=max_new
+            model_dir,
+            work / "tokenizer",
+            mode=mode,
+            lang=lang,
+            select=select,
+            max_new=max_new,
+            protect=protect,
         )
         log.info("adapt: initializing the new rows (%s)", strategy)
         init = init_embeddings(

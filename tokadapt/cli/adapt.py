@@ -8,6 +8,7 @@ import argparse
 import shutil
 from typing import Any
 
+from tokadapt.cli.extend_vocab import add_protect_arguments, protection_from_args
 from tokadapt.cli.init_embeddings import add_strategy_arguments, print_report
 
 COMMAND = "adapt"
@@ -23,7 +24,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         COMMAND,
         help="extend a model's tokenizer with romanized pieces and initialize their embeddings",
         description="Run 'extend-vocab' on MODEL_DIR's tokenizer and 'init-embeddings' on its "
-        "checkpoint (TransMI defaults: merge mode max, strategy transmi).",
+        "checkpoint (merge mode max, English protected, strategy focus).",
     )
     parser.add_argument("model", metavar="MODEL_DIR", help="checkpoint directory with tokenizer")
     parser.add_argument("-o", "--output", required=True, metavar="OUTDIR")
@@ -43,7 +44,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--max-new", type=int, help="cap on the number of new pieces")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUTDIR")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    add_strategy_arguments(parser)
+    add_strategy_arguments(parser, default="focus")  # initialize.ADAPT_STRATEGY
+    add_protect_arguments(parser)
     al = parser.add_argument_group("alignment (optional third stage)")
     al.add_argument(
         "--align",
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             lang=args.lang,
             select=args.select,
             max_new=args.max_new,
+            protect=protection_from_args(args),
         )
         report = init_embeddings(
             args.model, ext, out, strategy=args.strategy, seed=args.seed, overwrite=args.overwrite
@@ -132,6 +135,7 @@ def _run_with_align(args: argparse.Namespace) -> int:
         max_new=args.max_new,
         seed=args.seed,
         overwrite=args.overwrite,
+        protect=protection_from_args(args),
     )
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True, default=str))

@@ -7,12 +7,14 @@ import json
 from typing import Any
 
 from tokadapt.vocab import MERGE_MODES, extend_vocab
+from tokadapt.vocab.protect import DEFAULT_LANG, DEFAULT_TOP, Protection
 
 COMMAND = "extend-vocab"
 ORDER = 20
 EXAMPLES = """\
   tokadapt extend-vocab e5/ -o e5-ext/
   tokadapt extend-vocab xlmr/tokenizer.json -o xlmr-ext/ --select Cyrillic,Greek --mode mean
+  tokadapt extend-vocab e5/ -o e5-ext/ --protect my_terms.txt --protect-top 20000
   tokadapt extend-vocab spm.model -o out/ --lang Cyrillic=ukr,Arabic=fas --max-new 50000 --json
 """
 
@@ -79,10 +81,62 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="keep only the N best-scoring new pieces",
     )
     opts.add_argument("--threads", type=int, default=0, help="romanizer threads (0 = all cores)")
+    add_protect_arguments(parser)
     out = parser.add_argument_group("output")
     out.add_argument("--overwrite", action="store_true", help="replace a non-empty OUTDIR")
     out.add_argument("--json", action="store_true", help="print the summary as JSON")
     return parser
+
+
+def add_protect_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--protect FILE``, ``--protect-lang``, ``--protect-top``, ``--no-protect``."""
+    group = parser.add_argument_group(
+        "protection (text the extended tokenizer must segment exactly as the original)"
+    )
+    group.add_argument(
+        "--protect",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also protect every line (and word) of FILE; repeatable",
+    )
+    group.add_argument(
+        "--protect-lang",
+        default=DEFAULT_LANG,
+        metavar="LANG",
+        help=f"protect the most frequent words of this wordfreq language (default: {DEFAULT_LANG}"
+        ", the pivot language users read through the same tokenizer); 'none' for none",
+    )
+    group.add_argument(
+        "--protect-top",
+        type=int,
+        default=DEFAULT_TOP,
+        metavar="N",
+        help=f"how many frequent words (default: {DEFAULT_TOP})",
+    )
+    group.add_argument(
+        "--no-protect",
+        action="store_true",
+        help="plain TransMI append: new pieces may change how existing text is segmented",
+    )
+
+
+def protection_from_args(args: argparse.Namespace) -> Protection:
+    if args.no_protect:
+        return Protection.off()
+    lang = None if str(args.protect_lang).lower() == "none" else args.protect_lang
+    return Protection(lang=lang, top=args.protect_top, files=tuple(args.protect))
+
+
+def protect_line(s: dict[str, Any]) -> str:
+    if not s.get("protected_texts"):
+        return "  protection: off (existing text may be segmented differently)"
+    return (
+        f"  protection: {s['protected_texts']:,} protected texts "
+        f"({s['protected_changed_unguarded']:,} would change); "
+        f"{s['protect_demoted']:,} new pieces demoted, "
+        f"{s['protect_dropped']:,} dropped; verified: every protected text keeps its ids"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         num_threads=args.threads,
         scheme=args.scheme,
+        protect=protection_from_args(args),
     )
     s = result.summary
     if args.json:
@@ -113,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
         f"{s['collided_sources']:,} sources, mode {s['mode']}); vocabulary "
         f"{s['base_vocab_size']:,} -> {s['new_vocab_size']:,}"
     )
+    print(protect_line(s))
     print(
         f"  time {s['total_s']:.1f} s (load {s['load_s']:.1f}, romanize {s['romanize_s']:.1f}, "
         f"merge {s['merge_s']:.1f}, write {s['write_s']:.1f}); romanizer {s['romanizer']}"

@@ -16,13 +16,13 @@ EXAMPLES = """\
 """
 
 
-def add_strategy_arguments(parser: argparse.ArgumentParser) -> None:
+def add_strategy_arguments(parser: argparse.ArgumentParser, default: str = "transmi") -> None:
     group = parser.add_argument_group("initialization")
     group.add_argument(
         "--strategy",
-        default="transmi",
+        default=default,
         choices=sorted(STRATEGIES),
-        help="how new rows are made (default: transmi, which follows the manifest's merge "
+        help=f"how new rows are made (default: {default}; transmi follows the manifest's merge "
         "mode). " + "; ".join(f"{s.name}: {s.description}" for s in STRATEGIES.values()),
     )
     group.add_argument("--seed", type=int, default=0, help="seed of random strategies (0)")
@@ -59,6 +59,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     io.add_argument("--overwrite", action="store_true", help="replace an existing OUTDIR")
     io.add_argument("--json", action="store_true", help="print the report as JSON")
     add_strategy_arguments(parser)
+    parser.add_argument(
+        "--existing",
+        default="keep",
+        metavar="keep|blend:ALPHA|blend-unread:ALPHA",
+        help="rows of romanizations already in the vocabulary: keep the Latin row (default, "
+        "TransMI), blend ALPHA of the mean source row into it, or blend only rows the protected "
+        "pivot text never reads",
+    )
     return parser
 
 
@@ -73,6 +81,9 @@ def print_report(report: dict[str, Any], as_json: bool) -> None:
         f"{report['rows_before']} -> {report['rows_after']} "
         f"({report['reused_padding_rows']} unused padding rows reinitialized)"
     )
+    blended = report.get("existing", {}).get("rows_blended", 0)
+    if blended:
+        print(f"existing romanizations: {blended} rows blended ({report['existing']['option']})")
     print(
         f"tensors: input {report['tensors']['input']}, output {report['tensors']['output']}, "
         f"bias {report['tensors']['bias']}; {seconds}"
@@ -91,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         base_tokenizer=args.base_tokenizer,
         pad_to_multiple_of=args.pad_to_multiple_of,
+        existing=args.existing,
     )
     print_report(report, args.json)
     return 0

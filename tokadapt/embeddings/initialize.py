@@ -20,6 +20,7 @@ import numpy as np
 from tokadapt import progress
 from tokadapt.embeddings.cards import write_model_files
 from tokadapt.embeddings.carry import carry_tokenizer_settings
+from tokadapt.embeddings.existing import blended_rows, parse_existing
 from tokadapt.embeddings.filerows import FileRows
 from tokadapt.embeddings.padding import add_padding, check_base, padded_rows
 from tokadapt.embeddings.plan import build_request, check_extension, read_vocab
@@ -37,6 +38,10 @@ log = logging.getLogger(__name__)
 
 REPORT_NAME = "tokadapt_init.json"
 DEFAULT_STRATEGY = "transmi"
+#: the one-step recipe's strategy (``tokadapt adapt``, :func:`tokadapt.api.adapt`): on e5 with
+#: protected English, ``focus`` is the one strategy never below the unadapted model on any of
+#: 14 CLDR scripts and 8 UDHR languages (benchmarks/results/init_strategies.md)
+ADAPT_STRATEGY = "focus"
 
 
 def old_rows_table(ckpt: Checkpoint, vt: VocabTensors, base: int) -> tuple[Any, list[int]]:
@@ -69,13 +74,18 @@ def init_embeddings(
     overwrite: bool = False,
     base_tokenizer: str | Path | None = None,
     pad_to_multiple_of: int | None = None,
+    existing: str = "keep",
 ) -> dict[str, Any]:
     """Initialize the new rows of ``model_dir`` for ``tokenizer_dir`` and write ``out_dir``.
 
     ``pad_to_multiple_of`` rounds the embedding rows up (extra rows: the mean old row, never
-    handed out by the tokenizer). Returns the report also written to ``out_dir/tokadapt_init.json``.
+    handed out by the tokenizer). ``existing``: what happens to the rows of romanizations already
+    in the vocabulary (``keep``, ``blend:ALPHA``, ``blend-unread:ALPHA``; see
+    :mod:`tokadapt.embeddings.existing`). Returns the report also written to
+    ``out_dir/tokadapt_init.json``.
     """
     spec = get_strategy(strategy)
+    parse_existing(existing)
     times: dict[str, float] = {}
     clock = time.perf_counter()
     model_dir, tokenizer_dir = Path(model_dir), Path(tokenizer_dir)
@@ -97,11 +107,13 @@ def init_embeddings(
     progress.note("init-embeddings", f"initializing {len(request.pieces):,} rows ({strategy})")
     table, widths = old_rows_table(ckpt, vt, base)
     rows, counts = spec.function(table, request, np.random.default_rng(seed))
+    old_ids, old_rows = blended_rows(table, manifest.existing, existing, manifest.pivot_ids)
     total_rows = padded_rows(max(vt.rows, manifest.new_vocab_size), pad_to_multiple_of)
     needs_pad = total_rows > max(vt.rows, manifest.new_vocab_size)
     table_mean = column_mean(table) if needs_pad else np.zeros(table.shape[1], np.float32)
     del table
     new_rows = _split(rows, vt, widths)
+    replaced = {k: (old_ids, v) for k, v in _split(old_rows, vt, widths).items()}
     times["initialize"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -124,12 +136,13 @@ def init_embeddings(
             "tied_copies": vt.copies,
         },
         "counts": counts,
+        "existing": {"option": existing, "rows_blended": len(old_ids)},
     }
     with atomic_dir(out_dir, overwrite=overwrite, inputs=inputs) as tmp:
         progress.note(
             "init-embeddings", f"writing {sum(len(s.names) for s in ckpt.shards)} tensors"
         )
-        report["files"] = write_weights(ckpt, vt, base, new_rows, tmp)
+        report["files"] = write_weights(ckpt, vt, base, new_rows, tmp, replaced)
         copy_model_files(model_dir, tmp, skip_tokenizer=True)
         config = dict(ckpt.config, vocab_size=total_rows)
         (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")

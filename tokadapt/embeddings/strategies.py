@@ -199,3 +199,4 @@ def multivariate_normal(
 
 # strategies in their own modules register themselves on import
 from tokadapt.embeddings import focus as _focus  # noqa: E402,F401
+from tokadapt.embeddings import wechsel as _wechsel  # noqa: E402,F401

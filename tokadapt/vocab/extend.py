@@ -34,7 +34,16 @@ from tokadapt.io.outputs import atomic_dir, check_output_dir
 from tokadapt.vocab import writers
 from tokadapt.vocab.families import FamilyAdapter, adapter_for, validate
 from tokadapt.vocab.manifest import Manifest, NewPiece
-from tokadapt.vocab.merge import MergedPiece, check_mode, group_variants, merge_groups
+from tokadapt.vocab.merge import (
+    MergedPiece,
+    cap,
+    check_mode,
+    existing_sources,
+    group_variants,
+    merge_groups,
+)
+from tokadapt.vocab.preserve import Guard, PreserveReport, preserve, verify_written
+from tokadapt.vocab.protect import Protection, as_protection, protected_texts
 from tokadapt.vocab.romanize import RomanizedVocab, romanize_schemes
 from tokadapt.vocab.schemes import romanizer_sets
 from tokadapt.vocab.source import TOKENIZER_JSON, TokenizerSource, load_source
@@ -61,6 +70,7 @@ def extend_vocab(
     overwrite: bool = False,
     num_threads: int = 0,
     scheme: str | Sequence[str] = "uroman",
+    protect: Protection | bool | str | Sequence[str] | None = True,
 ) -> ExtendResult:
     """Extend the tokenizer at ``input_path`` with romanized pieces; write it to ``out_dir``.
 
@@ -72,7 +82,11 @@ def extend_vocab(
     output directory is written atomically and a non-empty one is refused unless ``overwrite``.
     ``scheme``: one romanization scheme or several (``"uroman,icu:iso9"``, see
     :mod:`translit.schemes`); every piece is romanized under each, all variants are merged.
+    ``protect``: text the extension must tokenize exactly as the original tokenizer (default:
+    the 50,000 most frequent English words; file paths add their lines; ``False`` turns it
+    off), see :mod:`tokadapt.vocab.protect` and :mod:`tokadapt.vocab.preserve`.
     """
+    protection = as_protection(protect)
     merge_mode = check_mode(mode)
     sel = normalize_select(select)
     out = check_output_dir(out_dir, overwrite, inputs=[input_path])
@@ -99,12 +113,27 @@ def extend_vocab(
     t = time.perf_counter()
     progress.note("extend-vocab", "grouping and merging")
     groups, producers = group_variants(variants, set(src.pieces))
-    merged = merge_groups(groups, src.scores, merge_mode, max_new)
+    existing = existing_sources(variants, src.pieces)
+    cap([], max_new)  # a bad cap fails before the work
+    merged = merge_groups(groups, src.scores, merge_mode)
+    times["merge_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    guard = Guard.of(src, protected_texts(protection))
+    merged, kept = _preserve(src, adapter, merged, guard)
+    uncapped = len(merged)
+    merged = cap(merged, max_new)  # the best pieces that survive protection
+    capped = uncapped - len(merged)
+    if src.family == "bpe" and len(merged) < uncapped:  # fewer merges, other merge paths
+        merged, again = _preserve(src, adapter, merged, guard)
+        kept.merge(again)
+    times["protect_s"] = time.perf_counter() - t
+    t = time.perf_counter()
     new, appended = adapter.append(src, merged)
     # which romanization scheme(s) produced each new piece
     new = [replace(p, schemes=list(producers.get(p.piece, []))) for p in new]
-    times["merge_s"] = time.perf_counter() - t
-    counts = _counts(src, rv, groups, merged, new)
+    times["merge_s"] += time.perf_counter() - t
+    counts = {**_counts(src, rv, groups, merged, new), **kept.counts()}
+    counts["capped"] = capped
     manifest = Manifest(
         family=src.family,
         mode=merge_mode,
@@ -112,6 +141,8 @@ def extend_vocab(
         new_pieces=new,
         score_kind=adapter.score_kind,
         counts=counts,
+        existing=existing,
+        pivot_ids=sorted({i for ids in guard.expected for i in ids}),
         romanizer=_romanizer_info(by_scheme, lcodes),
         input={"path": str(input_path), "files": src.files},
         options={
@@ -120,12 +151,17 @@ def extend_vocab(
             "max_new": max_new,
             "select": sel if isinstance(sel, str) else sorted(sel),
             "scheme": list(by_scheme),
+            "protect": {
+                **protection.describe(),
+                "demoted": dict(sorted(kept.demoted.items())),
+                "dropped": sorted(kept.dropped),
+            },
         },
     )
     t = time.perf_counter()
     log.info("writing %d new pieces to %s", len(new), out)
     progress.note("extend-vocab", f"writing {len(new):,} new pieces to {out}")
-    files = _write(src, adapter, out, overwrite, (new, merged, appended), manifest)
+    files = _write(src, adapter, out, overwrite, (new, merged, appended), manifest, guard)
     times["write_s"] = time.perf_counter() - t
     times["total_s"] = time.perf_counter() - start
     summary: dict[str, Any] = {
@@ -194,6 +230,29 @@ def _romanizer_info(
     }
 
 
+def _preserve(
+    src: TokenizerSource, adapter: FamilyAdapter, merged: list[MergedPiece], guard: Guard
+) -> tuple[list[MergedPiece], PreserveReport]:
+    """:func:`preserve` with this family's build; logs what protection cost."""
+    if not guard.texts:
+        return merged, PreserveReport()
+
+    def build(pieces: list[MergedPiece]) -> tuple[list[NewPiece], list[tuple[str, str]], bytes]:
+        new, appended = adapter.append(src, pieces)
+        return new, appended, writers.dump_json(adapter.tokenizer_json(src, new, appended))
+
+    progress.note("extend-vocab", f"protecting {len(guard.texts):,} texts")
+    kept, report = preserve(src, merged, guard, build)
+    log.info(
+        "protected %d texts (%d changed without protection): %d new pieces demoted, %d dropped",
+        report.texts,
+        report.changed_before,
+        len(report.demoted),
+        len(report.dropped),
+    )
+    return kept, report
+
+
 def _write(
     src: TokenizerSource,
     adapter: FamilyAdapter,
@@ -201,6 +260,7 @@ def _write(
     overwrite: bool,
     extension: tuple[list[NewPiece], list[MergedPiece], list[tuple[str, str]]],
     manifest: Manifest,
+    guard: Guard,
 ) -> list[str]:
     new, merged, appended = extension
     raw = writers.dump_json(adapter.tokenizer_json(src, new, appended))
@@ -208,6 +268,7 @@ def _write(
     side = adapter.side_files(src, new, merged)
     with atomic_dir(out, overwrite=overwrite) as tmp:
         writers.write_bytes(tmp / TOKENIZER_JSON, raw)
+        verify_written(guard, tmp / TOKENIZER_JSON)
         files = [TOKENIZER_JSON, *writers.write_configs(src, tmp)]
         for name, blob in sorted(side.items()):
             writers.write_bytes(tmp / name, blob)

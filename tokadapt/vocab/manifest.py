@@ -48,6 +48,8 @@ class NewPiece:
     piece: str
     sources: list[int]
     source_scores: list[float]
+    #: the merged score as the tokenizer uses it: the merge mode's score, minus the demotion
+    #: that keeps protected text's segmentation (``options["protect"]["demoted"]``, Unigram)
     score: float
     #: "romanized" (sources romanize to ``piece``) or "bpe_intermediate" (no sources: a BPE
     #: token needed only so that merges can build a longer romanized token)
@@ -72,14 +74,21 @@ class Manifest:
     romanizer: dict[str, Any] = field(default_factory=dict)
     input: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    #: romanizations already in the vocabulary: existing id -> the source ids romanizing to it
+    existing: dict[int, list[int]] = field(default_factory=dict)
+    #: the old ids the protected (pivot-language) text is segmented into
+    pivot_ids: list[int] = field(default_factory=list)
 
     @property
     def new_vocab_size(self) -> int:
         return self.base_vocab_size + len(self.new_pieces)
 
     def to_json(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "new_pieces"}
+        skip = ("new_pieces", "existing", "pivot_ids")
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         data = json.loads(json.dumps(data))  # plain JSON types, detached from self
+        data["existing"] = {str(k): list(v) for k, v in sorted(self.existing.items())}
+        data["pivot_ids"] = sorted(self.pivot_ids)
         data["new_pieces"] = [
             {
                 "chosen": p.chosen,
@@ -146,4 +155,6 @@ class Manifest:
             romanizer=data.get("romanizer", {}),
             input=data.get("input", {}),
             options=data.get("options", {}),
+            existing={int(k): list(v) for k, v in data.get("existing", {}).items()},
+            pivot_ids=list(data.get("pivot_ids", [])),
         )

@@ -88,6 +88,22 @@ def group_variants(
     return {rom: sorted(ids) for rom, ids in groups.items()}, producers
 
 
+def existing_sources(
+    variants: Mapping[str, Mapping[int, str]], pieces: Sequence[str]
+) -> dict[int, list[int]]:
+    """``{existing id: [source ids]}``: romanizations that are already in the vocabulary (not
+    added; their Latin row is kept by default, ``init-embeddings --existing blend`` mixes the
+    sources in). A piece whose romanization is itself is not a source."""
+    index = {p: i for i, p in enumerate(pieces)}
+    out: dict[int, set[int]] = {}
+    for romanized in variants.values():
+        for piece_id, rom in romanized.items():
+            target = index.get(rom)
+            if target is not None and target != piece_id:
+                out.setdefault(target, set()).add(piece_id)
+    return {k: sorted(v) for k, v in sorted(out.items())}
+
+
 def merge_groups(
     groups: Mapping[str, Sequence[int]],
     scores: Sequence[float],
@@ -113,8 +129,13 @@ def merge_groups(
             )
         )
     merged.sort(key=lambda m: (-m.score, m.piece))
-    if max_new is not None:
-        if max_new < 0:
-            raise ConfigError(f"max_new must be >= 0 (or None for no cap), got {max_new}")
-        merged = merged[:max_new]
-    return merged
+    return cap(merged, max_new)
+
+
+def cap(merged: list[MergedPiece], max_new: int | None) -> list[MergedPiece]:
+    """The first ``max_new`` pieces (all when ``None``)."""
+    if max_new is None:
+        return merged
+    if max_new < 0:
+        raise ConfigError(f"max_new must be >= 0 (or None for no cap), got {max_new}")
+    return merged[:max_new]

@@ -277,7 +277,9 @@ def test_faults_while_publishing_leave_nothing(
 
     monkeypatch.setattr("tokadapt.io.outputs.write_marker", fail)
     before = _snapshot(sandbox)
-    rc = main(["extend-vocab", str(sandbox / "model"), "-o", str(sandbox / "out")])
+    # --no-protect: a run of a few seconds prints no progress notes, only the one error line
+    argv = ["extend-vocab", str(sandbox / "model"), "-o", str(sandbox / "out"), "--no-protect"]
+    rc = main(argv)
     err = capsys.readouterr().err
     assert rc == code and needle in err and len(err.strip().splitlines()) == 1, err
     assert _snapshot(sandbox) == before

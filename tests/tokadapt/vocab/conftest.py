@@ -137,15 +137,17 @@ Extended = tuple[Path, Path, ExtendResult]
 def extended(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., Extended]:
-    """``extended(kind, mode="max")`` -> (input dir, output dir, result), computed once."""
-    cache: dict[tuple[str, str], Extended] = {}
+    """``extended(kind, mode="max", protect=True)`` -> (input dir, output dir, result),
+    computed once; ``protect=False`` is TransMI's plain append (no protected English)."""
+    cache: dict[tuple[str, str, bool], Extended] = {}
 
-    def get(kind: str, mode: str = "max") -> Extended:
-        if (kind, mode) not in cache:
+    def get(kind: str, mode: str = "max", protect: bool = True) -> Extended:
+        if (kind, mode, protect) not in cache:
             src: Path = request.getfixturevalue(FAMILY_FIXTURES[kind])
-            out = tmp_path_factory.mktemp(f"ext_{kind}_{mode}") / "out"
-            cache[kind, mode] = (src, out, extend_vocab(src, out, mode=mode))
-        return cache[kind, mode]
+            out = tmp_path_factory.mktemp(f"ext_{kind}_{mode}_{protect}") / "out"
+            result = extend_vocab(src, out, mode=mode, protect=protect)
+            cache[kind, mode, protect] = (src, out, result)
+        return cache[kind, mode, protect]
 
     return get
 

@@ -61,7 +61,10 @@ def test_original_script_text_keeps_identical_ids(
 def test_romanized_text_uses_new_pieces_and_fertility_drops(
     kind: str, extended: Callable, romanized_sample: tuple[list[str], list[str]]
 ) -> None:
-    src, out, result = extended(kind)
+    # TransMI's mechanism, without protection: these tiny tokenizers are trained on names in
+    # 50 locales, so most romanized pieces are also pieces of frequent English words, and the
+    # default protection (English keeps its ids) removes most of them (test_protect.py)
+    src, out, result = extended(kind, protect=False)
     originals, romanized = romanized_sample
     before, after = input_tokenizer(src), output_tokenizer(out)
     base = result.manifest.base_vocab_size
@@ -101,12 +104,15 @@ def test_manifest_round_trips_with_sources_that_romanize_to_the_piece(
     src, out, result = extended("unigram")
     manifest = Manifest.load(out)
     assert manifest.to_json() == result.manifest.to_json()
+    demoted = manifest.options["protect"]["demoted"]  # lowered so English keeps its ids
     before = input_tokenizer(src)
     rom = translit.Romanizer()
     for piece in manifest.new_pieces[:200]:
         originals = [before.id_to_token(i) for i in piece.sources]
         assert rom.romanize_vocab(originals) == [piece.piece] * len(originals)
-        assert piece.score == max(piece.source_scores)
+        assert piece.score + demoted.get(piece.piece, 0.0) == pytest.approx(
+            max(piece.source_scores)
+        )
     assert manifest.romanizer["signature"].startswith("translit:")
     assert manifest.input["files"]["tokenizer.json"]
 

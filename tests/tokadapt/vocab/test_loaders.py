@@ -80,7 +80,9 @@ def test_reference_bpe_equals_fast_bpe_on_real_text(
 
 @pytest.mark.parametrize("kind", ["bytelevel", "charbpe"])
 def test_every_new_word_token_is_produced_whole(kind: str, extended: Callable) -> None:
-    _, out, _ = extended(kind)
+    # the merge derivation on every new token: unprotected, since protecting English drops
+    # most word tokens of these tiny CLDR-trained vocabularies (see test_protect.py)
+    _, out, _ = extended(kind, protect=False)
     fast = output_tokenizer(out)
     checked = 0
     for piece in Manifest.load(out).new_pieces:
