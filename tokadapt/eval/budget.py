@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 from tokadapt.errors import ConfigError
 
-Index = Literal["exact", "hnsw", "ivf"]
-INDEXES: tuple[Index, ...] = ("exact", "hnsw", "ivf")
+Index = Literal["exact", "hnsw", "ivf", "ivfpq"]
+INDEXES: tuple[Index, ...] = ("exact", "hnsw", "ivf", "ivfpq")
 #: bytes per similarity-block entry: float32 scores plus selection temporaries (measured on
 #: the numpy and torch kernels: argpartition/topk indices, masks, transposed copies)
 BLOCK_ENTRY_BYTES = 32

@@ -1,0 +1,147 @@
+"""Memory plan of an approximate FAISS index (``--csls-index hnsw|ivf|ivfpq`` x ``--max-memory``).
+
+One index is alive at a time (CSLS indexes the source side, searches it with every target for
+``r_S``, frees it, then indexes the target side). The process's peak resident set is then about
+
+    baseline (what the process holds when the search starts: interpreter, libraries, inputs in
+    memory; memory-mapped inputs count only for the pages read)
+    + the index (codes + ids + coarse centroids, or the HNSW graph)
+    + one query block (queries, their padded copies, the coarse-quantizer distances and the
+      search results) + one rescoring chunk (candidate rows gathered in float64)
+    + the per-row results (``r`` terms, top-k).
+
+:func:`plan` picks, for each index kind, the most precise encoding whose estimate fits the
+budget (``ivf``/``hnsw``: float32 ``flat``, then 8-bit ``sq8``; ``ivfpq``: 4-bit product
+quantization, FAISS fast-scan, ``d/8`` bytes a vector) and the largest query block that fits.
+Coded (approximate) scores only *select* candidates: every candidate is rescored exactly in
+float64, and coarser codes fetch more candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tokadapt.errors import ConfigError
+
+HNSW_M = 32
+ENCODINGS: dict[str, tuple[str, ...]] = {
+    "hnsw": ("flat", "sq8"),
+    "ivf": ("flat", "sq8"),
+    "ivfpq": ("pq4",),
+}
+CANDIDATE_FACTOR = {"flat": 1, "sq8": 2, "pq4": 4}
+PAD = 8
+MAX_QUERY_BLOCK = 65536
+MIN_QUERY_BLOCK = 64
+RESCORE_ROWS = 1024
+SLACK = 64 * 2**20  # allocator and library scratch not modelled above
+TRAIN_PER_LIST = 39  # FAISS's k-means wants >= 39 points per centroid
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    kind: str
+    encoding: str
+    dim: int  # index dimension: the vectors (+ a bias column) zero-padded to a multiple of 4
+    n: int
+    nlist: int
+    nprobe: int
+    candidates: int  # per query, before exact rescoring
+    query_block: int
+    index_bytes: int
+    estimate_bytes: int  # estimated peak resident set of the whole process
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def padded_dim(d: int, bias: bool) -> int:
+    return 4 * math.ceil((d + int(bias)) / 4)
+
+
+def ivf_lists(n: int) -> tuple[int, int]:
+    """``(nlist, nprobe)``: ``2 sqrt(n)`` lists (at least 39 points each), 1/4 of them probed
+    (at most 16: the search cost then grows like ``sqrt(n)`` per query)."""
+    nlist = max(1, min(int(2 * math.sqrt(n)), n // TRAIN_PER_LIST))
+    return nlist, max(1, min(16, nlist // 4))
+
+
+def code_bytes(encoding: str, dim: int) -> int:
+    return {"flat": 4 * dim, "sq8": dim, "pq4": dim // 8 + 1}[encoding]
+
+
+def index_bytes(kind: str, encoding: str, n: int, dim: int, nlist: int) -> int:
+    codes = n * code_bytes(encoding, dim)
+    if kind == "hnsw":
+        return codes + n * (2 * HNSW_M * 4 + 16) + 2 * dim * 4  # level-0 links, levels, SQ ranges
+    fastscan_pad = nlist * 32 * code_bytes(encoding, dim) if encoding == "pq4" else 0
+    return codes + n * 8 + nlist * dim * 4 + fastscan_pad  # codes, ids, centroids, blocks of 32
+
+
+def _work(dim: int, nlist: int, cand: int, block: int) -> int:
+    per_query = dim * 4 * 3 + nlist * 8 + cand * 24  # query copies, coarse distances, results
+    rescore = min(block, RESCORE_ROWS) * cand * (dim * 12 + 32)  # float64 rows + page touch
+    return block * per_query + rescore
+
+
+def _one(
+    kind: str,
+    encoding: str,
+    n: int,
+    d: int,
+    k: int,
+    bias: bool,
+    room: int | None,
+    base: int,
+    block: int = MAX_QUERY_BLOCK,
+) -> IndexPlan | None:
+    dim = padded_dim(d, bias)
+    nlist, nprobe = ivf_lists(n) if kind != "hnsw" else (0, 0)
+    cand = min(n, CANDIDATE_FACTOR[encoding] * k + PAD)
+    size = index_bytes(kind, encoding, n, dim, nlist)
+    train = min(n, TRAIN_PER_LIST * max(nlist, 256)) * dim * 4 * 2 if encoding != "flat" else 0
+    fixed = size + SLACK
+    if room is not None:
+        while block > MIN_QUERY_BLOCK and fixed + _work(dim, nlist, cand, block) > room:
+            block //= 2
+        if fixed + max(_work(dim, nlist, cand, block), train) > room:
+            return None
+    estimate = base + fixed + max(_work(dim, nlist, cand, block), train)
+    return IndexPlan(kind, encoding, dim, n, nlist, nprobe, cand, block, size, estimate)
+
+
+def plan(
+    kind: str,
+    n: int,
+    d: int,
+    k: int,
+    *,
+    bias: bool = False,
+    budget: int | None = None,
+    baseline: int = 0,
+    rows_bytes: int = 0,
+) -> IndexPlan:
+    """The plan for indexing ``n`` vectors of dimension ``d`` searched for ``k`` neighbours.
+
+    ``baseline`` is the process's resident set now; ``rows_bytes`` the per-row results that
+    will be held besides the index. Raises ConfigError when nothing fits ``budget``.
+    """
+    if kind not in ENCODINGS:
+        raise ConfigError(f"index kind must be one of {', '.join(ENCODINGS)}, got {kind!r}")
+    base = baseline + rows_bytes
+    room = None if budget is None else budget - base
+    for encoding in ENCODINGS[kind]:
+        found = _one(kind, encoding, n, d, k, bias, room, base)
+        if found is not None:
+            return found
+    small = _one(kind, ENCODINGS[kind][-1], n, d, k, bias, None, base, MIN_QUERY_BLOCK)
+    assert small is not None and budget is not None
+    other = "" if kind == "ivfpq" else " or use --csls-index ivfpq (4-bit codes)"
+    raise ConfigError(
+        f"--max-memory {budget / 1e9:.2f} GB cannot hold a {kind} index of {n:,} x {d} vectors: "
+        f"the process already holds {baseline / 1e9:.2f} GB and the smallest {kind} plan "
+        f"needs {small.estimate_bytes / 1e9:.2f} GB in all. Fix: raise --max-memory, pass "
+        f"memory-mapped inputs (np.load(..., mmap_mode='r')){other}"
+    )
