@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -114,6 +115,9 @@ def write_blocks(path: Path, n: int, d: int, make: Any) -> None:
 def make_data(work: Path, n: int, dim: int) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     base, n_base = base_vectors(work.parent, dim)
+    info = {"n": n, "dim": dim, "real_words": n_base, "sigma": SIGMA, "tau": TAU}
+    if (work / "data.json").exists() and json.loads((work / "data.json").read_text()) == info:
+        return info  # made by an earlier run with the same parameters
     rng = np.random.default_rng(1)
     rot, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
     perm = rng.permutation(n)  # source row i translates to target row perm[i]
@@ -135,7 +139,8 @@ def make_data(work: Path, n: int, dim: int) -> dict[str, Any]:
 
     write_blocks(work / "tgt.npy", n, dim, tgt_rows)
     np.save(work / "gold.npy", perm)
-    return {"n": n, "dim": dim, "real_words": n_base, "sigma": SIGMA, "tau": TAU}
+    (work / "data.json").write_text(json.dumps(info))
+    return info
 
 
 def run_child(args: argparse.Namespace) -> dict[str, Any]:
@@ -154,8 +159,9 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
     seeds, queries = np.sort(picked[:SEEDS]), np.sort(picked[SEEDS:])
     x, z = rows.gather(src, seeds, np.float32), rows.gather(tgt, gold[seeds], np.float32)
     w = procrustes(x, z, np.stack([np.arange(SEEDS), np.arange(SEEDS)], 1))
-    write_blocks(work / "mapped.npy", len(src), src.shape[1], lambda a, b: unit(src[a:b] @ w))
-    rows.release(src)
+    write_blocks(
+        work / "mapped.npy", len(src), src.shape[1], lambda a, b: unit(rows.block(src, a, b) @ w)
+    )
     xw = np.load(work / "mapped.npy", mmap_mode="r")
     times["procrustes_and_map_s"] = time.perf_counter() - start
     out: dict[str, Any] = {"queries": len(queries), "n": len(src), "dim": src.shape[1]}
@@ -200,12 +206,15 @@ def measured(args: argparse.Namespace, work: Path, indexes: str, queries: int) -
     cmd += ["--queries", str(queries), "--max-memory", args.max_memory, "--backend", args.backend]
     timer = ["/usr/bin/time", "-v"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
-    proc = subprocess.run(timer + cmd, capture_output=True, text=True, check=False)
+    log_path = work / f"child_{indexes.replace(',', '_')}.log"
+    with log_path.open("w") as log_file:
+        proc = subprocess.run(timer + cmd, stdout=subprocess.PIPE, stderr=log_file, text=True)
+    stderr = log_path.read_text()
     if proc.returncode != 0:
-        raise RuntimeError(f"child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        raise RuntimeError(f"child failed ({proc.returncode}):\n{stderr[-4000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["child_wall_s"] = round(time.perf_counter() - start, 1)
-    for line in proc.stderr.splitlines():
+    for line in stderr.splitlines():
         if "Maximum resident set size" in line:
             result["time_v_max_rss_bytes"] = int(line.split()[-1]) * 1024
     result["children_max_rss_bytes"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
@@ -272,6 +281,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     if args.mode == "child":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         print(json.dumps(run_child(args)))
         return 0
     from tokadapt.eval.budget import parse_memory

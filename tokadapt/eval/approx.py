@@ -54,7 +54,12 @@ def _index(scope: Limits, data: Side, k: int, held_bytes: int) -> tuple[Any, Ind
 
 
 def _stage(
-    scope: Limits, name: str, built: tuple[Any, IndexPlan], data: Side, queries: Side, k: int,
+    scope: Limits,
+    name: str,
+    built: tuple[Any, IndexPlan],
+    data: Side,
+    queries: Side,
+    k: int,
     col: float,
 ) -> TopK:
     """Search ``queries`` in the built index; recall@k on a sample goes to the report."""

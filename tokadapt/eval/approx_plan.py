@@ -38,6 +38,7 @@ MIN_QUERY_BLOCK = 64
 RESCORE_ROWS = 1024
 SLACK = 64 * 2**20  # allocator and library scratch not modelled above
 TRAIN_PER_LIST = 39  # FAISS's k-means wants >= 39 points per centroid
+PQ_MIN_ROWS = 1024  # fewer rows: ivfpq keeps float32 codes (PQ training needs data)
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,12 @@ def plan(
         raise ConfigError(f"index kind must be one of {', '.join(ENCODINGS)}, got {kind!r}")
     base = baseline + rows_bytes
     room = None if budget is None else budget - base
-    for encoding in ENCODINGS[kind]:
+    encodings = ENCODINGS[kind] if kind != "ivfpq" or n >= PQ_MIN_ROWS else ("flat",)
+    for encoding in encodings:
         found = _one(kind, encoding, n, d, k, bias, room, base)
         if found is not None:
             return found
-    small = _one(kind, ENCODINGS[kind][-1], n, d, k, bias, None, base, MIN_QUERY_BLOCK)
+    small = _one(kind, encodings[-1], n, d, k, bias, None, base, MIN_QUERY_BLOCK)
     assert small is not None and budget is not None
     other = "" if kind == "ivfpq" else " or use --csls-index ivfpq (4-bit codes)"
     raise ConfigError(
