@@ -112,9 +112,12 @@ def write_blocks(path: Path, n: int, d: int, make: Any) -> None:
     tmp.replace(path)
 
 
-def make_data(work: Path, n: int, dim: int) -> dict[str, Any]:
+def make_data(work: Path, n: int, dim: int, share: float = 1.0) -> dict[str, Any]:
+    """Source, target and gold files; ``share`` of the real words are used (the rest copies)."""
     work.mkdir(parents=True, exist_ok=True)
     base, n_base = base_vectors(work.parent, dim)
+    n_base = min(n_base, max(1, round(share * n_base)))
+    base = base[:n_base]
     info = {"n": n, "dim": dim, "real_words": n_base, "sigma": SIGMA, "tau": TAU}
     if (work / "data.json").exists() and json.loads((work / "data.json").read_text()) == info:
         return info  # made by an earlier run with the same parameters
@@ -292,7 +295,8 @@ def main() -> int:
     plans += [] if args.skip_full else [("full", args.n, args.queries)]
     for name, n, queries in plans:
         work = args.work / f"n{n}_d{args.dim}"
-        data = make_data(work, n, args.dim) | {"work": str(work)}
+        share = 1.0 if name == "full" else n / args.n  # same copies-per-word ratio as the full run
+        data = make_data(work, n, args.dim, share) | {"work": str(work)}
         routes = f"exact,{args.exact_indexes}" if name != "full" else args.index
         print(f"{name}: n={n:,}, routes {routes}", flush=True)
         result = measured(args, work, routes, queries)

@@ -3,7 +3,8 @@
 Vectors go in (and queries are searched) block by block from possibly memory-mapped matrices;
 an optional per-row bias becomes an extra column (``[y, b] . [x, c] = x . y + c b``), and the
 dimension is zero-padded to a multiple of 4 (product-quantizer sub-vectors). The candidates
-FAISS returns are rescored exactly in float64 (:func:`rescore`).
+FAISS returns are rescored exactly in float64 (:func:`rescore`, reading the data side in order:
+:mod:`tokadapt.eval.rescore`).
 
 With faiss-gpu and at least one GPU, ``ivf`` indexes (flat or 8-bit codes) are sharded over
 all GPUs (``index_cpu_to_all_gpus``, ``shard=True``; :func:`gpu_shards` decides). FAISS has no
@@ -21,8 +22,9 @@ import numpy as np
 
 from tokadapt.errors import require
 from tokadapt.eval import rows
-from tokadapt.eval.approx_plan import HNSW_M, RESCORE_ROWS, TRAIN_PER_LIST, IndexPlan
+from tokadapt.eval.approx_plan import HNSW_M, TRAIN_PER_LIST, IndexPlan
 from tokadapt.eval.exact import TopK
+from tokadapt.eval.rescore import pair_scores
 
 log = logging.getLogger(__name__)
 HNSW_EF_SEARCH, HNSW_EF_CONSTRUCTION = 128, 80
@@ -121,13 +123,10 @@ def rescore(
     Missing candidates (``-1``) score ``-inf`` and come last with index ``-1``.
     """
     valid = cand >= 0
-    ids = np.where(valid, cand, 0)
-    scores = np.einsum("md,mkd->mk", queries.astype(np.float64), rows.gather(data.matrix, ids))
-    if data.bias is not None and col:
-        scores += col * data.bias[ids]
-    scores = np.where(valid, scores, -np.inf)
-    order = np.lexsort((np.where(valid, ids, np.iinfo(np.int64).max), -scores), axis=-1)[:, :k]
-    top_i = np.take_along_axis(np.where(valid, ids, -1), order, 1)
+    scores = pair_scores(queries, data.matrix, cand, data.bias, col)
+    ids = np.where(valid, cand, np.iinfo(np.int64).max)
+    order = np.lexsort((ids, -scores), axis=-1)[:, :k]
+    top_i = np.take_along_axis(np.where(valid, cand, -1), order, 1)
     return np.take_along_axis(scores, order, 1), top_i
 
 
@@ -138,7 +137,6 @@ def search(index: Any, p: IndexPlan, data: Side, queries: Side, k: int, col: flo
     for start in range(0, n, p.query_block):
         q = queries.take(start, min(start + p.query_block, n))
         _, cand = index.search(prepared(q, dcol, p.dim), p.candidates)
-        for r in range(0, len(q), RESCORE_ROWS):
-            s, i = rescore(q[r : r + RESCORE_ROWS], data, cand[r : r + RESCORE_ROWS], k, col)
-            out_s[start + r : start + r + len(s)], out_i[start + r : start + r + len(s)] = s, i
+        top_s, top_i = rescore(q, data, cand, k, col)
+        out_s[start : start + len(q)], out_i[start : start + len(q)] = top_s, top_i
     return TopK(out_s, out_i)

@@ -6,8 +6,8 @@ One index is alive at a time (CSLS indexes the source side, searches it with eve
     baseline (what the process holds when the search starts: interpreter, libraries, inputs in
     memory; memory-mapped inputs count only for the pages read)
     + the index (codes + ids + coarse centroids, or the HNSW graph)
-    + one query block (queries, their padded copies, the coarse-quantizer distances and the
-      search results) + one rescoring chunk (candidate rows gathered in float64)
+    + one query block (queries, their padded copies, FAISS's coarse lists and results, the
+      exact rescoring's pair arrays: :func:`tokadapt.eval.rescore.work_bytes`)
     + the per-row results (``r`` terms, top-k).
 
 :func:`plan` picks, for each index kind, the most precise encoding whose estimate fits the
@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tokadapt.errors import ConfigError
+from tokadapt.eval import rows
+from tokadapt.eval.rescore import work_bytes
 
 HNSW_M = 32
 ENCODINGS: dict[str, tuple[str, ...]] = {
@@ -33,9 +35,9 @@ ENCODINGS: dict[str, tuple[str, ...]] = {
 }
 CANDIDATE_FACTOR = {"flat": 1, "sq8": 2, "pq4": 4}
 PAD = 8
-MAX_QUERY_BLOCK = 65536
+MAX_QUERY_BLOCK = 262144
 MIN_QUERY_BLOCK = 64
-RESCORE_ROWS = 1024
+COARSE_SCRATCH = 4096 * 1024 * 4 * 2  # FAISS's blocked coarse-quantizer distances
 SLACK = 64 * 2**20  # allocator and library scratch not modelled above
 TRAIN_PER_LIST = 39  # FAISS's k-means wants >= 39 points per centroid
 PQ_MIN_ROWS = 1024  # fewer rows: ivfpq keeps float32 codes (PQ training needs data)
@@ -82,9 +84,9 @@ def index_bytes(kind: str, encoding: str, n: int, dim: int, nlist: int) -> int:
 
 
 def _work(dim: int, nlist: int, cand: int, block: int) -> int:
-    per_query = dim * 4 * 3 + nlist * 8 + cand * 24  # query copies, coarse distances, results
-    rescore = min(block, RESCORE_ROWS) * cand * (dim * 12 + 32)  # float64 rows + page touch
-    return block * per_query + rescore
+    """One query block: float32 copies, FAISS's coarse lists and results, exact rescoring."""
+    search = block * (dim * 8 + cand * 12 + 16 * 12) + COARSE_SCRATCH
+    return search + work_bytes(block, cand, dim) + rows.GATHER_ROWS * rows.FAULT_AROUND
 
 
 def _one(

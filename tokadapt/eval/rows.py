@@ -1,7 +1,9 @@
 """Row blocks of big (memory-mapped) matrices, with the process's memory kept in view.
 
 A matrix loaded with ``np.load(path, mmap_mode="r")`` costs no memory until it is read, but
-every page read stays *resident* in the process (file-backed RSS) until the process drops it.
+every page read stays *resident* in the process (file-backed RSS) until the process drops it,
+and a read of one random row maps the whole fault-around window (64 KiB) around it: gathering
+50,000 random rows of a 3 GB mapping made 2.2 GB resident here.
 :func:`block` and :func:`gather` copy the rows asked for and then drop the mapping's resident
 pages (``madvise(MADV_DONTNEED)``; the OS page cache keeps them, so a reread is cheap), so a
 pass over a 3 GB mapped matrix raises the peak RSS by one block, not by 3 GB. For arrays in
@@ -20,6 +22,11 @@ import sys
 from typing import Any
 
 import numpy as np
+
+#: rows read per step from a mapping: each read maps the kernel's fault-around window (64 KiB
+#: of page cache) into the process, so a step can add up to ``GATHER_ROWS * 64 KiB`` of RSS
+GATHER_ROWS = 2048
+FAULT_AROUND = 65536
 
 
 def _mapping(x: np.ndarray) -> Any:
@@ -52,12 +59,16 @@ def block(x: np.ndarray, start: int, stop: int, dtype: type = np.float32) -> np.
 
 
 def gather(x: np.ndarray, ids: np.ndarray, dtype: type = np.float64) -> np.ndarray:
-    """``x[ids]`` as a ``dtype`` copy (any shape of ``ids``); mapped pages released after."""
+    """``x[ids]`` as a ``dtype`` copy (any shape of ``ids``); mapped pages released every
+    :data:`GATHER_ROWS` rows."""
     flat = np.asarray(ids, dtype=np.int64).ravel()
     order = np.argsort(flat, kind="stable")  # sorted reads: sequential pages, fewer faults
     rows: np.ndarray = np.empty((len(flat), x.shape[1]), dtype=dtype)
-    rows[order] = x[flat[order]]
-    release(x)
+    step = GATHER_ROWS if is_mapped(x) else max(1, len(flat))
+    for start in range(0, len(flat), step):
+        part = order[start : start + step]
+        rows[part] = x[flat[part]]
+        release(x)
     return rows.reshape(*np.shape(ids), x.shape[1])
 
 
