@@ -149,7 +149,7 @@ def make_data(work: Path, n: int, dim: int, share: float = 1.0) -> dict[str, Any
 def run_child(args: argparse.Namespace) -> dict[str, Any]:
     """One measured BLI run (this process's peak RSS is the measurement)."""
     from tokadapt.bli.mapping import procrustes
-    from tokadapt.eval import budget, scoring
+    from tokadapt.eval import approx, budget, scoring  # noqa: F401  (all imported up front)
 
     times: dict[str, float] = {}
     start = time.perf_counter()
@@ -171,7 +171,8 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
     for index in args.indexes.split(","):
         t0 = time.perf_counter()
         budget_arg = None if index == "exact" else args.max_memory
-        with budget.limits(budget_arg, index) as scope:
+        options = {"nlist": args.nlist, "nprobe": args.nprobe, "recall_sample": args.recall_sample}
+        with budget.limits(budget_arg, index, **options) as scope:
             top = scoring.translate(xw, tgt, queries, 10, retrieval="csls", backend=args.backend)
         times[f"csls_{index}_s"] = time.perf_counter() - t0
         hit = top.indices == gold[queries][:, None]
@@ -207,6 +208,8 @@ def measured(args: argparse.Namespace, work: Path, indexes: str, queries: int) -
     """``run`` in a child process under ``/usr/bin/time -v``; its JSON plus its peak RSS."""
     cmd = [sys.executable, __file__, "child", "--work", str(work), "--indexes", indexes]
     cmd += ["--queries", str(queries), "--max-memory", args.max_memory, "--backend", args.backend]
+    cmd += ["--recall-sample", str(args.recall_sample)]
+    cmd += [f"--{o}={getattr(args, o)}" for o in ("nlist", "nprobe") if getattr(args, o)]
     timer = ["/usr/bin/time", "-v"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
     log_path = work / f"child_{indexes.replace(',', '_')}.log"
@@ -273,6 +276,9 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=100_000)
     ap.add_argument("--max-memory", default="4GB")
     ap.add_argument("--index", default="ivfpq", help="approximate index of the full run")
+    ap.add_argument("--nlist", type=int, help="IVF lists (default: the plan's 2 sqrt(n))")
+    ap.add_argument("--nprobe", type=int, help="IVF lists probed (default: the plan's rule)")
+    ap.add_argument("--recall-sample", type=int, default=1000)
     ap.add_argument("--exact-n", type=int, default=100_000, help="0: skip the exact comparison")
     ap.add_argument("--exact-queries", type=int, default=10_000)
     ap.add_argument("--exact-indexes", default="ivfpq,ivf,hnsw")

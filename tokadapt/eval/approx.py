@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 def _index(scope: Limits, data: Side, k: int, held_bytes: int) -> tuple[Any, IndexPlan]:
     """Plan (under the scope's budget) and build the index of ``data``."""
+    rows.trim()  # what earlier stages freed is not held: plan against what is
     p = plan(
         scope.csls_index,
         len(data.matrix),
@@ -44,7 +45,10 @@ def _index(scope: Limits, data: Side, k: int, held_bytes: int) -> tuple[Any, Ind
         budget=scope.max_memory,
         baseline=rows.rss_bytes(),
         rows_bytes=held_bytes,
+        nlist=scope.nlist,
+        nprobe=scope.nprobe,
     )
+    log.info("building a %s index (%s codes) of %d x %d rows", p.kind, p.encoding, p.n, p.dim)
     start = time.perf_counter()
     index = approx_index.build(data, p)
     scope.report.setdefault("indexes", []).append(
@@ -66,7 +70,7 @@ def _stage(
     start = time.perf_counter()
     top = approx_index.search(*built, data, queries, k, col)
     seconds = time.perf_counter() - start
-    rec = recall.sampled(queries, data, top, k, col)
+    rec = recall.sampled(queries, data, top, k, col, size=scope.recall_sample)
     rec |= {"queries": len(queries), "search_s": round(seconds, 2)}
     scope.report.setdefault("stages", {})[name] = rec
     log.info("approximate %s (%s): recall@%d %.4f", name, scope.csls_index, k, rec["recall"])

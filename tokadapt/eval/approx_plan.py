@@ -38,7 +38,11 @@ PAD = 8
 MAX_QUERY_BLOCK = 262144
 MIN_QUERY_BLOCK = 64
 COARSE_SCRATCH = 4096 * 1024 * 4 * 2  # FAISS's blocked coarse-quantizer distances
-SLACK = 64 * 2**20  # allocator and library scratch not modelled above
+SLACK = 32 * 2**20  # allocator and library scratch not modelled above
+#: recall@k is measured on SAMPLE query rows; its exact search visits BLOCK_ENTRIES
+#: similarities at a time (:mod:`tokadapt.eval.recall`)
+SAMPLE = 1000
+BLOCK_ENTRIES = 2**20
 TRAIN_PER_LIST = 39  # FAISS's k-means wants >= 39 points per centroid
 PQ_MIN_ROWS = 1024  # fewer rows: ivfpq keeps float32 codes (PQ training needs data)
 
@@ -86,7 +90,9 @@ def index_bytes(kind: str, encoding: str, n: int, dim: int, nlist: int) -> int:
 def _work(dim: int, nlist: int, cand: int, block: int) -> int:
     """One query block: float32 copies, FAISS's coarse lists and results, exact rescoring."""
     search = block * (dim * 8 + cand * 12 + 16 * 12) + COARSE_SCRATCH
-    return search + work_bytes(block, cand, dim) + rows.GATHER_ROWS * rows.FAULT_AROUND
+    recall = BLOCK_ENTRIES * 32 + SAMPLE * dim * 8  # the sampled exact search, after the block
+    rescore = work_bytes(block, cand, dim) + rows.GATHER_ROWS * rows.FAULT_AROUND
+    return max(search + rescore, recall)
 
 
 def _one(
@@ -99,9 +105,13 @@ def _one(
     room: int | None,
     base: int,
     block: int = MAX_QUERY_BLOCK,
+    lists: tuple[int | None, int | None] = (None, None),
 ) -> IndexPlan | None:
     dim = padded_dim(d, bias)
     nlist, nprobe = ivf_lists(n) if kind != "hnsw" else (0, 0)
+    if kind != "hnsw":
+        nlist = min(n, lists[0] or nlist)
+        nprobe = min(nlist, lists[1] or nprobe)
     cand = min(n, CANDIDATE_FACTOR[encoding] * k + PAD)
     size = index_bytes(kind, encoding, n, dim, nlist)
     train = min(n, TRAIN_PER_LIST * max(nlist, 256)) * dim * 4 * 2 if encoding != "flat" else 0
@@ -125,11 +135,14 @@ def plan(
     budget: int | None = None,
     baseline: int = 0,
     rows_bytes: int = 0,
+    nlist: int | None = None,
+    nprobe: int | None = None,
 ) -> IndexPlan:
     """The plan for indexing ``n`` vectors of dimension ``d`` searched for ``k`` neighbours.
 
     ``baseline`` is the process's resident set now; ``rows_bytes`` the per-row results that
-    will be held besides the index. Raises ConfigError when nothing fits ``budget``.
+    will be held besides the index; ``nlist``/``nprobe`` override :func:`ivf_lists`. Raises
+    ConfigError when nothing fits ``budget``.
     """
     if kind not in ENCODINGS:
         raise ConfigError(f"index kind must be one of {', '.join(ENCODINGS)}, got {kind!r}")
@@ -137,10 +150,10 @@ def plan(
     room = None if budget is None else budget - base
     encodings = ENCODINGS[kind] if kind != "ivfpq" or n >= PQ_MIN_ROWS else ("flat",)
     for encoding in encodings:
-        found = _one(kind, encoding, n, d, k, bias, room, base)
+        found = _one(kind, encoding, n, d, k, bias, room, base, lists=(nlist, nprobe))
         if found is not None:
             return found
-    small = _one(kind, encodings[-1], n, d, k, bias, None, base, MIN_QUERY_BLOCK)
+    small = _one(kind, encodings[-1], n, d, k, bias, None, base, MIN_QUERY_BLOCK, (nlist, nprobe))
     assert small is not None and budget is not None
     other = "" if kind == "ivfpq" else " or use --csls-index ivfpq (4-bit codes)"
     raise ConfigError(

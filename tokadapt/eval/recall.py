@@ -16,19 +16,18 @@ import numpy as np
 
 from tokadapt.eval import rows
 from tokadapt.eval.approx_index import Side, rescore
+from tokadapt.eval.approx_plan import BLOCK_ENTRIES, SAMPLE
 from tokadapt.eval.exact import PAD, TopK
-
-SAMPLE = 1000
-BLOCK = 16384
 
 
 def exact_topk(queries: np.ndarray, data: Side, k: int, col: float) -> TopK:
     """Exact top-``k`` of ``q . y + col * bias(y)`` over every row ``y`` of ``data``."""
     n, kp = len(data.matrix), min(len(data.matrix), k + PAD)
+    step = max(64, BLOCK_ENTRIES // max(1, len(queries)))
     best_v = np.full((len(queries), 0), -np.inf, dtype=np.float32)
     best_i = np.zeros((len(queries), 0), dtype=np.int64)
-    for start in range(0, n, BLOCK):
-        block = rows.block(data.matrix, start, min(start + BLOCK, n))
+    for start in range(0, n, step):
+        block = rows.block(data.matrix, start, min(start + step, n))
         sims = queries @ block.T
         if data.bias is not None and col:
             sims += np.float32(col) * data.bias[start : start + len(block)].astype(np.float32)

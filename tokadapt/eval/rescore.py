@@ -14,8 +14,8 @@ import numpy as np
 
 from tokadapt.eval import rows
 
-DATA_BLOCK = 16384
-PAIR_CHUNK = 65536
+DATA_BLOCK = 8192
+PAIR_CHUNK = 16384
 
 
 def pair_scores(

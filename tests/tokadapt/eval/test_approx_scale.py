@@ -135,3 +135,30 @@ def test_gpu_sharding_clones_to_all_gpus_with_shard_on() -> None:
     assert len(calls) == 1 and calls[0].shard is True  # type: ignore[attr-defined]
     fake.get_num_gpus = lambda: 0
     assert approx_index._to_gpus("cpu-index", plan, fake) == "cpu-index"
+
+
+MEASURE = """
+import sys, faiss, numpy as np
+from tokadapt.eval import approx, budget, rows, scoring, search
+src = np.load(sys.argv[1], mmap_mode="r")
+tgt = np.load(sys.argv[2], mmap_mode="r")
+search.resolve_backend("auto")  # imports torch: part of the process before the budget starts
+limit = rows.rss_bytes() + 320 * 10**6  # the two mapped inputs alone are 205 MB
+with budget.limits(limit, "ivf") as scope:
+    top = scoring.translate(src, tgt, np.arange(0, len(src), 50), 3, retrieval="csls")
+print(limit, rows.peak_rss_bytes(), scope.report["indexes"][0]["plan"]["encoding"])
+"""
+
+
+def test_process_peak_rss_stays_under_the_budget(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Mapped inputs (2 x 102 MB) searched under ``RSS now + 320 MB``: the peak stays under."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("faiss")
+    for name, seed in (("s", 10), ("t", 11)):
+        np.save(tmp_path / f"{name}.npy", _unit(100_000, 256, seed))
+    args = [sys.executable, "-c", MEASURE, str(tmp_path / "s.npy"), str(tmp_path / "t.npy")]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout.split()
+    limit, peak = int(out[0]), int(out[1])
+    assert peak <= limit and out[2] == "sq8", f"peak {peak / 1e6:.0f} MB, budget {limit / 1e6:.0f}"
