@@ -130,13 +130,42 @@ def rescore(
     return np.take_along_axis(scores, order, 1), top_i
 
 
-def search(index: Any, p: IndexPlan, data: Side, queries: Side, k: int, col: float) -> TopK:
-    """Exact top-``k`` among the index's candidates for every row of ``queries``."""
-    n, dcol = len(queries), None if data.bias is None else col
+def unique_rows(cand: np.ndarray) -> np.ndarray:
+    """``cand`` with every repeated id of a row (after its first) replaced by ``-1``."""
+    order = np.argsort(cand, axis=1, kind="stable")
+    ids = np.take_along_axis(cand, order, 1)
+    repeated = np.zeros(ids.shape, dtype=bool)
+    repeated[:, 1:] = (ids[:, 1:] == ids[:, :-1]) & (ids[:, 1:] >= 0)
+    out = cand.copy()
+    np.put_along_axis(out, order, np.where(repeated, -1, ids), 1)
+    return out
+
+
+def search(
+    index: Any,
+    p: IndexPlan,
+    data: Side,
+    queries: Side,
+    k: int,
+    col: float,
+    probes: tuple[float, ...] | None = None,
+) -> TopK:
+    """Exact top-``k`` among the index's candidates for every row of ``queries``.
+
+    ``probes``: bias-column values to search with (default ``col``); their candidates are
+    merged. CSLS ranks with ``col=1`` but also probes with ``0``: the bias column shifts
+    IVF's choice of lists towards low-``r_S`` regions, while the cosine probe visits the
+    query's own neighbourhood.
+    """
+    n, has_bias = len(queries), data.bias is not None
     out_s, out_i = np.empty((n, k)), np.empty((n, k), dtype=np.int64)
     for start in range(0, n, p.query_block):
         q = queries.take(start, min(start + p.query_block, n))
-        _, cand = index.search(prepared(q, dcol, p.dim), p.candidates)
+        found = [
+            index.search(prepared(q, probe if has_bias else None, p.dim), p.candidates)[1]
+            for probe in (probes or (col,))
+        ]
+        cand = found[0] if len(found) == 1 else unique_rows(np.hstack(found))
         top_s, top_i = rescore(q, data, cand, k, col)
         out_s[start : start + len(q)], out_i[start : start + len(q)] = top_s, top_i
     return TopK(out_s, out_i)

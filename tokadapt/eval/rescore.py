@@ -37,7 +37,7 @@ def pair_scores(
     sorted_key = key[order]
     out = np.full(m * c, -np.inf)
     q64 = np.asarray(queries, dtype=np.float64)
-    edges = np.searchsorted(sorted_key, np.arange(0, n + DATA_BLOCK, DATA_BLOCK))
+    edges = np.searchsorted(sorted_key, np.append(np.arange(0, n, DATA_BLOCK), n))  # -1s last
     for b in range(len(edges) - 1):
         lo, hi = int(edges[b]), int(edges[b + 1])
         if lo == hi:

@@ -143,7 +143,7 @@ from tokadapt.eval import approx, budget, rows, scoring, search
 src = np.load(sys.argv[1], mmap_mode="r")
 tgt = np.load(sys.argv[2], mmap_mode="r")
 search.resolve_backend("auto")  # imports torch: part of the process before the budget starts
-limit = rows.rss_bytes() + 320 * 10**6  # the two mapped inputs alone are 205 MB
+limit = rows.rss_bytes() + 400 * 10**6  # the two mapped inputs alone are 205 MB
 with budget.limits(limit, "ivf") as scope:
     top = scoring.translate(src, tgt, np.arange(0, len(src), 50), 3, retrieval="csls")
 print(limit, rows.peak_rss_bytes(), scope.report["indexes"][0]["plan"]["encoding"])
@@ -151,7 +151,7 @@ print(limit, rows.peak_rss_bytes(), scope.report["indexes"][0]["plan"]["encoding
 
 
 def test_process_peak_rss_stays_under_the_budget(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Mapped inputs (2 x 102 MB) searched under ``RSS now + 320 MB``: the peak stays under."""
+    """Mapped inputs (2 x 102 MB) searched under ``RSS now + 400 MB``: the peak stays under."""
     import subprocess
     import sys
 
@@ -159,6 +159,26 @@ def test_process_peak_rss_stays_under_the_budget(tmp_path) -> None:  # type: ign
     for name, seed in (("s", 10), ("t", 11)):
         np.save(tmp_path / f"{name}.npy", _unit(100_000, 256, seed))
     args = [sys.executable, "-c", MEASURE, str(tmp_path / "s.npy"), str(tmp_path / "t.npy")]
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout.split()
+    proc = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    out = proc.stdout.split()
     limit, peak = int(out[0]), int(out[1])
-    assert peak <= limit and out[2] == "sq8", f"peak {peak / 1e6:.0f} MB, budget {limit / 1e6:.0f}"
+    assert peak <= limit and out[2] in ("flat", "sq8"), (
+        f"peak {peak / 1e6:.0f} MB, budget {limit / 1e6:.0f}"
+    )
+
+
+def test_unique_rows_drops_repeats_after_the_first() -> None:
+    cand = np.array([[4, 2, 4, -1, 2], [1, 1, 1, 0, -1]])
+    out = approx_index.unique_rows(cand)
+    np.testing.assert_array_equal(out, [[4, 2, -1, -1, -1], [1, -1, -1, 0, -1]])
+
+
+def test_pair_scores_with_missing_candidates() -> None:
+    from tokadapt.eval.rescore import pair_scores
+
+    y, q = _unit(1200, 8, 12), _unit(3, 8, 13)
+    cand = np.array([[1199, -1], [-1, -1], [0, 5]])
+    got = pair_scores(q, y, cand, np.ones(1200), col=0.5)
+    want = np.einsum("md,mkd->mk", q.astype(np.float64), y[np.maximum(cand, 0)]) + 0.5
+    np.testing.assert_array_equal(got, np.where(cand >= 0, want, -np.inf))
