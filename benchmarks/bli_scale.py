@@ -275,7 +275,8 @@ def markdown(doc: dict[str, Any]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("mode", nargs="?", default="all", choices=("all", "child"))
+    ap.add_argument("mode", nargs="?", default="all", choices=("all", "child", "combine"))
+    ap.add_argument("--inputs", nargs="*", type=Path, default=[], help="(combine) result JSONs")
     ap.add_argument("--n", type=int, default=2_500_000)
     ap.add_argument("--dim", type=int, default=300)
     ap.add_argument("--queries", type=int, default=100_000)
@@ -301,6 +302,8 @@ def main() -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         print(json.dumps(run_child(args)))
         return 0
+    if args.mode == "combine":
+        return combine(args)
     from tokadapt.eval.budget import parse_memory
 
     parse_memory(args.max_memory)  # fail early on a bad size
@@ -318,12 +321,27 @@ def main() -> int:
         print(json.dumps(result, indent=1)[:3000], flush=True)
     doc["load_average_end"] = os.getloadavg()
     doc["environment"] = environment()
+    write(doc, args)
+    return 0
+
+
+def combine(args: argparse.Namespace) -> int:
+    """Merge the runs of several result files (runs made separately) into one report."""
+    docs = [json.loads(path.read_text()) for path in args.inputs]
+    doc = dict(docs[0])
+    doc["runs"] = {name: run for d in docs for name, run in d["runs"].items()}
+    doc["load_average_start"] = [d["load_average_start"] for d in docs]
+    doc["load_average_end"] = [d["load_average_end"] for d in docs]
+    write(doc, args)
+    return 0
+
+
+def write(doc: dict[str, Any], args: argparse.Namespace) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     stem = "bli_scale" + (f"_{args.tag}" if args.tag else "")
     (args.out / f"{stem}.json").write_text(json.dumps(doc, indent=2, sort_keys=True, default=str))
     (args.out / f"{stem}.md").write_text(markdown(doc))
     print(markdown(doc))
-    return 0
 
 
 def environment() -> dict[str, Any]:
