@@ -236,6 +236,7 @@ def markdown(doc: dict[str, Any]) -> str:
     lines = ["# CSLS BLI at scale under --max-memory", ""]
     loads = f"{doc['load_average_start']} at start, {doc['load_average_end']} at the end"
     lines += [f"Load average (1, 5, 15 min; 2 cores shared by 4 engineers): {loads}"]
+    lines += [f"\n{note}" for note in doc.get("notes", [])]
     for name, part in doc["runs"].items():
         data, res = part["data"], part["result"]
         lines += ["", f"## {name}: {data['n']:,} words per side x {data['dim']}-d", ""]
@@ -277,6 +278,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mode", nargs="?", default="all", choices=("all", "child", "combine"))
     ap.add_argument("--inputs", nargs="*", type=Path, default=[], help="(combine) result JSONs")
+    ap.add_argument("--note", action="append", default=[], help="(combine) a line for the report")
     ap.add_argument("--n", type=int, default=2_500_000)
     ap.add_argument("--dim", type=int, default=300)
     ap.add_argument("--queries", type=int, default=100_000)
@@ -332,6 +334,7 @@ def combine(args: argparse.Namespace) -> int:
     doc["runs"] = {name: run for d in docs for name, run in d["runs"].items()}
     doc["load_average_start"] = [d["load_average_start"] for d in docs]
     doc["load_average_end"] = [d["load_average_end"] for d in docs]
+    doc["notes"] = args.note
     write(doc, args)
     return 0
 
