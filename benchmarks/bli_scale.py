@@ -248,14 +248,15 @@ def markdown(doc: dict[str, Any]) -> str:
             f"{res['peak_rss_bytes'] / 1e9:.2f} GB (getrusage), "
             f"{res.get('time_v_max_rss_bytes', 0) / 1e9:.2f} GB (/usr/bin/time -v).",
             "",
-            "| route | top-1 acc | top-10 acc | stage recall@k (sample of 1000) | plans |",
+            "| route | top-1 acc | top-10 acc | stage recall@k (sampled rows) | plans |",
             "|---|---:|---:|---|---|",
         ]
         for index, row in res.items():
             if not isinstance(row, dict) or "top1_accuracy" not in row:
                 continue
             rep = row["report"]
-            rec = "; ".join(f"{s}: {v['recall']:.4f}" for s, v in rep.get("stages", {}).items())
+            stages = rep.get("stages", {}).items()
+            rec = "; ".join(f"{s}: {v['recall']:.4f} ({v['sample']})" for s, v in stages)
             plans = "; ".join(
                 f"{p['plan']['encoding']} nlist {p['plan']['nlist']} nprobe {p['plan']['nprobe']} "
                 f"block {p['plan']['query_block']} est {p['plan']['estimate_bytes'] / 1e9:.2f} GB "
