@@ -244,7 +244,7 @@ def main() -> int:
             }
         )
     result = {
-        "problem": vars(args) | {"out": str(args.out)},
+        "problem": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "device": device,
         "sgemm_peak_gflops": peak,
         "rows": rows,

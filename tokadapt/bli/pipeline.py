@@ -17,6 +17,7 @@ from tokadapt.bli.seeds import seed_pairs
 from tokadapt.bli.selflearning import SelfLearningConfig, self_learning
 from tokadapt.errors import ConfigError, ShapeError
 from tokadapt.eval import scoring, search
+from tokadapt.eval.budget import current as current_limits
 from tokadapt.eval.normalize import normalize, parse_chain
 from tokadapt.eval.signature import signature
 
@@ -140,6 +141,7 @@ def run_bli(
         "vocab": cfg.max_vocab,
         "rng": cfg.rng_seed,
         "backend": search.resolve_backend(cfg.backend),
+        "index": None if current_limits().csls_index == "exact" else current_limits().csls_index,
     }
     result["signature"] = (
         signature("bli", fields, lang=cfg.tgt_lang) + f" = P@1 {result['p@1']:.2f}"

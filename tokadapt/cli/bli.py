@@ -78,15 +78,17 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     m.add_argument("--backend", choices=BACKENDS, default="auto")
     m.add_argument(
         "--max-memory",
-        help="bound the similarity search's working memory, e.g. 4GB (blocks sized to fit; "
-        "same results; the embeddings themselves are not counted)",
+        help="bound the similarity search's memory, e.g. 4GB. Exact: blocks sized to fit, same "
+        "results, the embeddings not counted. With --csls-index: the whole process's peak "
+        "resident set (index codes and query blocks planned against the memory in use)",
     )
     m.add_argument(
         "--csls-index",
         choices=INDEXES,
         default="exact",
-        help="CSLS neighbourhood terms from an approximate FAISS index (recall vs exact is "
-        "reported in the result)",
+        help="CSLS neighbourhood terms and ranking from an approximate FAISS index: hnsw, ivf "
+        "(float32 or 8-bit codes) or ivfpq (4-bit PQ fast-scan); candidates rescored exactly, "
+        "recall@k vs exact on a sample reported in the result",
     )
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="print one JSON object")

@@ -10,6 +10,7 @@ from typing import Any
 
 from tokadapt import progress
 from tokadapt.errors import ConfigError, InputFileError, OutputExistsError
+from tokadapt.eval.budget import INDEXES, limits
 from tokadapt.eval.encode import POOLINGS
 from tokadapt.eval.retrieval import SCORINGS
 from tokadapt.eval.search import BACKENDS
@@ -51,6 +52,18 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--backend", choices=BACKENDS, default="auto")
+    p.add_argument(
+        "--max-memory",
+        help="bound the search's memory, e.g. 4GB (exact: blocks sized to fit, same results; "
+        "--csls-index: the whole process's peak resident set)",
+    )
+    p.add_argument(
+        "--csls-index",
+        choices=INDEXES,
+        default="exact",
+        help="--scoring csls/margin: neighbourhoods (and the csls ranking) from an approximate "
+        "FAISS index, recall vs exact reported",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("-o", "--output", help="also write the JSON result to this file")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --output")
@@ -104,12 +117,13 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
     }
     a, b = encode_texts(model, tok, src, **kw), encode_texts(model, tok, tgt, **kw)
     progress.note("retrieval", f"searching top-k both ways ({args.scoring})")
-    result: dict[str, Any] = {
-        "src->tgt": _percent(top_k_accuracy(a, b, scoring=args.scoring, backend=args.backend)),
-        "tgt->src": _percent(top_k_accuracy(b, a, scoring=args.scoring, backend=args.backend)),
-        "sentences": len(src),
-        "unit": "percent",
-    }
+    result: dict[str, Any] = {"sentences": len(src), "unit": "percent"}
+    for name, (x, y) in (("src->tgt", (a, b)), ("tgt->src", (b, a))):
+        with limits(args.max_memory, args.csls_index) as scope:
+            acc = top_k_accuracy(x, y, scoring=args.scoring, backend=args.backend)
+        result[name] = _percent(acc)
+        if scope.report:
+            result.setdefault("approximate_csls", {})[name] = dict(scope.report)
     fields = {
         "model": args.model,
         "layer": args.layer,
@@ -117,6 +131,7 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
         "scoring": args.scoring,
         "romanize": args.romanize_src,
         "n": len(src),
+        "index": None if args.csls_index == "exact" else args.csls_index,
     }
     lang = args.romanize_src if args.romanize_src not in (None, "none") else None
     result["signature"] = signature("retrieval", fields, lang=lang)

@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 from tokadapt.errors import ConfigError
 
-Index = Literal["exact", "hnsw", "ivf"]
-INDEXES: tuple[Index, ...] = ("exact", "hnsw", "ivf")
+Index = Literal["exact", "hnsw", "ivf", "ivfpq"]
+INDEXES: tuple[Index, ...] = ("exact", "hnsw", "ivf", "ivfpq")
 #: bytes per similarity-block entry: float32 scores plus selection temporaries (measured on
 #: the numpy and torch kernels: argpartition/topk indices, masks, transposed copies)
 BLOCK_ENTRY_BYTES = 32
@@ -42,6 +42,10 @@ class Limits:
     max_memory: int | None = None
     csls_index: Index = "exact"
     report: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: approximate indexes: IVF lists and lists probed (None: the plan's rule), recall sample
+    nlist: int | None = None
+    nprobe: int | None = None
+    recall_sample: int = 1000
 
 
 _CURRENT: ContextVar[Limits] = ContextVar("tokadapt_bli_limits", default=Limits())  # noqa: B039
@@ -52,12 +56,22 @@ def current() -> Limits:
 
 
 @contextlib.contextmanager
-def limits(max_memory: int | str | None = None, csls_index: str = "exact") -> Iterator[Limits]:
+def limits(
+    max_memory: int | str | None = None,
+    csls_index: str = "exact",
+    *,
+    nlist: int | None = None,
+    nprobe: int | None = None,
+    recall_sample: int = 1000,
+) -> Iterator[Limits]:
     """Scope in which the search kernels respect ``max_memory`` and use ``csls_index``."""
     if csls_index not in INDEXES:
         raise ConfigError(f"csls index must be one of {', '.join(INDEXES)}, got {csls_index!r}")
+    for name, value in (("nlist", nlist), ("nprobe", nprobe), ("recall_sample", recall_sample)):
+        if value is not None and value < 1:
+            raise ConfigError(f"{name} must be >= 1, got {value}")
     budget = parse_memory(max_memory) if isinstance(max_memory, str) else max_memory
-    scope = Limits(budget, csls_index)
+    scope = Limits(budget, csls_index, {}, nlist, nprobe, recall_sample)
     token = _CURRENT.set(scope)
     try:
         yield scope

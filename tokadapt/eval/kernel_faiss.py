@@ -33,7 +33,7 @@ def _index(vectors: np.ndarray, gpu: bool) -> Any:
     if gpu:
         res = faiss.StandardGpuResources()
         index = faiss.index_cpu_to_gpu(res, 0, cpu)
-        index.tokadapt_res = res  # keep the resources alive as long as the index
+        index.referenced_objects = [res]  # keeps the resources alive (faiss refuses new names)
     else:
         index = cpu
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))

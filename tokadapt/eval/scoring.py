@@ -74,6 +74,10 @@ def _csls(src: np.ndarray, tgt: np.ndarray, rows: np.ndarray, k: int, p: Params)
         kk = search.exact.candidate_count(max(k, p.csls_k), max(len(src), len(tgt)))
         blocks = search.device_blocks(len(src), len(tgt), kk, kk, search.BLOCK_Q, search.BLOCK_T)
         return kernel_device.csls(src, tgt, rows, k, p.csls_k, **blocks)
+    if current_limits().csls_index != "exact":  # every stage from an approximate index
+        from tokadapt.eval import approx
+
+        return approx.csls(src, tgt, rows, k, p.csls_k, current_limits())
     r_src, r_tgt = search.neighbourhood_means(src, tgt, p.csls_k, backend=p.backend)
     top = search.knn(src[rows], tgt, k, bias=-r_tgt / 2.0, backend=p.backend)
     return TopK(2.0 * top.scores - r_src[rows][:, None], top.indices)

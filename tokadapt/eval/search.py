@@ -200,7 +200,7 @@ def neighbourhood_means(
 ) -> tuple[np.ndarray, np.ndarray]:
     """CSLS's r terms: mean top-k similarity of each src row over tgt, and of each tgt over src.
 
-    Inside ``budget.limits(csls_index="hnsw"|"ivf")`` they come from an approximate FAISS
+    Inside ``budget.limits(csls_index="hnsw"|"ivf"|"ivfpq")`` they come from an approximate FAISS
     index instead (:mod:`tokadapt.eval.approx`, recall vs exact in the scope's report).
     """
     if current_limits().csls_index != "exact":

@@ -111,3 +111,17 @@ def test_retrieval_command_both_directions(tiny, tmp_path: Path, capsys) -> None
     args[4] = str(tmp_path / "c.txt")
     assert main(args) == 2
     assert "c.txt has 2 lines but" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("index", ["hnsw", "ivf", "ivfpq"])
+def test_retrieval_approximate_csls_under_a_budget(tiny, tmp_path: Path, capsys, index) -> None:
+    pytest.importorskip("faiss")
+    _, _, folder = tiny
+    (tmp_path / "a.txt").write_text("Москва\nЛондон\nПариж\n", encoding="utf-8")
+    args = ["retrieval", "--model", str(folder), "--src", str(tmp_path / "a.txt")]
+    args += ["--tgt", str(tmp_path / "a.txt"), "--layer", "1", "--scoring", "csls", "--json"]
+    assert main([*args, "--csls-index", index, "--max-memory", "2GB"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["src->tgt"]["top1"] == 100.0 and f"index:{index}" in out["signature"]
+    report = out["approximate_csls"]["tgt->src"]
+    assert report["max_memory_bytes"] == 2 * 10**9 and len(report["stages"]) == 3
