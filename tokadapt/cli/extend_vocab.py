@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from tokadapt.vocab import MERGE_MODES, extend_vocab
+from tokadapt.vocab.preserve import summary_line
 from tokadapt.vocab.protect import DEFAULT_LANG, DEFAULT_TOP, Protection
 
 COMMAND = "extend-vocab"
@@ -129,14 +130,7 @@ def protection_from_args(args: argparse.Namespace) -> Protection:
 
 
 def protect_line(s: dict[str, Any]) -> str:
-    if not s.get("protected_texts"):
-        return "  protection: off (existing text may be segmented differently)"
-    return (
-        f"  protection: {s['protected_texts']:,} protected texts "
-        f"({s['protected_changed_unguarded']:,} would change); "
-        f"{s['protect_demoted']:,} new pieces demoted, "
-        f"{s['protect_dropped']:,} dropped; verified: every protected text keeps its ids"
-    )
+    return "  " + summary_line(s)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     import translit
     from tokadapt.data.resources import xlmr_tokenizer_json
     from tokadapt.vocab import extend_vocab
+    from tokadapt.vocab.preserve import summary_line
 
     out = ctx.out / "xlmr_extended"
     result = extend_vocab(xlmr_tokenizer_json(), out, mode="max", overwrite=True)
@@ -49,6 +50,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         f"{s['collided_sources']:,} sources); dropped: empty {s['empty']}, space "
         f"{s['space']}, not Latin {s['not_latin']}, unreachable {s['unreachable']}"
     )
+    ctx.say(f"  {summary_line(s)}")
     ctx.say(
         f"  {s['total_s']:.1f} s (load {s['load_s']:.1f}, romanize {s['romanize_s']:.1f}, "
         f"merge {s['merge_s']:.1f}, write {s['write_s']:.1f}) -> {out}"

@@ -84,7 +84,19 @@ def rss_bytes() -> int:
 
 
 def peak_rss_bytes() -> int:
-    """The process's peak resident set so far (``ru_maxrss``: KiB on Linux, bytes on macOS)."""
+    """The process's peak resident set so far.
+
+    Linux: ``VmHWM`` of this address space. ``ru_maxrss`` is not used there: it survives
+    ``fork`` + ``exec``, so a child started by a large process reports its parent's peak.
+    Elsewhere ``ru_maxrss`` (bytes on macOS).
+    """
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak if sys.platform == "darwin" else peak * 1024)
 

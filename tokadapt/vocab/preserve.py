@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -262,3 +262,15 @@ def verify_written(guard: Guard, path: Path) -> None:
             f"internal: {len(bad)} protected texts tokenize differently in the written "
             f"tokenizer (e.g. {guard.texts[bad[0]]!r}); nothing was published. Please report this"
         )
+
+
+def summary_line(s: Mapping[str, Any]) -> str:
+    """One line on what protection did, from an extension summary (CLI and demo)."""
+    if not s.get("protected_texts"):
+        return "protection: off (existing text may be segmented differently)"
+    return (
+        f"protection: {s['protected_texts']:,} protected texts "
+        f"({s['protected_changed_unguarded']:,} would change); "
+        f"{s['protect_demoted']:,} new pieces demoted, "
+        f"{s['protect_dropped']:,} dropped; verified: every protected text keeps its ids"
+    )
