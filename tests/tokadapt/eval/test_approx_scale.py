@@ -144,7 +144,11 @@ from tokadapt.eval import approx, budget, rows, scoring, search
 src = np.load(sys.argv[1], mmap_mode="r")
 tgt = np.load(sys.argv[2], mmap_mode="r")
 search.resolve_backend("auto")  # imports torch: part of the process before the budget starts
-limit = rows.rss_bytes() + 400 * 10**6  # the two mapped inputs alone are 205 MB
+# the two mapped inputs alone are 205 MB; the plan's estimate is conservative (peak here ~240 MB
+# above the start, estimate ~400 MB), and the RSS at planning time differs by build and load
+# (CI: 40 MB more than at this line), so the budget leaves room for the estimate, not the peak;
+# unbounded, this search would hold a 100k x 100k score matrix (40 GB)
+limit = rows.rss_bytes() + 600 * 10**6
 with budget.limits(limit, "ivf") as scope:
     top = scoring.translate(src, tgt, np.arange(0, len(src), 50), 3, retrieval="csls")
 print(limit, rows.peak_rss_bytes(), scope.report["indexes"][0]["plan"]["encoding"])
@@ -152,7 +156,7 @@ print(limit, rows.peak_rss_bytes(), scope.report["indexes"][0]["plan"]["encoding
 
 
 def test_process_peak_rss_stays_under_the_budget(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Mapped inputs (2 x 102 MB) searched under ``RSS now + 400 MB``: the peak stays under."""
+    """Mapped inputs (2 x 102 MB) searched under ``RSS now + 600 MB``: the peak stays under."""
     import subprocess
     import sys
 
