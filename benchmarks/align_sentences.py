@@ -11,13 +11,16 @@ partner among every language's candidates), reported per language and as the mea
 * ``rom->en`` — romanized sentence → its English translation,
 * ``orig->en`` — original-script sentence → its English translation.
 
-Models: e5; ``adapt`` (TransMI) alone; ``align --preset cosine`` (the issue's run, optional);
-``align`` with the defaults on e5; ``adapt --align`` (TransMI, then the defaults, with e5 as the
-frozen teacher). The defaults on an encoder are the ``distill`` recipe; its pivot sentences are
-the English column of the *train* sections (``train/pivot.eng.txt``). ``--adapted DIR`` takes
-an already adapted checkpoint (e.g. a tokenization-preserving extension) as the ``adapt`` row
-and aligns it, instead of running ``adapt --align`` from e5. Writes
-``results/align_sentences.json`` and ``.md``.
+Every trained row is made by the ``tokadapt`` command a user runs (recorded in the JSON), with
+the issue's budget by default (120 steps x 16 pairs) and every other setting left at its
+default: e5; ``tokadapt adapt e5`` (extension with English protected + ``focus`` init);
+``tokadapt align --preset cosine`` (the issue's run, optional); ``tokadapt align`` with the
+defaults on e5; ``tokadapt adapt e5 --align …`` (extend → init → align in one command, e5 as
+the frozen teacher). The defaults on an encoder are the ``distill`` recipe; its pivot sentences
+are the English column of the *train* sections (``train/pivot.eng.txt``), its dev sets the dev
+sections. ``--adapted DIR`` takes an already adapted checkpoint as the ``adapt`` row and runs
+``tokadapt align`` on it with e5 as teacher instead. Writes ``results/align_sentences.json``
+and ``.md``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -37,6 +41,7 @@ sys.path.insert(0, str(ROOT.parent))
 DEFAULT_TSV = ROOT.parent.parent / "shared" / "data" / "udhr_articles_dev.tsv"
 LANGS = ("rus", "hin", "ell_monotonic", "kat", "heb", "tha", "amh", "arb")
 PIVOT = "eng"
+CLI = "import sys; from tokadapt.cli import main; sys.exit(main())"
 
 
 def iso(code: str) -> str:
@@ -145,22 +150,12 @@ def measure_model(model_dir: Path, test: dict[str, Any], max_length: int) -> dic
     return out
 
 
-def trained(name: str, work: Path, reuse: bool, make: Any) -> Path:
-    """``work/name`` (re)made by ``make(out)``; kept when ``reuse`` and it holds a model."""
-    out = work / name
-    if not (reuse and (out / "align.json").is_file()):
-        make(out)
-    return out
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV), help="udhr_articles_dev.tsv")
-    p.add_argument("--steps", type=int, default=24)
-    p.add_argument("--batch-size", type=int, default=8)
-    p.add_argument("--eval-every", type=int, default=6)
-    p.add_argument("--train-max-length", type=int, default=48, help="original-side budget")
-    p.add_argument("--rom-max-length", type=int, default=96, help="romanized-side budget")
+    p.add_argument("--steps", type=int, default=120)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--eval-every", type=int, default=20)
     p.add_argument("--max-length", type=int, default=256, help="token budget when measuring")
     p.add_argument("--threads", type=int, default=1, help="torch threads")
     p.add_argument("--work", default="/tmp/align_sentences")
@@ -171,8 +166,6 @@ def main() -> int:
     args = p.parse_args()
     import torch
 
-    from tokadapt.align import make_config, train
-    from tokadapt.align.recipe import adapt_and_align
     from tokadapt.environment import collect
     from tokadapt.models.e5 import export_e5
 
@@ -183,67 +176,107 @@ def main() -> int:
     e5 = work / "e5"
     if not (args.reuse and (e5 / "config.json").is_file()):
         export_e5(e5, overwrite=True)
-    transmi_dir = Path(args.adapted) if args.adapted else work / "e5-transmi"
-    if not args.adapted and not (args.reuse and (transmi_dir / "config.json").is_file()):
-        from tokadapt.embeddings.initialize import init_embeddings
-        from tokadapt.vocab import extend_vocab
-
-        extend_vocab(e5, work / "e5-ext-tok", overwrite=True)
-        init_embeddings(e5, work / "e5-ext-tok", transmi_dir, overwrite=True)
-    issue = {"steps": args.steps, "batch_size": args.batch_size}  # the issue's command
-    run = {**issue, "warmup_steps": max(1, args.steps // 10)}
     timing: dict[str, float] = {}
+    commands: dict[str, list[str]] = {}
 
-    def timed(name: str, fn: Any) -> Any:
+    def cli(name: str, argv: list[str]) -> Path:
+        """``work/name`` made by the ``tokadapt`` command ``argv`` (as a user runs it)."""
+        out = work / name
+        if args.reuse and (out / "config.json").is_file():
+            return out
+        cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
+        commands[name] = ["tokadapt", *argv]
+        print("$ tokadapt " + " ".join(argv), flush=True)
         t = time.perf_counter()
-        out = fn()
+        subprocess.run(cmd, check=True, env={**os.environ, "OMP_NUM_THREADS": str(args.threads)})
         timing[name] = round(time.perf_counter() - t, 1)
         return out
 
+    steps = ["--steps", str(args.steps), "--batch-size", str(args.batch_size)]
+    pivot, dev = data["pivot"], data["dev"]
+    if args.adapted:  # an already adapted checkpoint: its align stage run on its own
+        transmi_dir = Path(args.adapted)
+        recipe = cli(
+            "adapt-align",
+            [
+                "align",
+                "--model",
+                str(transmi_dir),
+                "--train",
+                *data["train"],
+                "--eval",
+                *dev,
+                "--pivot",
+                *pivot,
+                "--teacher",
+                str(e5),
+                *steps,
+                "--eval-every",
+                str(args.eval_every),
+                "-o",
+                str(work / "adapt-align"),
+            ],
+        )
+    else:
+        transmi_dir = cli("adapt", ["adapt", str(e5), "-o", str(work / "adapt")])
+        recipe = cli(
+            "adapt-align",
+            [
+                "adapt",
+                str(e5),
+                "-o",
+                str(work / "adapt-align"),
+                "--align",
+                *data["train"],
+                "--align-eval",
+                *dev,
+                "--align-pivot",
+                *pivot,
+                "--align-steps",
+                str(args.steps),
+                "--align-batch-size",
+                str(args.batch_size),
+                "--align-eval-every",
+                str(args.eval_every),
+            ],
+        )
     cosine = (
         None
         if args.no_cosine
-        else trained(
+        else cli(
             "align-cosine",
-            work,
-            args.reuse,
-            lambda out: timed(
-                "align-cosine",
-                lambda: train(
-                    e5, data["train"], out, make_config("cosine", **issue), overwrite=True
-                ),
-            ),
+            [
+                "align",
+                "--model",
+                str(e5),
+                "--train",
+                *data["train"],
+                "--preset",
+                "cosine",
+                *steps,
+                "-o",
+                str(work / "align-cosine"),
+            ],
         )
     )
-    auto = {
-        **run,
-        "eval_every": args.eval_every,
-        "max_length": args.train_max_length,
-        "rom_max_length": args.rom_max_length,
-        "pivot": data["pivot"],
-    }
-    aligned = trained(
+    aligned = cli(
         "align-defaults",
-        work,
-        args.reuse,
-        lambda out: timed(
-            "align-defaults",
-            lambda: train(
-                e5, data["train"], out, make_config(**auto), eval=data["dev"], overwrite=True
-            ),
-        ),
-    )
-
-    def adapt_align(out: Path) -> Any:
-        if not args.adapted:
-            return adapt_and_align(
-                e5, out, data["train"], eval=data["dev"], cfg=make_config(**auto), overwrite=True
-            )
-        cfg = make_config(**auto, teacher=str(e5))  # as adapt_and_align's third stage
-        return train(transmi_dir, data["train"], out, cfg, eval=data["dev"], overwrite=True)
-
-    recipe = trained(
-        "adapt-align", work, args.reuse, lambda out: timed("adapt-align", lambda: adapt_align(out))
+        [
+            "align",
+            "--model",
+            str(e5),
+            "--train",
+            *data["train"],
+            "--eval",
+            *dev,
+            "--pivot",
+            *pivot,
+            *steps,
+            "--eval-every",
+            str(args.eval_every),
+            "-o",
+            str(work / "align-defaults"),
+        ],
     )
     models = {
         "e5": e5,
@@ -262,6 +295,7 @@ def main() -> int:
         "table": table,
         "adapted": str(transmi_dir),
         "train_seconds": timing,
+        "commands": commands,
         "load_average": os.getloadavg(),
         "selection": {
             name: json.loads((path / "align.json").read_text()).get("steps")

@@ -19,7 +19,9 @@ the CRC-32 of the text for text files.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import logging
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,10 +30,11 @@ from typing import Any, Protocol
 from torch.utils.data import IterableDataset, get_worker_info
 
 from tokadapt.align.bucketing import length_key, plan_window
-from tokadapt.align.shards import ShardRows
-from tokadapt.align.sources import Source, raw_stream
+from tokadapt.align.shards import ShardRows, ShardSource
+from tokadapt.align.sources import SentenceSplit, Source, raw_stream
 from tokadapt.errors import ConfigError
 
+log = logging.getLogger(__name__)
 Window = tuple[list[Any], list[int]]  # items, ids
 
 
@@ -116,3 +119,24 @@ class ItemBatches(IterableDataset):  # type: ignore[type-arg,unused-ignore]
     def _mine(self, worker: int, workers: int) -> Any:
         start = self.start
         return lambda k: k >= start and (k - start) % workers == worker
+
+
+def with_columns(source: Any, cfg: Any) -> Any:
+    """Shard sources read the configured columns (``--text-column`` …); text sources as given."""
+    if not isinstance(source, ShardSource):
+        return source
+    return dataclasses.replace(
+        source,
+        text_column=cfg.text_column,
+        lang_column=cfg.lang_column or None,
+        rom_column=cfg.rom_column or None,
+    )
+
+
+def sentence_split(source: Any) -> Any:
+    """Sentence-split text sources; shards are taken as one sentence per row (split them when
+    preparing the corpus: splitting here would move every later sample position)."""
+    if isinstance(source, ShardSource):
+        log.warning("sentence_split: %s is read as one sentence per row", source.path)
+        return source
+    return source if isinstance(source, SentenceSplit) else SentenceSplit(source)

@@ -20,7 +20,6 @@ The run writes into ``OUT.partial`` and is published as ``OUT`` only when it fin
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import logging
 import math
@@ -33,7 +32,7 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from tokadapt.align import accel, checkpoint, distributed, flops, rundir
+from tokadapt.align import accel, checkpoint, distributed, feeds, flops, ready, resume, rundir
 from tokadapt.align.config import AlignConfig, resolve_recipe
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.meter import FlopModel, StepMeter
@@ -42,24 +41,10 @@ from tokadapt.align.optim import build_optimizer
 from tokadapt.align.pairs import PairStream
 from tokadapt.align.selection import Selector
 from tokadapt.align.shards import ShardSource
-from tokadapt.align.sources import SentenceSplit, Source
+from tokadapt.align.sources import Source
 from tokadapt.errors import ConfigError, InputFileError
 
 log = logging.getLogger(__name__)
-_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
-_FREE_ON_RESUME = {
-    "steps",
-    "log_every",
-    "eval_every",
-    "save_every",
-    "keep_checkpoints",
-    "num_workers",
-    "eval_max_sentences",
-    "compile",
-    "grad_checkpointing",
-    "peak_flops",
-    "log_samples",
-}
 
 
 class Trainer:
@@ -92,7 +77,7 @@ class Trainer:
             )
         self.work = self.out  # where the run writes until it is published (see rundir)
         self.resume_from = self._resume_path(resume, overwrite)
-        sources = [_with_columns(s, cfg) for s in sources]
+        sources = [feeds.with_columns(s, cfg) for s in sources]
         self.counts = [s.count() for s in sources]  # fail on bad input before loading
         loaded = (
             model_dir if isinstance(model_dir, Loaded) else load(model_dir, cfg.mlm, tokenizer_dir)
@@ -102,7 +87,7 @@ class Trainer:
         log.info("align: %s", self.choice)
         self.sources: list[Any] = list(sources)
         if cfg.sentence_split:
-            self.sources = [_split(s) for s in sources]
+            self.sources = [feeds.sentence_split(s) for s in sources]
             self.counts = [s.count() for s in self.sources]
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
@@ -138,39 +123,7 @@ class Trainer:
         return path
 
     def _restore(self, path: Path) -> None:
-        ck = checkpoint.load(path)
-        state = ck["state"]
-        if (
-            state.get("world_size") != self.dist.world_size
-            or state.get("batch_size") != self.cfg.batch_size
-        ):
-            raise ConfigError(
-                f"checkpoint {path} was written with world size "
-                f"{state.get('world_size')} and batch size "
-                f"{state.get('batch_size')}; resume with the same values "
-                f"(now {self.dist.world_size} and {self.cfg.batch_size})"
-            )
-        saved = state.get("config", {})
-        changed = sorted(
-            k
-            for k, v in self.cfg.to_dict().items()
-            if k not in _FREE_ON_RESUME and saved.get(k, v) != v
-        )
-        if changed:
-            log.warning(
-                "resuming %s with changed settings %s: the run will not match an uninterrupted one",
-                path,
-                {k: (saved[k], getattr(self.cfg, k)) for k in changed},
-            )
-        checkpoint.load_module_state(self.module, ck["model"])
-        best = checkpoint.load_extra(path, "best")
-        self.selector.load_state(state.get("selector"), best, self.module.hf_model)
-        self.optimizer.load_state_dict(ck["optim"]["optimizer"])
-        self.scheduler.load_state_dict(ck["optim"]["scheduler"])
-        self.scaler.load_state_dict(ck["optim"]["scaler"])
-        checkpoint.set_rng_state(ck["rng"][self.dist.rank])
-        self.step, self.chunk = int(state["step"]), int(state["chunk"])
-        log.info("resumed from %s at step %d (data chunk %d)", path, self.step, self.chunk)
+        resume.restore(self, path)
 
     def _flop_model(self) -> FlopModel:
         module = self.module
@@ -216,9 +169,7 @@ class Trainer:
         """One optimizer update over ``grad_accum`` micro-batches. Nothing here waits for the
         device (no ``.item()``, no host copies): the loss parts go to :attr:`meter`."""
         cfg = self.cfg
-        autocast = torch.autocast(
-            self.device.type, dtype=_DTYPES.get(cfg.precision), enabled=cfg.precision in _DTYPES
-        )
+        autocast = ready.autocast(self.device, cfg.precision)
         for micro in range(cfg.grad_accum):
             raw = next(batches)
             batch = {
@@ -296,35 +247,7 @@ class Trainer:
         return stop
 
     def _save_checkpoint(self) -> None:
-        rngs = [checkpoint.rng_state()]
-        if distributed.is_active():
-            rngs = [None] * self.dist.world_size  # type: ignore[list-item]
-            torch.distributed.all_gather_object(rngs, checkpoint.rng_state())
-        if self.dist.is_main:
-            optim = {
-                "optimizer": self.optimizer.state_dict(),
-                "scheduler": self.scheduler.state_dict(),
-                "scaler": self.scaler.state_dict(),
-            }
-            state = {
-                "chunk": self.chunk,
-                "world_size": self.dist.world_size,
-                "batch_size": self.cfg.batch_size,
-                "config": self.cfg.to_dict(),
-                "selector": self.selector.to_json(),
-            }
-            best = self.selector.weights_to_save(self.module.hf_model)
-            checkpoint.save(
-                self.work / "checkpoints",
-                self.step,
-                module=self.module,
-                optim=optim,
-                rng_states=rngs,
-                state=state,
-                keep=self.cfg.keep_checkpoints,
-                extra={"best": best},
-            )
-        distributed.barrier()
+        resume.save(self)
 
     def _save_final(self) -> None:
         if self.dist.is_main:
@@ -344,62 +267,12 @@ class Trainer:
             rundir.publish(self.work, self.out)
         distributed.barrier()
 
-    def _dummy_batch(self) -> dict[str, torch.Tensor]:
-        enc = self.tokenizer(
-            ["ab cd", "ef", "gh ij", "kl"],
-            padding=True,
-            return_special_tokens_mask=True,
-            return_tensors="pt",
-        )
-        batch = {k: v.to(self.device) for k, v in enc.items() if k != "token_type_ids"}
-        labels = batch["input_ids"].masked_fill(batch["special_tokens_mask"].bool(), -100)
-        return {**batch, "labels": labels}
-
-    def _probe(self) -> None:
-        """One training-mode forward/backward on a tiny batch (the compile check)."""
-        autocast = torch.autocast(
-            self.device.type,
-            dtype=_DTYPES.get(self.cfg.precision),
-            enabled=self.cfg.precision in _DTYPES,
-        )
-        self.module.train()
-        with autocast:
-            loss = self.module(self._dummy_batch())["loss"]
-        loss.backward()
-
-    def _freeze_unreachable(self) -> None:
-        """Stop training parameters the loss cannot reach (pooler, layers above an early exit).
-
-        DDP requires every trainable parameter to get a gradient. A dry forward/backward in eval
-        mode (no dropout, so no RNG is consumed) finds those that do not; AdamW would skip them
-        anyway, so a single process trains exactly the same parameters.
-        """
-        self.module.eval()
-        self.module(self._dummy_batch())["loss"].backward()
-        frozen = [
-            n for n, p in self.module.named_parameters() if p.requires_grad and p.grad is None
-        ]
-        for name, param in self.module.named_parameters():
-            if name in frozen:
-                param.requires_grad_(False)
-        self.optimizer.zero_grad(set_to_none=True)
-        self.module.zero_grad(set_to_none=True)
-        if frozen:
-            log.info("parameters the loss does not reach (not trained): %s", frozen)
-
     # -- main ----------------------------------------------------------------------------------
     def prepare(self) -> Any:
-        """The model the step loop calls: unreachable parameters frozen (DDP), blocks compiled
-        (``compile``, with the eager fallback), wrapped in DDP under ``torchrun``; train mode."""
-        model: Any = self.module
-        if distributed.is_active():
-            self._freeze_unreachable()
-        if self.cfg.compile:
-            self.compiled = accel.compile_or_fallback(self.module, self._probe, self.device)
-        if distributed.is_active():
-            ids = [self.device.index] if self.device.type == "cuda" else None
-            model = DistributedDataParallel(self.module, device_ids=ids)
-        self.module.train()
+        """The model the step loop calls (:func:`tokadapt.align.ready.prepare`)."""
+        model, self.compiled = ready.prepare(
+            self.module, self.optimizer, self.tokenizer, self.device, self.cfg
+        )
         return model
 
     def run(self) -> dict[str, Any]:
@@ -470,24 +343,3 @@ def _progress(total: int, initial: int, enabled: bool | None) -> Any:
     from tokadapt.progress import progress
 
     return progress(total, "align", "step", initial=initial, enabled=enabled)
-
-
-def _with_columns(source: Any, cfg: AlignConfig) -> Any:
-    """Shard sources read the configured columns (``--text-column`` …)."""
-    if not isinstance(source, ShardSource):
-        return source
-    return dataclasses.replace(
-        source,
-        text_column=cfg.text_column,
-        lang_column=cfg.lang_column or None,
-        rom_column=cfg.rom_column or None,
-    )
-
-
-def _split(source: Any) -> Any:
-    """Sentence-split text sources; shards are taken as one sentence per row (split them when
-    preparing the corpus: splitting here would move every later sample position)."""
-    if isinstance(source, ShardSource):
-        log.warning("sentence_split: %s is read as one sentence per row", source.path)
-        return source
-    return source if isinstance(source, SentenceSplit) else SentenceSplit(source)
