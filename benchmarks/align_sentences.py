@@ -95,7 +95,9 @@ def prepare(tsv: Path, work: Path) -> dict[str, Any]:
     }
 
 
-def measure(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, Any]:
+def measure(
+    model_dir: Path, test: dict[str, Any], max_length: int, pooling: str = "mean"
+) -> dict[str, Any]:
     """:func:`measure_model`, cached in ``measured.json`` next to the model (keyed by the
     model's weights file time and size, the test texts and the budget)."""
     weights = Path(model_dir) / "model.safetensors"
@@ -106,19 +108,22 @@ def measure(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str,
             stat and [stat.st_mtime, stat.st_size],
             max_length,
             sorted((c, v["text"]) for c, v in test.items()),
+            *([pooling] if pooling != "mean" else []),
         ]
     )
     cache = Path(model_dir).resolve().parent / "measured.json"
     store = json.loads(cache.read_text()) if cache.is_file() else {}
     if key not in store:
-        value = measure_model(model_dir, test, max_length)
+        value = measure_model(model_dir, test, max_length, pooling)
         store = json.loads(cache.read_text()) if cache.is_file() else {}  # others may have written
         store[key] = value
         cache.write_text(json.dumps(store))
     return store[key]
 
 
-def measure_model(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, Any]:
+def measure_model(
+    model_dir: Path, test: dict[str, Any], max_length: int, pooling: str = "mean"
+) -> dict[str, Any]:
     """Pooled retrieval top-1 (see module docstring) per language and the mean."""
     from tokadapt.eval.encode import encode_texts, load_encoder
 
@@ -126,7 +131,7 @@ def measure_model(model_dir: Path, test: dict[str, Any], max_length: int) -> dic
     langs = list(test)
 
     def enc(texts: list[str]) -> np.ndarray:
-        v = encode_texts(model, tok, texts, layer=-1, pooling="mean", max_length=max_length)
+        v = encode_texts(model, tok, texts, layer=-1, pooling=pooling, max_length=max_length)
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
     owner = np.concatenate([[i] * len(test[c]["text"]) for i, c in enumerate(langs)])
@@ -287,12 +292,17 @@ def main() -> int:
     }
     models = {k: v for k, v in models.items() if v is not None}
     table = {name: measure(path, data["test"], args.max_length) for name, path in models.items()}
+    as_e5_card = {  # every attended token, <s> and </s> included: how e5 users pool
+        name: measure(path, data["test"], args.max_length, "mean-all")
+        for name, path in models.items()
+    }
     result: dict[str, Any] = {
         "environment": collect(),
         "args": vars(args),
         "split": {c: v["sections"] for c, v in data["test"].items()},
         "test_units": {c: len(v["text"]) for c, v in data["test"].items()},
         "table": table,
+        "table_mean_all": as_e5_card,
         "adapted": str(transmi_dir),
         "train_seconds": timing,
         "commands": commands,
@@ -353,6 +363,15 @@ def write(result: dict[str, Any], out: Path) -> None:
         lines += [f"\n### {metric}\n", "| model | " + " | ".join(langs) + " |"]
         lines.append("|---|" + "---:|" * len(langs))
         for name, row in table.items():
+            lines.append(f"| {name} | " + " | ".join(f"{row[metric][c]:.1f}" for c in langs) + " |")
+    lines.append(
+        "\n### The same models pooled as e5 users pool them (`mean-all`: every attended token, "
+        "<s> and </s> included; the tables above and training exclude them)\n"
+    )
+    for metric in ("orig<->rom", "rom->en", "orig->en"):
+        lines += [f"\n#### {metric} (mean-all)\n", "| model | " + " | ".join(langs) + " |"]
+        lines.append("|---|" + "---:|" * len(langs))
+        for name, row in result.get("table_mean_all", {}).items():
             lines.append(f"| {name} | " + " | ".join(f"{row[metric][c]:.1f}" for c in langs) + " |")
     lines.append(
         "\n### targets (adapt --align vs adapt; True = met, ceiling = adapt alone is within 3 "

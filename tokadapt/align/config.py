@@ -43,12 +43,12 @@ from typing import Any, Literal
 
 from tokadapt.errors import ConfigError, InputFileError
 
-Pooling = Literal["mean", "cls"]
+Pooling = Literal["mean", "mean-all", "cls"]
 Similarity = Literal["dot", "cosine"]
 DistillMetric = Literal["mse", "cosine"]
 Precision = Literal["fp32", "bf16", "fp16"]
 MlmMode = Literal["auto", "on", "off"]
-POOLINGS: tuple[Pooling, ...] = ("mean", "cls")
+POOLINGS: tuple[Pooling, ...] = ("mean", "mean-all", "cls")
 SIMILARITIES: tuple[Similarity, ...] = ("dot", "cosine")
 PRECISIONS: tuple[Precision, ...] = ("fp32", "bf16", "fp16")
 MLM_MODES: tuple[MlmMode, ...] = ("auto", "on", "off")

@@ -32,18 +32,19 @@ def pool(
     special_tokens_mask: torch.Tensor | None,
     pooling: Pooling,
 ) -> torch.Tensor:
-    """Sentence vectors from ``hidden`` (B, L, d): CLS (position 0) or mean of text tokens.
+    """Sentence vectors from ``hidden`` (B, L, d): CLS (position 0) or a mean.
 
-    Mean pooling averages the positions where ``attention_mask`` is 1 and
-    ``special_tokens_mask`` is 0 (``<s>``, ``</s>``, ``[CLS]``, ``[SEP]`` excluded); a row with no
-    text token falls back to all attended positions.
+    ``mean`` averages the positions where ``attention_mask`` is 1 and ``special_tokens_mask``
+    is 0 (``<s>``, ``</s>``, ``[CLS]``, ``[SEP]`` excluded; a row with no text token falls back
+    to all attended positions); ``mean-all`` every attended position, special tokens included
+    (sentence-transformers' and the e5 model card's mean pooling).
     """
     if pooling == "cls":
         return hidden[:, 0]
-    if pooling != "mean":
-        raise ConfigError(f"pooling must be 'mean' or 'cls', got {pooling!r}")
+    if pooling not in ("mean", "mean-all"):
+        raise ConfigError(f"pooling must be 'mean', 'mean-all' or 'cls', got {pooling!r}")
     keep = attention_mask.bool()
-    if special_tokens_mask is not None:
+    if special_tokens_mask is not None and pooling == "mean":
         text = keep & ~special_tokens_mask.bool()
         keep = torch.where(text.any(dim=1, keepdim=True), text, keep)
     weights = keep.to(hidden.dtype).unsqueeze(-1)

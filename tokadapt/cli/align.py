@@ -12,6 +12,8 @@ import os
 import sys
 from typing import Any
 
+from tokadapt.eval.encode import POOLINGS
+
 COMMAND = "align"
 ORDER = 40
 EXAMPLES = """\
@@ -84,7 +86,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     tr.add_argument("--lr", type=float)
     tr.add_argument("--warmup-steps", type=int)
     tr.add_argument("--layer", type=int, help="hidden-state layer for TCM (0 = embeddings)")
-    tr.add_argument("--pooling", choices=("mean", "cls"))
+    tr.add_argument("--pooling", choices=POOLINGS)
     tr.add_argument("--temperature", type=float)
     tr.add_argument(
         "--learnable-temperature",

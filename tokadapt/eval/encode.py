@@ -2,8 +2,9 @@
 
 * :func:`load_encoder` — model + tokenizer from a local checkpoint directory (never the hub).
 * :func:`encode_texts` — batched sentence vectors: a chosen layer of ``hidden_states`` (``-1`` =
-  last; TransMI/TransliCo use layer 8), mean pooling over real tokens (no special tokens, no
-  padding) or the first (CLS) token.
+  last; TransMI/TransliCo use layer 8), mean pooling over real tokens (``mean``: no special
+  tokens, no padding), over every attended token (``mean-all``: special tokens included, as
+  sentence-transformers and the e5 model card pool) or the first (CLS) token.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from tokadapt.progress import progress
 
 log = logging.getLogger(__name__)
 
-Pooling = Literal["mean", "cls"]
-POOLINGS: tuple[Pooling, ...] = ("mean", "cls")
+Pooling = Literal["mean", "mean-all", "cls"]
+POOLINGS: tuple[Pooling, ...] = ("mean", "mean-all", "cls")
 
 
 def load_encoder(path: str | Path, device: str | None = None) -> tuple[Any, Any]:
@@ -64,8 +65,9 @@ def encode_texts(
 ) -> np.ndarray:
     """Sentence vectors ``(len(texts), hidden)`` float32 from ``hidden_states[layer]``.
 
-    Mean pooling averages the non-special, non-padding tokens (all attended tokens for a text
-    that has only special tokens). Texts are batched by length; the output keeps input order.
+    ``mean`` averages the non-special, non-padding tokens (all attended tokens for a text that
+    has only special tokens); ``mean-all`` every attended token. Texts are batched by length;
+    the output keeps input order.
     """
     import torch
 
@@ -99,7 +101,7 @@ def encode_texts(
             enc = {key: value.to(dev) for key, value in enc.items()}
             hidden = model(**enc, output_hidden_states=True).hidden_states[layer]
             attn = enc["attention_mask"].bool()
-            keep = attn & ~special.to(dev)
+            keep = attn if pooling == "mean-all" else attn & ~special.to(dev)
             keep = torch.where(keep.any(1, keepdim=True), keep, attn)
             out[idx] = _pool(hidden, keep, pooling).float().cpu().numpy()
             bar.update(len(idx))

@@ -78,5 +78,6 @@ def test_mean_pooling_skips_special_and_padding() -> None:
     special = torch.tensor([[1, 0, 0, 1, 1]])
     assert pool(hidden, attn, special, "mean").item() == pytest.approx(2.0)
     assert pool(hidden, attn, special, "cls").item() == pytest.approx(9.0)
+    assert pool(hidden, attn, special, "mean-all").item() == pytest.approx(22.0 / 4)
     only_special = torch.tensor([[1, 1, 1, 1, 1]])
     assert pool(hidden, attn, only_special, "mean").item() == pytest.approx(22.0 / 4)

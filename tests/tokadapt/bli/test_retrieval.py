@@ -27,6 +27,21 @@ def test_mean_pooling_uses_only_real_tokens(tiny) -> None:
     np.testing.assert_allclose(vecs[1], want, atol=1e-5)
 
 
+def test_mean_all_pooling_is_the_e5_card_average_pool(tiny) -> None:
+    """``mean-all``: every attended token, <s> and </s> included (padding excluded)."""
+    import torch
+
+    model, tok, _ = tiny
+    vecs = encode_texts(model, tok, TEXTS, pooling="mean-all", batch_size=5)
+    enc = tok(TEXTS, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**enc).last_hidden_state
+    mask = enc["attention_mask"][..., None].float()
+    want = ((hidden * mask).sum(1) / mask.sum(1)).numpy()  # average_pool of the e5 card
+    np.testing.assert_allclose(vecs, want, atol=1e-5)
+    assert not np.allclose(vecs, encode_texts(model, tok, TEXTS, pooling="mean"), atol=1e-3)
+
+
 def test_batching_and_order_do_not_change_vectors(tiny) -> None:
     model, tok, _ = tiny
     batched = encode_texts(model, tok, TEXTS, batch_size=3)
