@@ -92,7 +92,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "distill": {
         "layer": -1,
-        "pooling": "mean",
+        "pooling": "mean-all",  # how e5 / sentence-transformers users pool (specials included)
         "similarity": "cosine",
         "temperature": 0.05,
         "learnable_temperature": False,
@@ -310,7 +310,8 @@ def resolve_recipe(cfg: AlignConfig, has_mlm_head: bool) -> tuple[AlignConfig, s
     why = (
         "checkpoint has an MLM head: TCM + MLM (TransliCo)"
         if has_mlm_head
-        else "encoder without MLM head, read through its output: last layer, mean pooling, "
+        else "encoder without MLM head, read through its output as sentence-transformers and the "
+        "e5 card read it: last layer, mean over every attended token (mean-all), "
         "MSE distillation to the frozen teacher of romanized and original sentences to the "
         "teacher's original and of pivot (English) sentences to the teacher's pivot, small TCM"
     )

@@ -7,7 +7,7 @@ sentence encoder: romanized → the frozen original's vectors of the original, t
 and English pivot sentences kept in place, a small TCM term; last layer, mean pooling) and
 keep-best model selection on a dev split of the training names. Held-apart names (every 5th
 CLDR key, never trained on, never used for selection) measure top-1 retrieval original ↔
-romanized and English ↔ original before and after.
+romanized and English ↔ original before and after, pooled as e5 users pool (``mean-all``).
 
 The data helpers (:mod:`tokadapt.data.heldout`, :mod:`tokadapt.eval.heldout`) are shared with
 ``benchmarks/align_effect.py``.
@@ -28,6 +28,7 @@ from tokadapt.eval.signature import signature
 
 TITLE = "Script alignment on e5 (tokadapt align defaults)"
 ORDER = 50
+POOLING = "mean-all"  # as e5 users pool: every attended token (sentence-transformers)
 LOCALES = {loc: iso639_3(loc) for loc in ("ru", "el", "hi", "ka")}
 
 
@@ -67,7 +68,7 @@ def _run(ctx: DemoContext) -> dict[str, Any]:
         f"(keep-best on 40 dev names per language); evaluating on {len(held[0].texts)} "
         "held-apart names per language"
     )
-    before = retrieval(Path(e5_dir), held)
+    before = retrieval(Path(e5_dir), held, pooling=POOLING)
     cfg = make_config(
         steps=steps, batch_size=16, warmup_steps=2, max_length=32, log_every=1, eval_every=3
     )
@@ -77,7 +78,7 @@ def _run(ctx: DemoContext) -> dict[str, Any]:
         show_progress=False,
     )  # fmt: skip
     seconds = time.perf_counter() - start
-    after = retrieval(ctx.out / "e5-aligned", held)
+    after = retrieval(ctx.out / "e5-aligned", held, pooling=POOLING)
     ctx.state["e5_aligned"] = ctx.out / "e5-aligned"
     ctx.say(f"recipe: {result['recipe']}")
     ctx.say(
@@ -96,7 +97,13 @@ def _run(ctx: DemoContext) -> dict[str, Any]:
         f"  mean                              {means['rom'][0]:.3f} -> {means['rom'][1]:.3f}"
         f"       {means['en'][0]:.3f} -> {means['en'][1]:.3f}"
     )
-    fields = {"text": "cldr-heldout", "locales": list(LOCALES), "layer": -1, "scoring": "cosine"}
+    fields = {
+        "text": "cldr-heldout",
+        "locales": list(LOCALES),
+        "layer": -1,
+        "pooling": POOLING,
+        "scoring": "cosine",
+    }
     sig = signature("align-retrieval", fields)
     ctx.say(sig)
     return {

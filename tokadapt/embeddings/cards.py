@@ -4,8 +4,10 @@ sentence encoders, the ``sentence-transformers`` configuration.
 Called by the writers of adapted checkpoints (``init-embeddings`` / ``adapt``) on their output
 directory before it is published. The sentence-transformers files use the long-standing layout
 that every sentence-transformers release since 2.x reads (``modules.json``: Transformer → mean
-Pooling → Normalize), so ``SentenceTransformer(dir)`` gives the mean-pooled, L2-normalized
-embeddings the tokadapt retrieval code computes, and e5 models get their ``query: `` /
+Pooling → Normalize), so ``SentenceTransformer(dir)`` gives mean-pooled, L2-normalized
+embeddings — the mean over every attended token, ``<s>``/``</s>`` included, which is tokadapt's
+``mean-all`` pooling (the pooling ``align``'s ``distill`` recipe trains; ``tokadapt retrieval``'s
+default ``mean`` leaves the special tokens out) — and e5 models get their ``query: `` /
 ``passage: `` prompts.
 """
 

@@ -9,7 +9,9 @@ from typing import Any
 from tokadapt.data.heldout import HeldOut
 
 
-def retrieval(model_dir: Path, sets: Sequence[HeldOut], layer: int = -1) -> dict[str, Any]:
+def retrieval(
+    model_dir: Path, sets: Sequence[HeldOut], layer: int = -1, pooling: str = "mean"
+) -> dict[str, Any]:
     """Top-1 (cosine, both directions averaged) per set: ``rom`` and, with English, ``en``."""
     from tokadapt.eval.encode import encode_texts, load_encoder
     from tokadapt.eval.retrieval import top_k_accuracy
@@ -22,7 +24,7 @@ def retrieval(model_dir: Path, sets: Sequence[HeldOut], layer: int = -1) -> dict
     out: dict[str, Any] = {}
     for s in sets:
         enc = {
-            k: encode_texts(model, tok, v, layer=layer, batch_size=64)
+            k: encode_texts(model, tok, v, layer=layer, pooling=pooling, batch_size=64)
             for k, v in (("o", s.texts), ("r", s.romanized), ("e", s.english or []))
             if v
         }

@@ -70,6 +70,7 @@ def test_auto_recipe_by_model_kind() -> None:
     enc, why = resolve_recipe(cfg, has_mlm_head=False)
     assert enc.recipe == "distill" and enc.keep_weight > 0 and enc.layer == 3  # explicit wins
     assert enc.pivot_weight > 0 and enc.distill_metric == "mse" and enc.tcm_weight == 0.1
+    assert enc.pooling == "mean-all" and "mean-all" in why  # as sentence-transformers pool
     assert "chosen automatically" in why and "['layer']" in why
     mlm, why = resolve_recipe(cfg, has_mlm_head=True)
     assert mlm.recipe == "transliCo" and mlm.keep_weight == mlm.pivot_weight == 0

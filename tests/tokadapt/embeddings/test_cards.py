@@ -68,3 +68,8 @@ def test_adapted_e5_loads_in_sentence_transformers_like_mean_pooling(
     want = ((hidden * mask).sum(1) / mask.sum(1)).numpy()
     want /= np.linalg.norm(want, axis=1, keepdims=True)
     np.testing.assert_allclose(got, want, atol=1e-5)
+    from tokadapt.eval.encode import encode_texts, load_encoder
+
+    ours = encode_texts(*load_encoder(tmp_path / "adapted", "cpu"), texts, pooling="mean-all")
+    ours /= np.linalg.norm(ours, axis=1, keepdims=True)
+    np.testing.assert_allclose(ours, got, atol=1e-5)  # mean-all is what ST users read
