@@ -308,14 +308,20 @@ def main() -> int:
         "commands": commands,
         "load_average": os.getloadavg(),
         "selection": {
-            name: json.loads((path / "align.json").read_text()).get("steps")
-            for name, path in models.items()
-            if (path / "align.json").is_file()
+            name: selected(path) for name, path in models.items() if (path / "align.json").is_file()
         },
         "checks": checks(table),
     }
     write(result, Path(args.out))
     return 0
+
+
+def selected(path: Path) -> dict[str, Any]:
+    """Steps trained and the step keep-best restored (from ``metrics.jsonl``)."""
+    steps = json.loads((path / "align.json").read_text()).get("steps")
+    events = [json.loads(line) for line in (path / "metrics.jsonl").open()]
+    restored = [e["step"] for e in events if e.get("event") == "restored"]
+    return {"steps": steps, "kept_step": restored[-1] if restored else steps}
 
 
 def checks(table: dict[str, Any]) -> dict[str, Any]:
