@@ -3,7 +3,8 @@
 Each variant extends e5's tokenizer (TransMI merge, mode max) with or without protection of
 English (:mod:`tokadapt.vocab.protect`: the 50,000 most frequent English words keep their
 segmentation) and initializes the new rows with one strategy of the registry. Measured, with the
-model read as e5 users read it (mean pooling, cosine, ``"query: "`` prefix for CLDR):
+model read nearly as e5 users read it (mean over text tokens — e5 users also average ``<s>`` and
+``</s>``, tokadapt's ``mean-all`` — cosine, ``"query: "`` prefix for CLDR):
 
 * CLDR territory names, 14 scripts (100 names each): romanized name -> English name, top-1;
 * UDHR test sections (:func:`tokadapt.align.parallel.section_split`, the same fixed split as
