@@ -109,6 +109,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "rom_max_length": 256,
         "freeze_embeddings": True,
         "keep_best": True,
+        "patience": 3,  # early stop: 3 dev evaluations without a better step
     },
 }
 #: what ``recipe="auto"`` picks per model kind
@@ -318,3 +319,14 @@ def resolve_recipe(cfg: AlignConfig, has_mlm_head: bool) -> tuple[AlignConfig, s
     resolved = dataclasses.replace(cfg, **chosen, recipe=name).validate()
     overridden = sorted(set(PRESETS[name]) & set(cfg.explicit))
     return resolved, f"recipe {name!r} chosen automatically ({why}); explicit: {overridden}"
+
+
+def auto_eval_every(cfg: AlignConfig, has_eval: bool) -> tuple[AlignConfig, str]:
+    """Keep-best needs dev evaluations *during* training: with dev sets, keep-best on and no
+    ``eval_every`` given, evaluate every ``steps // 10`` steps (at least 1). Returns the config
+    and a note for the recipe line ("" when nothing was chosen)."""
+    if not (has_eval and cfg.keep_best) or cfg.eval_every or "eval_every" in cfg.explicit:
+        return cfg, ""
+    every = max(1, cfg.steps // 10)
+    note = f"dev evaluation every {every} steps (steps // 10; --eval-every to change)"
+    return dataclasses.replace(cfg, eval_every=every), note

@@ -33,7 +33,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
 from tokadapt.align import accel, checkpoint, distributed, feeds, flops, ready, resume, rundir
-from tokadapt.align.config import AlignConfig, resolve_recipe
+from tokadapt.align.config import AlignConfig, auto_eval_every, resolve_recipe
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.meter import FlopModel, StepMeter
 from tokadapt.align.model import AlignModel, Loaded, load
@@ -83,6 +83,8 @@ class Trainer:
             model_dir if isinstance(model_dir, Loaded) else load(model_dir, cfg.mlm, tokenizer_dir)
         )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
+        cfg, every = auto_eval_every(cfg, bool(eval_sets))
+        self.choice += f"; {every}" if every else ""
         self.cfg = cfg
         log.info("align: %s", self.choice)
         self.sources: list[Any] = list(sources)

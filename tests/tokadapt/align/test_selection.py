@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from tokadapt.align import make_config, train
-from tokadapt.align.config import AlignConfig, resolve_recipe
+from tokadapt.align.config import AlignConfig, auto_eval_every, resolve_recipe
 from tokadapt.align.loss import distill_loss
 from tokadapt.align.model import AlignModel, load
 from tokadapt.align.selection import Selector, dev_score
@@ -77,6 +77,18 @@ def test_auto_recipe_by_model_kind() -> None:
     assert "MLM head" in why
     given, why = resolve_recipe(make_config("cosine"), has_mlm_head=False)
     assert given.recipe == "cosine" and given.layer == 8 and "given" in why
+
+
+def test_keep_best_with_dev_sets_evaluates_during_training() -> None:
+    enc, _ = resolve_recipe(make_config(steps=120), has_mlm_head=False)
+    assert enc.patience == 3 and enc.eval_every == 0
+    auto, note = auto_eval_every(enc, has_eval=True)
+    assert auto.eval_every == 12 and "every 12 steps" in note
+    assert auto_eval_every(enc, has_eval=False) == (enc, "")  # no dev sets: nothing to select on
+    given, _ = resolve_recipe(make_config(steps=120, eval_every=50), has_mlm_head=False)
+    assert auto_eval_every(given, has_eval=True) == (given, "")  # the user's value stands
+    tcm, _ = resolve_recipe(make_config("transliCo", steps=120), has_mlm_head=True)
+    assert auto_eval_every(tcm, has_eval=True) == (tcm, "")  # no keep-best: no change
 
 
 def _eval_file(corpus: dict[str, Path], lang: str, code: str, root: Path) -> str:
