@@ -33,12 +33,18 @@ class Unit:
     translation: str
 
 
-def section_split(section: str, dev: float = 0.2, test: float = 0.3) -> str:
+def section_split(section: str, dev: float = 0.2, test: float = 0.3, fold: int = 0) -> str:
     """``train``, ``dev`` or ``test`` for a section name: a fixed function of the name
-    (CRC-32 bucket out of 100), the same on every machine and for every language."""
+    (CRC-32 bucket out of 100), the same on every machine and for every language.
+
+    ``fold`` k rotates the buckets by ``k * test``, so the test sections of folds 0, 1, …, K-1
+    are disjoint (cross-validation over sections); a fold with ``(k + 1) * test > 1`` would
+    overlap fold 0 and is refused."""
     if not (dev > 0 and test > 0 and dev + test < 1):
         raise ConfigError(f"need 0 < dev, 0 < test, dev + test < 1; got dev={dev}, test={test}")
-    bucket = zlib.crc32(section.encode("utf-8")) % 100
+    if fold < 0 or (fold + 1) * round(test * 100) > 100:
+        raise ConfigError(f"fold {fold} with test={test}: need fold >= 0, (fold + 1) * test <= 1")
+    bucket = (zlib.crc32(section.encode("utf-8")) + fold * round(test * 100)) % 100
     if bucket < test * 100:
         return "test"
     if bucket < (test + dev) * 100:
@@ -76,6 +82,7 @@ def units(
     *,
     dev: float = 0.2,
     test: float = 0.3,
+    fold: int = 0,
 ) -> list[Unit]:
     """The units of ``lang`` (paired with ``pivot``) in the sections of ``split``."""
     if split not in SPLITS:
@@ -85,7 +92,7 @@ def units(
             raise ConfigError(f"no language {code!r} in the TSV; found {sorted(sections)}")
     out: list[Unit] = []
     for section in sorted(sections[lang], key=_section_order):
-        if section not in sections[pivot] or section_split(section, dev, test) != split:
+        if section not in sections[pivot] or section_split(section, dev, test, fold) != split:
             continue
         a, b = split_sentences(sections[lang][section]), split_sentences(sections[pivot][section])
         pairs = zip(a, b, strict=True) if len(a) == len(b) else [(" ".join(a), " ".join(b))]

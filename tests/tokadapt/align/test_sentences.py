@@ -69,6 +69,15 @@ def test_section_split_is_fixed_and_disjoint() -> None:
         section_split("1", dev=0.6, test=0.5)
 
 
+def test_folds_have_disjoint_test_sections_and_fold_0_is_the_split() -> None:
+    names = [f"s{i}" for i in range(300)]
+    tests = [{s for s in names if section_split(s, fold=k) == "test"} for k in range(3)]
+    assert tests[0] == {s for s in names if section_split(s) == "test"}
+    assert all(tests) and not (tests[0] & tests[1] or tests[0] & tests[2] or tests[1] & tests[2])
+    with pytest.raises(ConfigError, match="fold 3"):
+        section_split("s1", fold=3)  # would overlap fold 0
+
+
 def test_bad_tsv_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="appears twice"):
         read_sections(_tsv(tmp_path, [("rus", "1", "a"), ("rus", "1", "b")]))
