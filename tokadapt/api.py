@@ -59,28 +59,24 @@ def adapt(
 ) -> Adapted:
     """Adapt ``model`` (PreTrainedModel, path or Hub id) and its ``tokenizer`` (fast tokenizer,
     ``tokenizers.Tokenizer``, path or Hub id; default: the model's own) to romanized text."""
-    from tokadapt.embeddings import init_embeddings
+    from tokadapt.embeddings.pipeline import extend_and_initialize
     from tokadapt.models.inputs import model_dir, tokenizer_dir
-    from tokadapt.vocab import extend_vocab
 
     with tempfile.TemporaryDirectory(prefix="tokadapt-adapt-") as scratch_name:
         scratch = Path(scratch_name)
         mdir = model_dir(model, scratch)
         tdir = tokenizer_dir(tokenizer, scratch) if tokenizer is not None else mdir
-        ext = extend_vocab(
+        target = Path(out_dir) if out_dir is not None else scratch / "adapted"
+        ext, report = extend_and_initialize(
+            mdir,
             tdir,
             scratch / "extended",
+            target,
             mode=mode,
             lang=lang,
             select=select,
             max_new=max_new,
             protect=protect,
-        )
-        target = Path(out_dir) if out_dir is not None else scratch / "adapted"
-        report = init_embeddings(
-            mdir,
-            ext.out_dir,
-            target,
             strategy=strategy,
             seed=seed,
             overwrite=overwrite,

@@ -48,8 +48,7 @@ def adapt_and_align(
     """extend → init → align (see the module docstring); returns the report."""
     from tokadapt.align import make_config
     from tokadapt.align import train as align_train
-    from tokadapt.embeddings.initialize import init_embeddings
-    from tokadapt.vocab import extend_vocab
+    from tokadapt.embeddings.pipeline import extend_and_initialize
 
     out = check_output_dir(out_dir, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -58,19 +57,19 @@ def adapt_and_align(
         cfg = dataclasses.replace(cfg, teacher=str(model_dir))
     with tempfile.TemporaryDirectory(prefix=".tokadapt-adapt.", dir=out.parent) as tmp:
         work = Path(tmp)
-        log.info("adapt: extending the vocabulary of %s", model_dir)
-        ext = extend_vocab(
+        log.info("adapt: extending %s, initializing the new rows (%s)", model_dir, strategy)
+        ext, init = extend_and_initialize(
+            model_dir,
             model_dir,
             work / "tokenizer",
+            work / "init",
             mode=mode,
             lang=lang,
             select=select,
             max_new=max_new,
             protect=protect,
-        )
-        log.info("adapt: initializing the new rows (%s)", strategy)
-        init = init_embeddings(
-            model_dir, work / "tokenizer", work / "init", strategy=strategy, seed=seed
+            strategy=strategy,
+            seed=seed,
         )
         log.info("adapt: aligning (%d training files)", len(train))
         with atomic_dir(out, overwrite) as final:

@@ -77,25 +77,25 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     if args.align:
         return _run_with_align(args)
-    from tokadapt.embeddings.initialize import init_embeddings
+    from tokadapt.embeddings.pipeline import extend_and_initialize
     from tokadapt.io.outputs import check_output_dir, staging_dir
-    from tokadapt.vocab import extend_vocab
 
     out = check_output_dir(args.output, args.overwrite, inputs=[args.model])
     tmp = staging_dir(out.with_name(f"{out.name}-tokenizer"))  # dead runs' leftovers removed
     try:
-        ext = tmp / "tokenizer"
-        extend_vocab(
+        _, report = extend_and_initialize(
             args.model,
-            ext,
+            args.model,
+            tmp / "tokenizer",
+            out,
             mode=args.mode,
             lang=args.lang,
             select=args.select,
             max_new=args.max_new,
             protect=protection_from_args(args),
-        )
-        report = init_embeddings(
-            args.model, ext, out, strategy=args.strategy, seed=args.seed, overwrite=args.overwrite
+            strategy=args.strategy,
+            seed=args.seed,
+            overwrite=args.overwrite,
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
