@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from tokadapt.eval.search import BACKENDS
 from tokadapt.eval.signature import signature
 from tokadapt.io.outputs import write_json
 
+log = logging.getLogger(__name__)
 COMMAND = "retrieval"
 ORDER = 55
 EXAMPLES = """\
@@ -41,7 +43,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         default=-1,
         help="hidden_states index (-1 = last; the TransMI/TransliCo protocol uses 8)",
     )
-    p.add_argument("--pooling", choices=POOLINGS, default="mean")
+    p.add_argument(
+        "--pooling",
+        choices=("auto", *POOLINGS),
+        default="auto",
+        help="auto (default): what the checkpoint's sentence-transformers configuration says "
+        "(mean pooling there = mean-all: special tokens included), else mean over text tokens",
+    )
     p.add_argument("--scoring", choices=SCORINGS, default="cosine")
     p.add_argument(
         "--romanize-src",
@@ -107,6 +115,12 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
         )
     if args.romanize_src:
         src = _romanizer(args.romanize_src).romanize_batch(src)
+    why = "given"
+    if args.pooling == "auto":
+        from tokadapt.eval.encode import pooling_of
+
+        args.pooling, why = pooling_of(args.model)
+        log.info("retrieval: pooling %s (%s; --pooling to change)", args.pooling, why)
     progress.note("retrieval", f"loading {args.model}; {len(src):,} sentence pairs")
     model, tok = load_encoder(args.model)
     kw = {
@@ -117,7 +131,11 @@ def evaluate_files(args: argparse.Namespace) -> dict[str, Any]:
     }
     a, b = encode_texts(model, tok, src, **kw), encode_texts(model, tok, tgt, **kw)
     progress.note("retrieval", f"searching top-k both ways ({args.scoring})")
-    result: dict[str, Any] = {"sentences": len(src), "unit": "percent"}
+    result: dict[str, Any] = {
+        "sentences": len(src),
+        "unit": "percent",
+        "pooling": {"used": args.pooling, "why": why},
+    }
     for name, (x, y) in (("src->tgt", (a, b)), ("tgt->src", (b, a))):
         with limits(args.max_memory, args.csls_index) as scope:
             acc = top_k_accuracy(x, y, scoring=args.scoring, backend=args.backend)

@@ -5,10 +5,14 @@
   last; TransMI/TransliCo use layer 8), mean pooling over real tokens (``mean``: no special
   tokens, no padding), over every attended token (``mean-all``: special tokens included, as
   sentence-transformers and the e5 model card pool) or the first (CLS) token.
+* :func:`pooling_of` — the pooling a checkpoint's own sentence-transformers configuration
+  (``modules.json`` → ``Pooling``) names: what its users get, the default of ``tokadapt
+  retrieval``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +28,37 @@ log = logging.getLogger(__name__)
 
 Pooling = Literal["mean", "mean-all", "cls"]
 POOLINGS: tuple[Pooling, ...] = ("mean", "mean-all", "cls")
+
+
+def pooling_of(path: str | Path) -> tuple[Pooling, str]:
+    """``(pooling, why)``: ``mean-all`` for a sentence-transformers mean-pooling checkpoint,
+    ``cls`` for CLS pooling; ``mean`` (text tokens, the TransMI/TransliCo protocol) without a
+    sentence-transformers configuration or for a pooling tokadapt does not compute (said in
+    ``why``). A configuration that is not valid JSON is refused in one line."""
+    folder = Path(path)
+    modules = folder / "modules.json"
+    if not modules.is_file():
+        return "mean", "no sentence-transformers configuration: mean over text tokens"
+    for mod in _json_file(modules):
+        if isinstance(mod, dict) and str(mod.get("type", "")).endswith(".Pooling"):
+            cfg_path = folder / str(mod.get("path", "")) / "config.json"
+            cfg = _json_file(cfg_path) if cfg_path.is_file() else {}
+            if not isinstance(cfg, dict):
+                raise InputFileError(f"{cfg_path} is not a JSON object")
+            modes = sorted(k[13:] for k, v in cfg.items() if k.startswith("pooling_mode_") and v)
+            if modes == ["cls_token"]:
+                return "cls", f"{cfg_path}: CLS pooling"
+            if modes == ["mean_tokens"]:
+                return "mean-all", f"{cfg_path}: mean over every attended token (mean-all)"
+            return "mean", f"{cfg_path}: pooling {modes} is not computed here; text-token mean"
+    return "mean", f"{modules} has no Pooling module: mean over text tokens"
+
+
+def _json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path} is not valid JSON: {exc}") from exc
 
 
 def load_encoder(path: str | Path, device: str | None = None) -> tuple[Any, Any]:

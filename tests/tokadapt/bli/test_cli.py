@@ -127,3 +127,35 @@ def test_retrieval_approximate_csls_under_a_budget(tiny, tmp_path: Path, capsys,
     assert out["src->tgt"]["top1"] == 100.0 and f"index:{index}" in out["signature"]
     report = out["approximate_csls"]["tgt->src"]
     assert report["max_memory_bytes"] == budget and len(report["stages"]) == 3
+
+
+def test_retrieval_pools_as_the_checkpoint_says(tiny, tmp_path: Path, capsys) -> None:
+    """Default ``--pooling auto``: a sentence-transformers checkpoint is read as its users read
+    it (mean pooling there = every attended token), a plain one over text tokens; the choice
+    is in the result's signature and said on stderr."""
+    import shutil
+
+    from tokadapt.embeddings.cards import write_sentence_transformers
+
+    _, _, folder = tiny
+    st = tmp_path / "st"
+    shutil.copytree(folder, st)
+    write_sentence_transformers(st, json.loads((st / "config.json").read_text()), prompts=False)
+    (tmp_path / "a.txt").write_text("Москва\nЛондон\nПариж\n", encoding="utf-8")
+    common = ["retrieval", "--src", str(tmp_path / "a.txt"), "--tgt", str(tmp_path / "a.txt")]
+    got = {}
+    for name, model in (("plain", folder), ("st", st)):
+        assert main([*common, "--model", str(model), "--json"]) == 0
+        captured = capsys.readouterr()
+        out = json.loads(captured.out)
+        got[name] = (out["signature"], out["pooling"])
+    assert "pooling:mean|" in got["plain"][0] and got["plain"][1]["used"] == "mean"
+    assert got["plain"][1]["why"].startswith("no sentence-transformers configuration")
+    assert "pooling:mean-all|" in got["st"][0] and got["st"][1]["used"] == "mean-all"
+    assert "1_Pooling/config.json: mean over every attended token" in got["st"][1]["why"]
+    assert main([*common, "--model", str(st), "--pooling", "cls", "--json"]) == 0
+    assert "pooling:cls|" in json.loads(capsys.readouterr().out)["signature"]
+    (st / "modules.json").write_text("[{", encoding="utf-8")  # a file that lies
+    assert main([*common, "--model", str(st)]) == 1  # a data error
+    err = capsys.readouterr().err
+    assert "modules.json is not valid JSON" in err and "Traceback" not in err
