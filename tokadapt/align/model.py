@@ -17,7 +17,10 @@ Distillation (``keep_weight``/``distill_weight``/``pivot_weight`` > 0) keeps a f
 and re-tokenized for it). With ``t`` the teacher's pooled vector of the original sentence and
 ``o``/``r`` the student's vectors of the original/romanized sentence, the loss adds
 ``keep_weight * D(o, t) + distill_weight * D(r, t)``, and with pivot sentences ``p``
-(:mod:`tokadapt.align.pivot`) ``pivot_weight * D(student(p), teacher(p))``; ``D`` is the
+(:mod:`tokadapt.align.pivot`) ``pivot_weight * D(student(p), teacher(p))``; for training pairs
+with a translation ``e`` (``text<TAB>translation`` lines, :mod:`tokadapt.align.pairs`)
+``translation_weight * D(r, teacher(e))``: romanized text straight onto the teacher's English,
+the objective of Reimers & Gurevych's multilingual distillation. ``D`` is the
 ``distill_metric`` (MSE or cosine distance, :func:`tokadapt.align.loss.distill_loss`).
 """
 
@@ -163,6 +166,7 @@ class AlignModel(nn.Module):
         self.tcm = TCMHead(cfg.temperature, cfg.similarity, cfg.learnable_temperature)
         self.keep_weight, self.distill_weight = cfg.keep_weight, cfg.distill_weight
         self.pivot_weight, self.metric = cfg.pivot_weight, cfg.distill_metric
+        self.translation_weight = cfg.translation_weight
         self._teacher: list[Any] = []  # a list hides it from parameters() and state_dict()
         self._tokenizers: tuple[Any, Any] | None = None  # (student, teacher) when they differ
         self.teacher_max_length = max(cfg.max_length, cfg.rom_max_length)
@@ -171,7 +175,12 @@ class AlignModel(nn.Module):
             for mod in hf_model.modules():
                 if isinstance(mod, nn.Dropout):
                     mod.p = 0.0
-        if self.keep_weight > 0 or self.distill_weight > 0 or self.pivot_weight > 0:
+        if (
+            self.keep_weight > 0
+            or self.distill_weight > 0
+            or self.pivot_weight > 0
+            or (self.translation_weight > 0)
+        ):
             frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
             self._teacher.append(frozen)
         if self.pivot_weight > 0:
@@ -246,6 +255,9 @@ class AlignModel(nn.Module):
             parts["keep"] = distill_loss(vec[:n], target, self.metric)
             parts["distill"] = distill_loss(vec[n:], target, self.metric)
             loss = loss + self.keep_weight * parts["keep"] + self.distill_weight * parts["distill"]
+        if self.translation_weight > 0:
+            parts["translation"] = self._translation(vec[n:], batch)
+            loss = loss + self.translation_weight * parts["translation"]
         if self.pivot is not None:
             ids, mask, special, target = self.pivot.take()
             hidden_p, _ = self._hidden(ids, mask)
@@ -261,6 +273,16 @@ class AlignModel(nn.Module):
             loss = loss + mlm
         parts["loss"] = loss
         return parts
+
+    def _translation(self, rom: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """``D(student(romanized), teacher(translation))`` over the pairs that have a
+        translation; 0 (kept in the graph) for a batch without any."""
+        if "trans_index" not in batch:
+            return rom.sum() * 0.0
+        target = teacher_mod.vectors(
+            self, batch["trans_ids"], batch["trans_mask"], batch["trans_special"]
+        )
+        return distill_loss(rom.index_select(0, batch["trans_index"]), target, self.metric)
 
     def compiled_modules(self) -> list[nn.Module]:
         """The transformer blocks that run (all of them with MLM, those below the TCM layer

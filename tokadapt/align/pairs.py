@@ -19,6 +19,11 @@ the original is first cut to the text its ``max_length`` tokens cover and *that*
 romanized (:func:`~tokadapt.align.sentences.cut_to_budget`), the romanization gets its own,
 larger budget, and near-duplicate originals within a batch are dropped (a duplicate would be
 its own partner's negative).
+
+A line ``text<TAB>translation`` (:class:`~tokadapt.align.sources.TextSource`) romanizes only
+``text``; the translations of the batch's pairs travel as ``trans_ids``/``trans_mask``/
+``trans_special`` with ``trans_index`` (the pairs they belong to) for the ``distill`` recipe's
+translation term (:mod:`tokadapt.align.model`). A text cut to its budget loses its translation.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 import translit
 import translit.schemes
 from tokadapt.align.feeds import Feed, ItemBatches, ShardFeed, TextFeed
-from tokadapt.align.sentences import cut_to_budget, dedup_key
+from tokadapt.align.sentences import cut_to_budget, dedup_key, split_translation
 from tokadapt.align.shards import ShardSource, merge_shards
 from tokadapt.align.sources import Source
 from tokadapt.errors import ConfigError
@@ -148,24 +153,31 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         self, items: Sequence[Any], chunk: int, ids: Sequence[int] | None = None
     ) -> dict[str, Any]:
         """Tensors of one rank batch (``items``: ``(text, lang[, rom])``; ``ids``: sample ids)."""
-        items = [(t.strip(), *rest) for t, *rest in items]
+        split = [split_translation(t) for t, *_ in items]
+        items = [(t, *rest) for (t, _), (_, *rest) in zip(split, items, strict=True)]
+        translations = [tr for _, tr in split]
         if self.rom_max_length is not None:
             cut = cut_to_budget(self.tokenizer, [item[0] for item in items], self.max_length)
-            # a precomputed romanization covers the whole text: redo it when the text was cut
+            # a precomputed romanization covers the whole text: redo it when the text was cut;
+            # a translation covers the whole text too: a cut text loses it
+            translations = [
+                tr if c == item[0] else None
+                for c, item, tr in zip(cut, items, translations, strict=True)
+            ]
             items = [
                 item if c == item[0] else (c, item[1]) for c, item in zip(cut, items, strict=True)
             ]
         roms = self.romanize(items, chunk)
         pairs = [
-            (item[0], r.strip())
-            for item, r in zip(items, roms, strict=True)
+            (item[0], r.strip(), tr)
+            for item, r, tr in zip(items, roms, translations, strict=True)
             if r.strip() and r.strip() != item[0]
         ]
         if self.rom_max_length is not None:
             pairs = _unique_pairs(pairs)
         kept_all = not pairs
         if kept_all:
-            pairs = [(item[0], item[0]) for item in items]
+            pairs = [(item[0], item[0], None) for item in items]
         enc = self._tokenize([p[0] for p in pairs], [p[1] for p in pairs])
         special = enc["special_tokens_mask"].bool() | ~enc["attention_mask"].bool()
         batch: dict[str, Any] = {
@@ -179,6 +191,8 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
             "attention_mask": enc["attention_mask"],
             "special_tokens_mask": special.to(torch.uint8),
         }
+        if any(p[2] is not None for p in pairs):
+            batch.update(self._translations([p[2] for p in pairs]))
         if self.mlm_probability is not None:
             gen = torch.Generator().manual_seed(_chunk_seed(self.seed, chunk, self.rank))
             batch["teacher_ids"] = enc["input_ids"]
@@ -190,6 +204,26 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
             batch["mlm_index_orig"] = chosen[:n].flatten().nonzero().flatten()
             batch["mlm_index_rom"] = chosen[n:].flatten().nonzero().flatten()
         return batch
+
+    def _translations(self, translations: list[str | None]) -> dict[str, torch.Tensor]:
+        """The translations of the pairs that have one, tokenized (``max_length``), and
+        ``trans_index``: which pairs they belong to."""
+        index = [i for i, tr in enumerate(translations) if tr is not None]
+        enc = self.tokenizer(
+            [translations[i] for i in index],
+            max_length=self.max_length,
+            truncation=True,
+            padding=True,
+            return_special_tokens_mask=True,
+            return_tensors="pt",
+        )
+        special = enc["special_tokens_mask"].bool() | ~enc["attention_mask"].bool()
+        return {
+            "trans_index": torch.tensor(index, dtype=torch.long),
+            "trans_ids": enc["input_ids"],
+            "trans_mask": enc["attention_mask"],
+            "trans_special": special.to(torch.uint8),
+        }
 
     def _tokenize(self, orig: list[str], rom: list[str]) -> Any:
         """One padded (2N, L) batch: originals at ``max_length``, romanizations at
@@ -219,14 +253,14 @@ def _window_chunks(bucket_window: int, total: int, width: int) -> int:
     return max(1, min(bucket_window, total // width))
 
 
-def _unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _unique_pairs(pairs: list[tuple[str, str, str | None]]) -> list[tuple[str, str, str | None]]:
     seen: set[str] = set()
     kept = []
-    for orig, rom in pairs:
-        key = dedup_key(orig)
+    for pair in pairs:
+        key = dedup_key(pair[0])
         if key not in seen:
             seen.add(key)
-            kept.append((orig, rom))
+            kept.append(pair)
     return kept
 
 

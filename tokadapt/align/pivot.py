@@ -7,9 +7,11 @@ holds them: every step a few pivot sentences (English) are encoded by the studen
 to the frozen teacher's vectors of the same sentences, ``pivot_weight * D(student(p),
 teacher(p))``.
 
-The sentences come from ``pivot`` files (one sentence per line; in a ``text<TAB>translation``
-file the last column, i.e. the translation column of parallel training data) or, without one,
-from the built-in English sample (:mod:`tokadapt.align.pivot_sample`). The teacher's vectors
+The sentences come from ``pivot`` files (one sentence per line; of a file with
+``text<TAB>translation`` lines the last column of those lines, i.e. the translation column of
+parallel training data) or, without one, from the translation column of the training files
+when they have one (:func:`auto_pivot`), else from the built-in English sample
+(:mod:`tokadapt.align.pivot_sample`). The teacher's vectors
 are computed once when the run starts (the teacher is frozen); a persistent ``cursor`` buffer
 walks a seeded permutation of the sentences, so a resumed run continues with the same rows.
 """
@@ -48,7 +50,12 @@ def read_pivot(paths: Sequence[str | Path]) -> list[str]:
             raise InputFileError(f"pivot file {path} does not exist") from exc
         except UnicodeDecodeError as exc:
             raise InputFileError(f"pivot file {path} is not UTF-8 text: {exc}") from exc
-        texts += [ln.rsplit("\t", 1)[-1].strip() for ln in lines if ln.strip()]
+        tabbed = any("\t" in ln for ln in lines)  # a TSV: its translation column only
+        texts += [
+            ln.rsplit("\t", 1)[-1].strip()
+            for ln in lines
+            if ln.strip() and ("\t" in ln or not tabbed)
+        ]
     out = list(unique(texts))
     if len(out) < 2:
         raise InputFileError(
@@ -58,6 +65,27 @@ def read_pivot(paths: Sequence[str | Path]) -> list[str]:
     if len(out) > MAX_PIVOT:
         log.info("pivot: using the first %d of %d sentences", MAX_PIVOT, len(out))
     return out[:MAX_PIVOT]
+
+
+def auto_pivot(cfg: Any, sources: Sequence[Any]) -> tuple[Any, str]:
+    """With a pivot term and no pivot files given: the training text files that carry
+    translations (``text<TAB>translation`` lines) become the pivot files. Returns the config
+    and a note for the recipe line ("" when nothing was chosen)."""
+    import dataclasses
+
+    if cfg.pivot_weight <= 0 or cfg.pivot or "pivot" in cfg.explicit:
+        return cfg, ""
+    files = [str(s.path) for s in sources if isinstance(getattr(s, "path", None), Path)]
+    with_tr = [f for f in files if Path(f).is_file() and _has_tab(Path(f))]
+    if not with_tr:
+        return cfg, ""
+    note = f"pivot sentences: the translation column of {len(with_tr)} training file(s)"
+    return dataclasses.replace(cfg, pivot=with_tr), note
+
+
+def _has_tab(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return any("\t" in line for line in handle)
 
 
 class PivotSet(nn.Module):

@@ -29,7 +29,9 @@ Item = tuple[str, "str | None"]
 
 @dataclass(frozen=True)
 class TextSource:
-    """One UTF-8 text file, one sentence per line, with an optional ISO-639-3 code."""
+    """One UTF-8 text file, one sentence per line, with an optional ISO-639-3 code. A line
+    ``text<TAB>translation`` carries its translation (English) through to the batch
+    (:mod:`tokadapt.align.pairs`); only ``text`` is romanized."""
 
     path: Path
     lang: str | None = None
@@ -102,10 +104,10 @@ class SentenceSplit:
         return sum(1 for _ in self.iterate(random.Random(0)))
 
     def iterate(self, rng: random.Random) -> Iterator[Item]:
-        from tokadapt.align.sentences import split_sentences
+        from tokadapt.align.sentences import split_pair
 
         for text, lang in self.inner.iterate(rng):
-            for sentence in split_sentences(text):
+            for sentence in split_pair(text):
                 yield sentence, lang
 
 

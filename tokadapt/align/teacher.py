@@ -1,4 +1,5 @@
-"""The frozen teacher of the distillation recipes and its targets for a pair batch.
+"""The frozen teacher of the distillation recipes and its targets for a pair batch (the
+original sentences, and the translations of the pairs that have one).
 
 The teacher is a frozen copy of the starting model, or ``cfg.teacher``: another checkpoint
 with its own tokenizer (``tokadapt adapt --align`` passes the model before extension, so that
@@ -48,7 +49,15 @@ def target(module: Any, batch: dict[str, torch.Tensor], n: int) -> torch.Tensor:
     """The teacher's pooled vectors of the ``n`` original sentences of ``batch`` (an
     :class:`~tokadapt.align.model.AlignModel`'s teacher, layer and pooling)."""
     ids = batch.get("teacher_ids", batch["input_ids"])[:n]
-    mask, special = batch["attention_mask"][:n], batch["special_tokens_mask"][:n]
+    return vectors(module, ids, batch["attention_mask"][:n], batch["special_tokens_mask"][:n])
+
+
+@torch.no_grad()
+def vectors(
+    module: Any, ids: torch.Tensor, mask: torch.Tensor, special: torch.Tensor
+) -> torch.Tensor:
+    """The teacher's pooled vectors of sentences the student's tokenizer made ``ids`` of
+    (decoded and re-tokenized when the teacher has its own tokenizer)."""
     if module._tokenizers is not None:
         student_tok, teacher_tok = module._tokenizers
         texts = student_tok.batch_decode(ids, skip_special_tokens=True)

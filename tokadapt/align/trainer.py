@@ -32,7 +32,17 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from tokadapt.align import accel, checkpoint, distributed, feeds, flops, ready, resume, rundir
+from tokadapt.align import (
+    accel,
+    checkpoint,
+    distributed,
+    feeds,
+    flops,
+    pivot,
+    ready,
+    resume,
+    rundir,
+)
 from tokadapt.align.config import AlignConfig, auto_eval_every, resolve_recipe
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.meter import FlopModel, StepMeter
@@ -84,7 +94,8 @@ class Trainer:
         )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
         cfg, every = auto_eval_every(cfg, bool(eval_sets))
-        self.choice += f"; {every}" if every else ""
+        cfg, pivots = pivot.auto_pivot(cfg, sources)
+        self.choice += "".join(f"; {note}" for note in (every, pivots) if note)
         self.cfg = cfg
         log.info("align: %s", self.choice)
         self.sources: list[Any] = list(sources)

@@ -43,7 +43,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         required=True,
         nargs="+",
         metavar="FILE[:LCODE]",
-        help="training text, one sentence per line; LCODE is an ISO-639-3 code "
+        help="training text, one sentence per line, or 'sentence<TAB>translation' lines "
+        "(parallel data: the distill recipe then also pulls romanized sentences to the "
+        "teacher's vector of the translation); LCODE is an ISO-639-3 code "
         "for romanization (e.g. ru.txt:rus). A .parquet/.arrow file or a directory of them "
         "(romanize-corpus output, a saved dataset) is read as shards, column 'text'",
     )
@@ -113,11 +115,18 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="distillation weight keeping pivot (English) sentence vectors at the teacher's",
     )
     tr.add_argument(
+        "--translation-weight",
+        type=float,
+        help="distillation weight pulling romanized sentence vectors to the teacher's vector of "
+        "their translation (training lines 'text<TAB>translation')",
+    )
+    tr.add_argument(
         "--pivot",
         nargs="+",
         metavar="FILE",
         help="pivot sentences, one per line (of 'text<TAB>translation' lines the translation); "
-        "default: a built-in English sample",
+        "default: the translation column of the --train files when they have one, else a "
+        "built-in English sample",
     )
     tr.add_argument("--distill-metric", choices=("mse", "cosine"))
     tr.add_argument(
@@ -234,6 +243,7 @@ _KEYS = (
     "keep_weight",
     "distill_weight",
     "pivot_weight",
+    "translation_weight",
     "pivot",
     "distill_metric",
     "teacher",

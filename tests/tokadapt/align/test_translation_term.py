@@ -1,0 +1,145 @@
+"""Training lines with a translation (``text<TAB>translation``): parsed, split pair by pair,
+carried through the batch to the right pairs, and the ``translation`` distillation term."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from tokadapt.align.config import PRESETS, AlignConfig
+from tokadapt.align.model import AlignModel, load
+from tokadapt.align.pairs import PairStream
+from tokadapt.align.sentences import split_pair, split_translation
+from tokadapt.align.sources import SentenceSplit, TextSource
+from tokadapt.errors import ConfigError
+
+
+def test_split_translation_and_pairs() -> None:
+    assert split_translation("Кот.\tThe cat.") == ("Кот.", "The cat.")
+    assert split_translation("Кот.") == ("Кот.", None)
+    assert split_translation("Кот.\t  ") == ("Кот.", None)
+    assert split_translation(" Кот. \tA\tB ") == ("Кот.", "A\tB")
+    # as many sentences on both sides: pair by pair; otherwise the line stays one pair
+    assert split_pair("Кот спит. Пёс лает.\tThe cat sleeps. The dog barks.") == [
+        "Кот спит.\tThe cat sleeps.",
+        "Пёс лает.\tThe dog barks.",
+    ]
+    assert split_pair("Кот спит. Пёс лает.\tThe cat sleeps and the dog barks.") == [
+        "Кот спит. Пёс лает.\tThe cat sleeps and the dog barks."
+    ]
+    assert split_pair("Кот спит. Пёс лает.") == ["Кот спит.", "Пёс лает."]
+
+
+def _stream(path: Path, tok: Any, **kw: Any) -> PairStream:
+    return PairStream(
+        [SentenceSplit(TextSource(path, "rus"))], tok, batch_size=8, max_length=32, **kw
+    )
+
+
+def test_batch_carries_each_translation_to_its_pair(tmp_path: Path, xlmr_tokenizer: Any) -> None:
+    path = tmp_path / "train.txt"
+    path.write_text(
+        "Кот спит. Пёс лает.\tThe cat sleeps. The dog barks.\n"
+        "Мир\n"  # no translation
+        "Дом стоит.\tThe house stands.\n"
+        "Latin only\tLatin only\n",  # romanization == text: the pair is dropped
+        encoding="utf-8",
+    )
+    items = list(SentenceSplit(TextSource(path, "rus")).iterate(random.Random(0)))
+    stream = _stream(path, xlmr_tokenizer, rom_max_length=64)
+    batch = stream.make_batch(items, 0)
+    n = batch["pairs"]
+    origs = xlmr_tokenizer.batch_decode(batch["input_ids"][:n], skip_special_tokens=True)
+    assert origs == ["Кот спит.", "Пёс лает.", "Мир", "Дом стоит."]
+    trans = xlmr_tokenizer.batch_decode(batch["trans_ids"], skip_special_tokens=True)
+    got = dict(zip(batch["trans_index"].tolist(), trans, strict=True))
+    assert got == {0: "The cat sleeps.", 1: "The dog barks.", 3: "The house stands."}
+    # only the text is romanized: the translation never reaches the romanized side
+    roms = xlmr_tokenizer.batch_decode(batch["input_ids"][n:], skip_special_tokens=True)
+    assert not any("The" in r for r in roms)
+    assert batch["trans_special"].shape == batch["trans_ids"].shape
+
+
+def test_a_text_cut_to_its_budget_loses_its_translation(
+    tmp_path: Path, xlmr_tokenizer: Any
+) -> None:
+    path = tmp_path / "train.txt"
+    long = "Всё это очень длинное предложение про права человека и свободы"
+    path.write_text(f"{long}\tAll this is a long sentence.\nКот.\tA cat.\n", encoding="utf-8")
+    stream = PairStream(
+        [TextSource(path, "rus")], xlmr_tokenizer, batch_size=4, max_length=8, rom_max_length=16
+    )
+    items = list(TextSource(path, "rus").iterate(random.Random(0)))
+    batch = stream.make_batch(items, 0)
+    assert batch["trans_index"].tolist() == [1]  # the cut pair has no translation left
+
+
+def test_no_translation_no_tensors(tmp_path: Path, xlmr_tokenizer: Any) -> None:
+    path = tmp_path / "train.txt"
+    path.write_text("Кот.\nПёс.\n", encoding="utf-8")
+    batch = _stream(path, xlmr_tokenizer).make_batch([("Кот.", "rus"), ("Пёс.", "rus")], 0)
+    assert not any(k.startswith("trans_") for k in batch)
+
+
+def _batch(stream: PairStream, items: list[tuple[str, str]]) -> dict[str, torch.Tensor]:
+    raw = stream.make_batch(items, 0)
+    return {k: v for k, v in raw.items() if isinstance(v, torch.Tensor)}
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_translation_term_targets_the_teacher_vector_of_the_right_translation(
+    tiny_encoder_dir: Path, xlmr_tokenizer: Any, tmp_path: Path, separate: bool
+) -> None:
+    """With the romanization itself as the 'translation', the student (still equal to its
+    teacher) meets the target exactly, so the term is 0; pointing a translation at another
+    pair's row makes it positive. A separate teacher re-tokenizes the translations."""
+    cfg = AlignConfig(layer=-1, similarity="cosine", distill_metric="mse", translation_weight=1.0)
+    if separate:
+        cfg.teacher = str(tiny_encoder_dir)
+    module = AlignModel(load(tiny_encoder_dir, "off").model, cfg, False, xlmr_tokenizer).eval()
+    path = tmp_path / "x.txt"
+    path.write_text("-\n", encoding="utf-8")
+    stream = _stream(path, xlmr_tokenizer)
+    roms = stream.romanize([("Кот дом.", "rus"), ("Пёс.", "rus")])
+    items = [("Кот дом.\t" + roms[0], "rus"), ("Пёс.\t" + roms[1], "rus")]
+    batch = _batch(stream, items)
+    with torch.no_grad():
+        parts = module(batch)
+        assert float(parts["translation"]) == pytest.approx(0.0, abs=1e-9)
+        batch["trans_index"] = batch["trans_index"].flip(0)  # each to the other pair's target
+        assert float(module(batch)["translation"]) > 1e-4
+        plain = _batch(stream, [("Кот дом.", "rus"), ("Пёс.", "rus")])
+        assert float(module(plain)["translation"]) == 0.0  # no translations: kept at 0
+    module.train()
+    batch = _batch(stream, [("Кот дом.\tThe cat.", "rus"), ("Пёс.", "rus")])
+    parts = module(batch)
+    parts["translation"].backward()
+    grads = [p.grad for p in module.hf_model.parameters() if p.grad is not None]
+    assert grads and any(float(g.abs().sum()) > 0 for g in grads)
+
+
+def test_translation_weight_is_checked_and_in_the_distill_recipe() -> None:
+    with pytest.raises(ConfigError, match="translation_weight"):
+        AlignConfig(translation_weight=-1.0).validate()
+    assert PRESETS["distill"].get("translation_weight", 0) > 0
+
+
+def test_pivot_defaults_to_the_training_translations(tmp_path: Path) -> None:
+    from tokadapt.align.pivot import auto_pivot, read_pivot
+
+    tr = tmp_path / "tr.txt"
+    tr.write_text("Кот.\tThe cat.\nМир\nДом.\tA house.\n", encoding="utf-8")
+    plain = tmp_path / "p.txt"
+    plain.write_text("Пёс.\nКот.\n", encoding="utf-8")
+    cfg = AlignConfig(pivot_weight=1.0)
+    got, note = auto_pivot(cfg, [TextSource(tr, "rus"), TextSource(plain, "rus")])
+    assert got.pivot == [str(tr)] and "translation column of 1 training file" in note
+    assert read_pivot(got.pivot) == ["The cat.", "A house."]  # the untranslated line is no pivot
+    assert auto_pivot(AlignConfig(pivot_weight=0.0), [TextSource(tr)])[0].pivot == []
+    given = AlignConfig(pivot_weight=1.0, pivot=[str(plain)])
+    assert auto_pivot(given, [TextSource(tr)]) == (given, "")
+    assert auto_pivot(cfg, [TextSource(plain)]) == (cfg, "")  # no translations: built-in sample
