@@ -20,7 +20,8 @@ romanized (:func:`~tokadapt.align.sentences.cut_to_budget`), the romanization ge
 larger budget, and near-duplicate originals within a batch are dropped (a duplicate would be
 its own partner's negative).
 
-A line ``text<TAB>translation`` (:class:`~tokadapt.align.sources.TextSource`) romanizes only
+A text-file line ``text<TAB>translation`` (:class:`~tokadapt.align.sources.TextSource`; not
+shards) romanizes only
 ``text``; the translations of the batch's pairs travel as ``trans_ids``/``trans_mask``/
 ``trans_special`` with ``trans_index`` (the pairs they belong to) for the ``distill`` recipe's
 translation term (:mod:`tokadapt.align.model`). A text cut to its budget loses its translation.
@@ -40,7 +41,7 @@ import translit.schemes
 from tokadapt.align.feeds import Feed, ItemBatches, ShardFeed, TextFeed
 from tokadapt.align.sentences import cut_to_budget, dedup_key, split_translation
 from tokadapt.align.shards import ShardSource, merge_shards
-from tokadapt.align.sources import Source
+from tokadapt.align.sources import Source, TextSource
 from tokadapt.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
                     spec, lang, errors="replace"
                 )
         self.rom_max_length = rom_max_length
+        self.tabbed = all(isinstance(getattr(s, "inner", s), TextSource) for s in self.sources)
         self.items = ItemBatches(
             self._feed(),
             batch_size,
@@ -153,7 +155,8 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         self, items: Sequence[Any], chunk: int, ids: Sequence[int] | None = None
     ) -> dict[str, Any]:
         """Tensors of one rank batch (``items``: ``(text, lang[, rom])``; ``ids``: sample ids)."""
-        split = [split_translation(t) for t, *_ in items]
+        # translations come with text files only: a tab in a shard's or dataset row's text stays
+        split = [split_translation(t) if self.tabbed else (t.strip(), None) for t, *_ in items]
         items = [(t, *rest) for (t, _), (_, *rest) in zip(split, items, strict=True)]
         translations = [tr for _, tr in split]
         if self.rom_max_length is not None:

@@ -143,3 +143,14 @@ def test_pivot_defaults_to_the_training_translations(tmp_path: Path) -> None:
     given = AlignConfig(pivot_weight=1.0, pivot=[str(plain)])
     assert auto_pivot(given, [TextSource(tr)]) == (given, "")
     assert auto_pivot(cfg, [TextSource(plain)]) == (cfg, "")  # no translations: built-in sample
+
+
+def test_a_tab_in_dataset_rows_stays_text(xlmr_tokenizer: Any) -> None:
+    from tokadapt.align.sources import RowsSource
+
+    rows = RowsSource([{"text": "Кот.\tThe cat."}], lang="rus")
+    stream = PairStream([rows], xlmr_tokenizer, batch_size=2, max_length=32)
+    batch = stream.make_batch([("Кот.\tThe cat.", "rus")], 0)
+    assert not any(k.startswith("trans_") for k in batch)
+    origs = xlmr_tokenizer.batch_decode(batch["input_ids"][:1], skip_special_tokens=True)
+    assert origs == ["Кот. The cat."]  # the whole row is the sentence (the tab is a space)
