@@ -51,7 +51,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--align",
         nargs="+",
         metavar="FILE[:LCODE]",
-        help="align after initializing, on these training files (one sentence per line)",
+        help="align after initializing, on these training files (one sentence per line, or "
+        "'sentence<TAB>English' lines: parallel data, also pulled to the teacher's English)",
     )
     al.add_argument(
         "--align-eval",
@@ -65,8 +66,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--align-pivot",
         nargs="+",
         metavar="FILE",
-        help="pivot (English) sentences kept in place, e.g. the translation column of the "
-        "training data (default: a built-in English sample)",
+        help="pivot (English) sentences kept in place (default: the translation column of "
+        "the --align files when they have one, else a built-in English sample)",
     )
     al.add_argument("--align-steps", type=int, help="alignment steps")
     al.add_argument("--align-batch-size", type=int, help="pairs per step")
