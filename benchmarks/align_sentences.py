@@ -442,7 +442,8 @@ def write(result: dict[str, Any], out: Path) -> None:
             lines.append(f"| {name} | " + " | ".join(f"{row[metric][c]:.1f}" for c in langs) + " |")
     lines.append(
         "\n### The same models pooled over text tokens only (`mean`: <s> and </s> left out, "
-        "tokadapt retrieval's default)\n"
+        "what tokadapt retrieval uses for a checkpoint without a sentence-transformers "
+        "configuration)\n"
     )
     for metric in ("orig<->rom", "rom->en", "orig->en"):
         lines += [f"\n#### {metric} (mean)\n", "| model | " + " | ".join(langs) + " |"]
