@@ -57,6 +57,8 @@ def main() -> int:
         "table": table,
         "checks": checks(table),
     }
+    if "adapt --align +translations" in table:
+        result["checks_translations"] = checks(table, " +translations")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "align_sentences_cv.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -72,11 +74,14 @@ def main() -> int:
         for name, row in table.items():
             cells = " | ".join(f"{row[metric][c]:.1f}" for c in [*langs, "mean"])
             lines.append(f"| {name} | {cells} |")
-    keys = list(next(iter(result["checks"].values())))
-    lines += ["\n### targets (adapt --align vs adapt)\n", "| language | " + " | ".join(keys) + " |"]
-    lines.append("|---|" + "---|" * len(keys))
-    for lang, row in result["checks"].items():
-        lines.append(f"| {lang} | " + " | ".join(str(row[k]) for k in keys) + " |")
+    for name, title in (("checks", ""), ("checks_translations", " +translations")):
+        if name not in result:
+            continue
+        keys = list(next(iter(result[name].values())))
+        lines += [f"\n### targets (adapt --align{title} vs adapt)\n"]
+        lines += ["| language | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+        for lang, row in result[name].items():
+            lines.append(f"| {lang} | " + " | ".join(str(row[k]) for k in keys) + " |")
     (out / "align_sentences_cv.md").write_text("\n".join(lines) + "\n")
     return 0
 
