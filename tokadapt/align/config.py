@@ -177,6 +177,7 @@ class AlignConfig:
     text_column: str = "text"  # shard columns (--train DIR / *.parquet)
     lang_column: str = ""
     rom_column: str = ""  # precomputed romanization (romanize-corpus output): no on-the-fly
+    translation_column: str = ""  # each row's translation (the distill recipe's translation term)
     grad_checkpointing: bool = False
     peak_flops: float = 0.0  # device peak FLOP/s for MFU; 0: looked up by device name
     log_samples: bool = False  # write samples.rank<R>.jsonl: the sample ids of every step

@@ -124,12 +124,18 @@ class ItemBatches(IterableDataset):  # type: ignore[type-arg,unused-ignore]
 def with_columns(source: Any, cfg: Any) -> Any:
     """Shard sources read the configured columns (``--text-column`` …); text sources as given."""
     if not isinstance(source, ShardSource):
+        if cfg.translation_column:
+            raise ConfigError(
+                f"--translation-column names a shard column, but {source.path} is a text file: "
+                "give its translations as 'sentence<TAB>translation' lines"
+            )
         return source
     return dataclasses.replace(
         source,
         text_column=cfg.text_column,
         lang_column=cfg.lang_column or None,
         rom_column=cfg.rom_column or None,
+        translation_column=cfg.translation_column or None,
     )
 
 

@@ -20,8 +20,8 @@ romanized (:func:`~tokadapt.align.sentences.cut_to_budget`), the romanization ge
 larger budget, and near-duplicate originals within a batch are dropped (a duplicate would be
 its own partner's negative).
 
-A text-file line ``text<TAB>translation`` (:class:`~tokadapt.align.sources.TextSource`; not
-shards) romanizes only
+A text-file line ``text<TAB>translation`` (:class:`~tokadapt.align.sources.TextSource`, or a
+shard row read with ``translation_column``) romanizes only
 ``text``; the translations of the batch's pairs travel as ``trans_ids``/``trans_mask``/
 ``trans_special`` with ``trans_index`` (the pairs they belong to) for the ``distill`` recipe's
 translation term (:mod:`tokadapt.align.model`). A text cut to its budget loses its translation.
@@ -92,7 +92,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
                     spec, lang, errors="replace"
                 )
         self.rom_max_length = rom_max_length
-        self.tabbed = all(isinstance(getattr(s, "inner", s), TextSource) for s in self.sources)
+        self.tabbed = all(_carries_translations(s) for s in self.sources)
         self.items = ItemBatches(
             self._feed(),
             batch_size,
@@ -155,7 +155,7 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         self, items: Sequence[Any], chunk: int, ids: Sequence[int] | None = None
     ) -> dict[str, Any]:
         """Tensors of one rank batch (``items``: ``(text, lang[, rom])``; ``ids``: sample ids)."""
-        # translations come with text files only: a tab in a shard's or dataset row's text stays
+        # translations come with text files and translation columns (_carries_translations)
         split = [split_translation(t) if self.tabbed else (t.strip(), None) for t, *_ in items]
         items = [(t, *rest) for (t, _), (_, *rest) in zip(split, items, strict=True)]
         translations = [tr for _, tr in split]
@@ -248,6 +248,14 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         return self.tokenizer.pad(
             both, padding=True, pad_to_multiple_of=self.pad_to_multiple_of, return_tensors="pt"
         )
+
+
+def _carries_translations(source: Any) -> bool:
+    """Text files (their ``text<TAB>translation`` lines) and shards read with a translation
+    column; a tab inside other shards' or dataset rows' text is text."""
+    if isinstance(source, ShardSource):
+        return bool(source.translation_column)
+    return isinstance(getattr(source, "inner", source), TextSource)
 
 
 def _window_chunks(bucket_window: int, total: int, width: int) -> int:

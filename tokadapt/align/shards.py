@@ -10,7 +10,9 @@ still needs, and memory holds two units whatever the corpus size.
 
 Each row has a stable *row id*: its index in storage order (files sorted, units in file order).
 Items are the ``(text, lang)`` pairs of :mod:`tokadapt.align.sources`, with the precomputed
-romanization as a third element when ``rom_column`` is set.
+romanization as a third element when ``rom_column`` is set. With ``translation_column`` a row
+with a translation becomes ``text<TAB>translation`` (tabs inside the text turned to spaces), the
+form text-file lines carry it in (:mod:`tokadapt.align.pairs`).
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class ShardRows:
     rom_column: str | None = None
     seed: int = 0
     file_langs: Sequence[str | None] | None = None
+    translation_column: str | None = None
     _units: list[tuple[int, int, int]] = field(init=False, repr=False)
     _cache: dict[tuple[int, int], tuple[dict[str, list[Any]], list[int]]] = field(
         init=False, repr=False
@@ -106,7 +109,8 @@ class ShardRows:
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in (self.text_column, self.lang_column, self.rom_column) if c]
+        cols = (self.text_column, self.lang_column, self.rom_column, self.translation_column)
+        return [c for c in cols if c]
 
     def _order(self, epoch: int) -> tuple[list[int], list[int]]:
         if self._epoch is None or self._epoch[0] != epoch:
@@ -124,6 +128,8 @@ class ShardRows:
         data, perm = self._unit(epoch, unit)
         i = perm[g - (ends[k - 1] if k else 0)]
         text = data[self.text_column][i] or ""
+        if self.translation_column and (data[self.translation_column][i] or "").strip():
+            text = f"{text.replace(chr(9), ' ')}\t{data[self.translation_column][i]}"
         lang = data[self.lang_column][i] if self.lang_column else self._file_lang(unit)
         item: Row = (text, lang or None)
         if self.rom_column:
@@ -153,7 +159,8 @@ class ShardRows:
             except KeyError as exc:
                 raise InputFileError(
                     f"{self.files[f]} lacks a column of {self.columns}: {exc}; name the "
-                    "columns with --text-column / --lang-column / --rom-column"
+                    "columns with --text-column / --lang-column / --rom-column / "
+                    "--translation-column"
                 ) from exc
             perm = list(range(n))
             random.Random(f"tokadapt-shards:{self.seed}:{epoch}:{unit}").shuffle(perm)
@@ -170,6 +177,7 @@ class ShardSource:
     text_column: str = "text"
     lang_column: str | None = None
     rom_column: str | None = None
+    translation_column: str | None = None
 
     def files(self) -> list[Path]:
         return shard_files(self.path)
@@ -192,14 +200,11 @@ def merge_shards(sources: Sequence[ShardSource], seed: int = 0) -> ShardRows:
     """One :class:`ShardRows` over several shard sources (each file keeps its source's code)."""
     first = sources[0]
     for src in sources[1:]:
-        if (src.text_column, src.lang_column, src.rom_column) != (
-            first.text_column,
-            first.lang_column,
-            first.rom_column,
-        ):
+        if _columns(src) != _columns(first):
             raise InputFileError(
                 f"shard sources {first.path} and {src.path} name different columns; "
-                "give all shards the same --text-column / --lang-column / --rom-column"
+                "give all shards the same --text-column / --lang-column / --rom-column / "
+                "--translation-column"
             )
     files, langs = [], []
     for src in sources:
@@ -213,4 +218,9 @@ def merge_shards(sources: Sequence[ShardSource], seed: int = 0) -> ShardRows:
         rom_column=first.rom_column,
         seed=seed,
         file_langs=langs,
+        translation_column=first.translation_column,
     )
+
+
+def _columns(src: ShardSource) -> tuple[str | None, ...]:
+    return (src.text_column, src.lang_column, src.rom_column, src.translation_column)

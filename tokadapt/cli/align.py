@@ -179,6 +179,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="column of a precomputed romanization (romanize-corpus writes TEXT_rom); "
         "default: romanize on the fly in the DataLoader workers",
     )
+    data.add_argument(
+        "--translation-column",
+        help="column of each row's translation (English): the distill recipe's translation term",
+    )
     speed = p.add_argument_group("step loop")
     speed.add_argument(
         "--bucket-window",
@@ -254,6 +258,7 @@ _KEYS = (
     "text_column",
     "lang_column",
     "rom_column",
+    "translation_column",
     "bucket_window",
     "log_every",
     "compile",

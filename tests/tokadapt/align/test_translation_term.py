@@ -154,3 +154,53 @@ def test_a_tab_in_dataset_rows_stays_text(xlmr_tokenizer: Any) -> None:
     assert not any(k.startswith("trans_") for k in batch)
     origs = xlmr_tokenizer.batch_decode(batch["input_ids"][:1], skip_special_tokens=True)
     assert origs == ["Кот. The cat."]  # the whole row is the sentence (the tab is a space)
+
+
+def test_shards_with_a_translation_column(tmp_path: Path, xlmr_tokenizer: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tokadapt.align.feeds import with_columns
+    from tokadapt.align.shards import ShardSource, merge_shards
+
+    table = pa.table(
+        {"text": ["Кот.", "Пёс\tлает.", "Дом."], "en": ["The cat.", "The dog barks.", ""]}
+    )
+    pq.write_table(table, tmp_path / "part-0.parquet")
+    src = ShardSource(tmp_path, "rus", translation_column="en")
+    rows = [merge_shards([src]).row(0, g)[1] for g in range(3)]
+    assert sorted(r[0] for r in rows) == ["Дом.", "Кот.\tThe cat.", "Пёс лает.\tThe dog barks."]
+    batch = PairStream([src], xlmr_tokenizer, batch_size=4, max_length=32).make_batch(rows, 0)
+    n = batch["pairs"]
+    origs = xlmr_tokenizer.batch_decode(batch["input_ids"][:n], skip_special_tokens=True)
+    trans = xlmr_tokenizer.batch_decode(batch["trans_ids"], skip_special_tokens=True)
+    got = {origs[i]: t for i, t in zip(batch["trans_index"].tolist(), trans, strict=True)}
+    assert got == {"Кот.": "The cat.", "Пёс лает.": "The dog barks."}
+    plain = ShardSource(tmp_path, "rus")  # without the column: no translations read
+    plain_rows = [merge_shards([plain]).row(0, g)[1] for g in range(3)]
+    assert not any("The" in r[0] for r in plain_rows)
+    cfg = AlignConfig(translation_column="en")
+    assert with_columns(plain, cfg).translation_column == "en"
+    with pytest.raises(ConfigError, match="names a shard column"):
+        with_columns(TextSource(tmp_path / "x.txt", "rus"), cfg)
+
+
+def test_distill_run_on_parallel_text_trains_the_term(
+    tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    """End to end: the term is in the logged loss and the pivot set is the English column."""
+    import json
+
+    from tokadapt.align import make_config, train
+
+    lines = [
+        "Кот спит.\tThe cat sleeps.", "Пёс лает.\tThe dog barks.", "Дом стоит.\tThe house stands.",
+        "Мир велик.\tThe world is big.", "Снег идёт.\tIt is snowing.",
+    ]  # fmt: skip
+    (tmp_path / "ru.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cfg = make_config("distill", steps=2, batch_size=4, log_every=1, warmup_steps=0)
+    result = train(tiny_encoder_dir, [f"{tmp_path / 'ru.tsv'}:rus"], tmp_path / "out", cfg)
+    assert "pivot sentences: the translation column of 1 training file" in result["recipe"]
+    logged = [json.loads(x) for x in (tmp_path / "out" / "metrics.jsonl").open()]
+    terms = [r["translation"] for r in logged if r.get("event") == "train"]
+    assert terms and all(t > 0 for t in terms)
