@@ -217,52 +217,36 @@ def main() -> int:
 
     steps = ["--steps", str(args.steps), "--batch-size", str(args.batch_size)]
     pivot, dev = data["pivot"], data["dev"]
+
+    def adapt_align(name: str, train: list[str]) -> Path:
+        """``tokadapt adapt e5 --align TRAIN`` (extend -> init -> align, e5 the teacher)."""
+        return cli(
+            name,
+            [
+                "adapt", str(e5), "-o", str(work / name), "--align", *train,
+                "--align-eval", *dev, "--align-pivot", *pivot,
+                "--align-steps", str(args.steps), "--align-batch-size", str(args.batch_size),
+                "--align-eval-every", str(args.eval_every),
+            ],
+        )  # fmt: skip
+
+    def align(name: str, model: Path, train: list[str], *extra: str) -> Path:
+        """``tokadapt align --model MODEL --train TRAIN`` with the defaults."""
+        return cli(
+            name,
+            [
+                "align", "--model", str(model), "--train", *train, "--eval", *dev,
+                "--pivot", *pivot, *extra, *steps, "--eval-every", str(args.eval_every),
+                "-o", str(work / name),
+            ],
+        )  # fmt: skip
+
     if args.adapted:  # an already adapted checkpoint: its align stage run on its own
         transmi_dir = Path(args.adapted)
-        recipe = cli(
-            "adapt-align",
-            [
-                "align",
-                "--model",
-                str(transmi_dir),
-                "--train",
-                *data["train"],
-                "--eval",
-                *dev,
-                "--pivot",
-                *pivot,
-                "--teacher",
-                str(e5),
-                *steps,
-                "--eval-every",
-                str(args.eval_every),
-                "-o",
-                str(work / "adapt-align"),
-            ],
-        )
+        recipe = align("adapt-align", transmi_dir, data["train"], "--teacher", str(e5))
     else:
         transmi_dir = cli("adapt", ["adapt", str(e5), "-o", str(work / "adapt")])
-        recipe = cli(
-            "adapt-align",
-            [
-                "adapt",
-                str(e5),
-                "-o",
-                str(work / "adapt-align"),
-                "--align",
-                *data["train"],
-                "--align-eval",
-                *dev,
-                "--align-pivot",
-                *pivot,
-                "--align-steps",
-                str(args.steps),
-                "--align-batch-size",
-                str(args.batch_size),
-                "--align-eval-every",
-                str(args.eval_every),
-            ],
-        )
+        recipe = adapt_align("adapt-align", data["train"])
     cosine = (
         None
         if args.no_cosine
@@ -282,29 +266,7 @@ def main() -> int:
             ],
         )
     )
-    aligned = (
-        None
-        if args.skip_align_defaults
-        else cli(
-            "align-defaults",
-            [
-                "align",
-                "--model",
-                str(e5),
-                "--train",
-                *data["train"],
-                "--eval",
-                *dev,
-                "--pivot",
-                *pivot,
-                *steps,
-                "--eval-every",
-                str(args.eval_every),
-                "-o",
-                str(work / "align-defaults"),
-            ],
-        )
-    )
+    aligned = None if args.skip_align_defaults else align("align-defaults", e5, data["train"])
     models = {
         "e5": e5,
         "adapt": transmi_dir,
@@ -313,46 +275,10 @@ def main() -> int:
         "adapt --align": recipe,
     }
     if args.translations:
-        models["adapt --align +translations"] = cli(
-            "adapt-align-tr",
-            [
-                "adapt",
-                str(e5),
-                "-o",
-                str(work / "adapt-align-tr"),
-                "--align",
-                *data["train_tr"],
-                "--align-eval",
-                *dev,
-                "--align-pivot",
-                *pivot,
-                "--align-steps",
-                str(args.steps),
-                "--align-batch-size",
-                str(args.batch_size),
-                "--align-eval-every",
-                str(args.eval_every),
-            ],
-        )
+        models["adapt --align +translations"] = adapt_align("adapt-align-tr", data["train_tr"])
         if not args.skip_align_defaults:
-            models["align (defaults) +translations"] = cli(
-                "align-defaults-tr",
-                [
-                    "align",
-                    "--model",
-                    str(e5),
-                    "--train",
-                    *data["train_tr"],
-                    "--eval",
-                    *dev,
-                    "--pivot",
-                    *pivot,
-                    *steps,
-                    "--eval-every",
-                    str(args.eval_every),
-                    "-o",
-                    str(work / "align-defaults-tr"),
-                ],
+            models["align (defaults) +translations"] = align(
+                "align-defaults-tr", e5, data["train_tr"]
             )
     models = {k: v for k, v in models.items() if v is not None}
     # the table: pooled as e5 users pool (every attended token); the second: text tokens only

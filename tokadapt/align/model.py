@@ -175,12 +175,8 @@ class AlignModel(nn.Module):
             for mod in hf_model.modules():
                 if isinstance(mod, nn.Dropout):
                     mod.p = 0.0
-        if (
-            self.keep_weight > 0
-            or self.distill_weight > 0
-            or self.pivot_weight > 0
-            or (self.translation_weight > 0)
-        ):
+        weights = (self.keep_weight, self.distill_weight, self.pivot_weight)
+        if max(*weights, self.translation_weight) > 0:
             frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
             self._teacher.append(frozen)
         if self.pivot_weight > 0:

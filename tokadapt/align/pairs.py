@@ -38,6 +38,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 
 import translit
 import translit.schemes
+from tokadapt.align import pivot
 from tokadapt.align.feeds import Feed, ItemBatches, ShardFeed, TextFeed
 from tokadapt.align.sentences import cut_to_budget, dedup_key, split_translation
 from tokadapt.align.shards import ShardSource, merge_shards
@@ -212,20 +213,12 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         """The translations of the pairs that have one, tokenized (``max_length``), and
         ``trans_index``: which pairs they belong to."""
         index = [i for i, tr in enumerate(translations) if tr is not None]
-        enc = self.tokenizer(
-            [translations[i] for i in index],
-            max_length=self.max_length,
-            truncation=True,
-            padding=True,
-            return_special_tokens_mask=True,
-            return_tensors="pt",
-        )
-        special = enc["special_tokens_mask"].bool() | ~enc["attention_mask"].bool()
+        enc = pivot.tokenize(self.tokenizer, [str(translations[i]) for i in index], self.max_length)
         return {
             "trans_index": torch.tensor(index, dtype=torch.long),
             "trans_ids": enc["input_ids"],
             "trans_mask": enc["attention_mask"],
-            "trans_special": special.to(torch.uint8),
+            "trans_special": enc["special_tokens_mask"],
         }
 
     def _tokenize(self, orig: list[str], rom: list[str]) -> Any:

@@ -18,8 +18,9 @@ walks a seeded permutation of the sentences, so a resumed run continues with the
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,34 +38,40 @@ MAX_PIVOT = 4096
 
 def read_pivot(paths: Sequence[str | Path]) -> list[str]:
     """Pivot sentences of ``paths`` (see module docstring), near-duplicates dropped; the
-    built-in English sample when ``paths`` is empty."""
+    built-in English sample when ``paths`` is empty. Files are streamed and reading stops at
+    ``MAX_PIVOT`` distinct sentences (a training corpus can be the pivot file)."""
     if not paths:
         from tokadapt.align.pivot_sample import ENGLISH
 
         return list(ENGLISH)
-    texts: list[str] = []
-    for path in map(Path, paths):
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError as exc:
-            raise InputFileError(f"pivot file {path} does not exist") from exc
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"pivot file {path} is not UTF-8 text: {exc}") from exc
-        tabbed = any("\t" in ln for ln in lines)  # a TSV: its translation column only
-        texts += [
-            ln.rsplit("\t", 1)[-1].strip()
-            for ln in lines
-            if ln.strip() and ("\t" in ln or not tabbed)
-        ]
-    out = list(unique(texts))
+
+    def every_file() -> Iterator[str]:
+        for path in map(Path, paths):
+            try:
+                yield from _pivot_lines(path)
+            except FileNotFoundError as exc:
+                raise InputFileError(f"pivot file {path} does not exist") from exc
+            except UnicodeDecodeError as exc:
+                raise InputFileError(f"pivot file {path} is not UTF-8 text: {exc}") from exc
+
+    out = list(itertools.islice(unique(every_file()), MAX_PIVOT + 1))
     if len(out) < 2:
         raise InputFileError(
             f"pivot files {[str(p) for p in paths]} hold {len(out)} distinct sentence(s); "
             "give at least 2 (one sentence per line, or the translation after a tab)"
         )
     if len(out) > MAX_PIVOT:
-        log.info("pivot: using the first %d of %d sentences", MAX_PIVOT, len(out))
+        log.info("pivot: using the first %d distinct sentences", MAX_PIVOT)
     return out[:MAX_PIVOT]
+
+
+def _pivot_lines(path: Path) -> Iterator[str]:
+    """A file's sentences; of a file with tab lines (a TSV) only their translation column."""
+    tabbed = _has_tab(path)
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and ("\t" in line or not tabbed):
+                yield line.rsplit("\t", 1)[-1].strip()
 
 
 def auto_pivot(cfg: Any, sources: Sequence[Any]) -> tuple[Any, str]:
@@ -75,8 +82,8 @@ def auto_pivot(cfg: Any, sources: Sequence[Any]) -> tuple[Any, str]:
 
     if cfg.pivot_weight <= 0 or cfg.pivot or "pivot" in cfg.explicit:
         return cfg, ""
-    files = [str(s.path) for s in sources if isinstance(getattr(s, "path", None), Path)]
-    with_tr = [f for f in files if Path(f).is_file() and _has_tab(Path(f))]
+    files = [s.path for s in sources if isinstance(getattr(s, "path", None), Path)]
+    with_tr = [str(f) for f in files if f.is_file() and _has_tab(f)]
     if not with_tr:
         return cfg, ""
     note = f"pivot sentences: the translation column of {len(with_tr)} training file(s)"
@@ -84,6 +91,7 @@ def auto_pivot(cfg: Any, sources: Sequence[Any]) -> tuple[Any, str]:
 
 
 def _has_tab(path: Path) -> bool:
+    """Whether any line holds a tab (stops at the first)."""
     with path.open(encoding="utf-8", errors="replace") as handle:
         return any("\t" in line for line in handle)
 
