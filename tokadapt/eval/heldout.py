@@ -12,7 +12,8 @@ from tokadapt.data.heldout import HeldOut
 def retrieval(
     model_dir: Path, sets: Sequence[HeldOut], layer: int = -1, pooling: str = "mean"
 ) -> dict[str, Any]:
-    """Top-1 (cosine, both directions averaged) per set: ``rom`` and, with English, ``en``."""
+    """Top-1 (cosine, both directions averaged) per set: ``rom`` (original ↔ romanized) and,
+    with English, ``en`` (original ↔ English) and ``rom_en`` (romanized ↔ English)."""
     from tokadapt.eval.encode import encode_texts, load_encoder
     from tokadapt.eval.retrieval import top_k_accuracy
 
@@ -31,5 +32,6 @@ def retrieval(
         row = {"n": len(s.texts), "rom": round(both(enc["o"], enc["r"]), 4)}
         if "e" in enc:
             row["en"] = round(both(enc["o"], enc["e"]), 4)
+            row["rom_en"] = round(both(enc["r"], enc["e"]), 4)
         out[s.name] = row
     return out

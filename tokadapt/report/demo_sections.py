@@ -64,18 +64,24 @@ def _columns_table(rows: dict[str, dict[str, float]], base_col: str) -> str:
     return table(["script", *cols], body, raw=True) + f'<p class="note">Δ against {base_col}</p>'
 
 
+_BEFORE_AFTER = {
+    "rom": "original ↔ romanized",
+    "rom_en": "romanized ↔ English",
+    "en": "English ↔ original",
+}
+
+
 def _before_after(before: dict[str, Any], after: dict[str, Any]) -> str:
+    # columns the results carry (older results have no romanized ↔ English)
+    keys = [k for k in _BEFORE_AFTER if all(k in row for row in before.values())]
     body = []
     for lang, b in before.items():
         a = after[lang]
         body.append(
             [esc(lang), str(b.get("n", ""))]
-            + [
-                f"{100 * b[k]:.1f} → {100 * a[k]:.1f} {delta(100 * (a[k] - b[k]), 1)}"
-                for k in ("rom", "en")
-            ]
+            + [f"{100 * b[k]:.1f} → {100 * a[k]:.1f} {delta(100 * (a[k] - b[k]), 1)}" for k in keys]
         )
-    return table(["language", "n", "original ↔ romanized", "English ↔ original"], body, raw=True)
+    return table(["language", "n", *(_BEFORE_AFTER[k] for k in keys)], body, raw=True)
 
 
 def _bli_table(cldr: dict[str, Any]) -> str:
