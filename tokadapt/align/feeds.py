@@ -31,7 +31,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 
 from tokadapt.align.bucketing import length_key, plan_window
 from tokadapt.align.shards import ShardRows, ShardSource
-from tokadapt.align.sources import SentenceSplit, Source, raw_stream
+from tokadapt.align.sources import RowsSource, SentenceSplit, Source, raw_stream
 from tokadapt.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,12 @@ class ItemBatches(IterableDataset):  # type: ignore[type-arg,unused-ignore]
 
 
 def with_columns(source: Any, cfg: Any) -> Any:
-    """Shard sources read the configured columns (``--text-column`` …); text sources as given."""
+    """Shard sources read the configured columns (``--text-column`` …); dataset rows take the
+    configured translation column unless they name one; text sources as given."""
+    if isinstance(source, RowsSource):
+        if cfg.translation_column and not source.translation_column:
+            return dataclasses.replace(source, translation_column=cfg.translation_column)
+        return source
     if not isinstance(source, ShardSource):
         if cfg.translation_column:
             raise ConfigError(

@@ -42,7 +42,7 @@ from tokadapt.align import pivot
 from tokadapt.align.feeds import Feed, ItemBatches, ShardFeed, TextFeed
 from tokadapt.align.sentences import cut_to_budget, dedup_key, split_translation
 from tokadapt.align.shards import ShardSource, merge_shards
-from tokadapt.align.sources import Source, TextSource
+from tokadapt.align.sources import RowsSource, Source, TextSource
 from tokadapt.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -244,11 +244,12 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
 
 
 def _carries_translations(source: Any) -> bool:
-    """Text files (their ``text<TAB>translation`` lines) and shards read with a translation
-    column; a tab inside other shards' or dataset rows' text is text."""
-    if isinstance(source, ShardSource):
-        return bool(source.translation_column)
-    return isinstance(getattr(source, "inner", source), TextSource)
+    """Text files (their ``text<TAB>translation`` lines), shards and dataset rows read with a
+    translation column; a tab inside other shards' or dataset rows' text is text."""
+    inner = getattr(source, "inner", source)
+    if isinstance(inner, (ShardSource, RowsSource)):
+        return bool(inner.translation_column)
+    return isinstance(inner, TextSource)
 
 
 def _window_chunks(bucket_window: int, total: int, width: int) -> int:

@@ -63,19 +63,23 @@ class TextSource:
 
 @dataclass(frozen=True)
 class RowsSource:
-    """Rows of a dataset (``datasets.Dataset`` or a list of dicts); shuffled exactly per epoch."""
+    """Rows of a dataset (``datasets.Dataset`` or a list of dicts); shuffled exactly per epoch.
+
+    With ``translation_column`` a row with a translation becomes ``text<TAB>translation`` (tabs
+    inside its text become spaces), as shards read with one; without it a tab is text."""
 
     rows: Any
     text_column: str = "text"
     lang_column: str | None = None
     lang: str | None = None
+    translation_column: str | None = None
 
     def count(self) -> int:
         n = len(self.rows)
         if n == 0:
             raise InputFileError("the training dataset has no rows")
         first = self.rows[0]
-        for col in (self.text_column, self.lang_column):
+        for col in (self.text_column, self.lang_column, self.translation_column):
             if col is not None and col not in first:
                 raise InputFileError(
                     f"the training dataset has no column {col!r}; columns: {sorted(first)}"
@@ -89,8 +93,14 @@ class RowsSource:
             row = self.rows[i]
             text = str(row[self.text_column]).strip()
             lang = row[self.lang_column] if self.lang_column else self.lang
-            if text:
-                yield text, (lang or None)
+            if not text:
+                continue
+            translation = (
+                str(row[self.translation_column] or "").strip() if self.translation_column else ""
+            )
+            if translation:
+                text = f"{text.replace(chr(9), ' ')}\t{translation}"
+            yield text, (lang or None)
 
 
 @dataclass(frozen=True)

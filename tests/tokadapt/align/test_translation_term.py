@@ -156,6 +156,71 @@ def test_a_tab_in_dataset_rows_stays_text(xlmr_tokenizer: Any) -> None:
     assert origs == ["Кот. The cat."]  # the whole row is the sentence (the tab is a space)
 
 
+def test_dataset_rows_with_a_translation_column(xlmr_tokenizer: Any) -> None:
+    from tokadapt.align.feeds import with_columns
+    from tokadapt.align.sources import RowsSource
+    from tokadapt.errors import InputFileError
+
+    data = [
+        {"text": "Кот.", "en": "The cat."},
+        {"text": "Пёс\tлает.", "en": "The dog barks."},
+        {"text": "Дом.", "en": ""},
+        {"text": "Сад.", "en": None},
+    ]
+    src = RowsSource(data, lang="rus", translation_column="en")
+    assert src.count() == 4
+    rows = list(src.iterate(random.Random(0)))
+    assert sorted(r[0] for r in rows) == [
+        "Дом.",
+        "Кот.\tThe cat.",
+        "Пёс лает.\tThe dog barks.",
+        "Сад.",
+    ]
+    # sentence-split rows keep their translation when both sides split alike
+    split = list(SentenceSplit(src).iterate(random.Random(0)))
+    assert sorted(r[0] for r in split) == sorted(r[0] for r in rows)
+    stream = PairStream([SentenceSplit(src)], xlmr_tokenizer, batch_size=4, max_length=32)
+    batch = stream.make_batch(split, 0)
+    n = batch["pairs"]
+    origs = xlmr_tokenizer.batch_decode(batch["input_ids"][:n], skip_special_tokens=True)
+    trans = xlmr_tokenizer.batch_decode(batch["trans_ids"], skip_special_tokens=True)
+    got = {origs[i]: t for i, t in zip(batch["trans_index"].tolist(), trans, strict=True)}
+    assert got == {"Кот.": "The cat.", "Пёс лает.": "The dog barks."}  # each its own row's
+    # the configured column reaches rows that name none; a row source's own column wins
+    plain = RowsSource(data, lang="rus")
+    assert with_columns(plain, AlignConfig(translation_column="en")).translation_column == "en"
+    own = RowsSource(data, lang="rus", translation_column="text")
+    assert with_columns(own, AlignConfig(translation_column="en")).translation_column == "text"
+    assert with_columns(plain, AlignConfig()).translation_column is None
+    with pytest.raises(InputFileError, match="no column 'de'"):
+        RowsSource(data, translation_column="de").count()
+
+
+def test_distill_run_on_dataset_rows_with_translations(
+    tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    """The Python API with dataset rows: the configured translation column trains the term."""
+    import json
+
+    from tokadapt.align import make_config, train
+    from tokadapt.align.sources import RowsSource
+
+    rows = [
+        {"text": t, "en": e}
+        for t, e in [
+            ("Кот спит.", "The cat sleeps."), ("Пёс лает.", "The dog barks."),
+            ("Дом стоит.", "The house stands."), ("Мир велик.", "The world is big."),
+        ]
+    ]  # fmt: skip
+    cfg = make_config(
+        "distill", steps=2, batch_size=4, log_every=1, warmup_steps=0, translation_column="en"
+    )
+    train(tiny_encoder_dir, [RowsSource(rows, lang="rus")], tmp_path / "out", cfg)
+    logged = [json.loads(x) for x in (tmp_path / "out" / "metrics.jsonl").open()]
+    terms = [r["translation"] for r in logged if r.get("event") == "train"]
+    assert terms and all(t > 0 for t in terms)
+
+
 def test_shards_with_a_translation_column(tmp_path: Path, xlmr_tokenizer: Any) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
