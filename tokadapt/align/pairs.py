@@ -21,10 +21,11 @@ larger budget, and near-duplicate originals within a batch are dropped (a duplic
 its own partner's negative).
 
 A text-file line ``text<TAB>translation`` (:class:`~tokadapt.align.sources.TextSource`, or a
-shard row read with ``translation_column``) romanizes only
-``text``; the translations of the batch's pairs travel as ``trans_ids``/``trans_mask``/
-``trans_special`` with ``trans_index`` (the pairs they belong to) for the ``distill`` recipe's
-translation term (:mod:`tokadapt.align.model`). A text cut to its budget loses its translation.
+shard or dataset row read with ``translation_column``; a tab inside a row's text is a space)
+romanizes only ``text``; the translations of the batch's pairs travel as ``trans_ids``/
+``trans_mask``/``trans_special`` with ``trans_index`` (the pairs they belong to) for the
+``distill`` recipe's translation term (:mod:`tokadapt.align.model`). A text cut to its budget
+loses its translation.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from tokadapt.align import pivot
 from tokadapt.align.feeds import Feed, ItemBatches, ShardFeed, TextFeed
 from tokadapt.align.sentences import cut_to_budget, dedup_key, split_translation
 from tokadapt.align.shards import ShardSource, merge_shards
-from tokadapt.align.sources import RowsSource, Source, TextSource
+from tokadapt.align.sources import Source
 from tokadapt.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -93,7 +94,6 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
                     spec, lang, errors="replace"
                 )
         self.rom_max_length = rom_max_length
-        self.tabbed = all(_carries_translations(s) for s in self.sources)
         self.items = ItemBatches(
             self._feed(),
             batch_size,
@@ -156,8 +156,9 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         self, items: Sequence[Any], chunk: int, ids: Sequence[int] | None = None
     ) -> dict[str, Any]:
         """Tensors of one rank batch (``items``: ``(text, lang[, rom])``; ``ids``: sample ids)."""
-        # translations come with text files and translation columns (_carries_translations)
-        split = [split_translation(t) if self.tabbed else (t.strip(), None) for t, *_ in items]
+        # a tab separates a translation: text files' lines, and rows of shards and datasets read
+        # with a translation column (their own tabs are spaces by then), each source on its own
+        split = [split_translation(t) for t, *_ in items]
         items = [(t, *rest) for (t, _), (_, *rest) in zip(split, items, strict=True)]
         translations = [tr for _, tr in split]
         if self.rom_max_length is not None:
@@ -241,15 +242,6 @@ class PairStream(IterableDataset):  # type: ignore[type-arg,unused-ignore]
         return self.tokenizer.pad(
             both, padding=True, pad_to_multiple_of=self.pad_to_multiple_of, return_tensors="pt"
         )
-
-
-def _carries_translations(source: Any) -> bool:
-    """Text files (their ``text<TAB>translation`` lines), shards and dataset rows read with a
-    translation column; a tab inside other shards' or dataset rows' text is text."""
-    inner = getattr(source, "inner", source)
-    if isinstance(inner, (ShardSource, RowsSource)):
-        return bool(inner.translation_column)
-    return isinstance(inner, TextSource)
 
 
 def _window_chunks(bucket_window: int, total: int, width: int) -> int:

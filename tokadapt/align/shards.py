@@ -127,9 +127,9 @@ class ShardRows:
         unit = order[k]
         data, perm = self._unit(epoch, unit)
         i = perm[g - (ends[k - 1] if k else 0)]
-        text = data[self.text_column][i] or ""
+        text = (data[self.text_column][i] or "").replace("\t", " ")  # a tab in a row is a space
         if self.translation_column and (data[self.translation_column][i] or "").strip():
-            text = f"{text.replace(chr(9), ' ')}\t{data[self.translation_column][i]}"
+            text = f"{text}\t{data[self.translation_column][i]}"
         lang = data[self.lang_column][i] if self.lang_column else self._file_lang(unit)
         item: Row = (text, lang or None)
         if self.rom_column:

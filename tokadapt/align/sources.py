@@ -65,8 +65,8 @@ class TextSource:
 class RowsSource:
     """Rows of a dataset (``datasets.Dataset`` or a list of dicts); shuffled exactly per epoch.
 
-    With ``translation_column`` a row with a translation becomes ``text<TAB>translation`` (tabs
-    inside its text become spaces), as shards read with one; without it a tab is text."""
+    A tab inside a row's text is a space; with ``translation_column`` a row with a translation
+    becomes ``text<TAB>translation``, as shards read with one."""
 
     rows: Any
     text_column: str = "text"
@@ -91,7 +91,7 @@ class RowsSource:
         rng.shuffle(order)
         for i in order:
             row = self.rows[i]
-            text = str(row[self.text_column]).strip()
+            text = str(row[self.text_column]).replace("\t", " ").strip()  # a tab is a space
             lang = row[self.lang_column] if self.lang_column else self.lang
             if not text:
                 continue
@@ -99,7 +99,7 @@ class RowsSource:
                 str(row[self.translation_column] or "").strip() if self.translation_column else ""
             )
             if translation:
-                text = f"{text.replace(chr(9), ' ')}\t{translation}"
+                text = f"{text}\t{translation}"
             yield text, (lang or None)
 
 

@@ -145,15 +145,47 @@ def test_pivot_defaults_to_the_training_translations(tmp_path: Path) -> None:
     assert auto_pivot(cfg, [TextSource(plain)]) == (cfg, "")  # no translations: built-in sample
 
 
-def test_a_tab_in_dataset_rows_stays_text(xlmr_tokenizer: Any) -> None:
+def test_a_tab_in_dataset_rows_is_a_space(xlmr_tokenizer: Any) -> None:
     from tokadapt.align.sources import RowsSource
 
     rows = RowsSource([{"text": "Кот.\tThe cat."}], lang="rus")
+    items = list(rows.iterate(random.Random(0)))
+    assert items == [("Кот. The cat.", "rus")]
     stream = PairStream([rows], xlmr_tokenizer, batch_size=2, max_length=32)
-    batch = stream.make_batch([("Кот.\tThe cat.", "rus")], 0)
+    batch = stream.make_batch(items, 0)
     assert not any(k.startswith("trans_") for k in batch)
     origs = xlmr_tokenizer.batch_decode(batch["input_ids"][:1], skip_special_tokens=True)
-    assert origs == ["Кот. The cat."]  # the whole row is the sentence (the tab is a space)
+    assert origs == ["Кот. The cat."]  # the whole row is the sentence
+
+
+def test_text_file_translations_next_to_rows_without_any(
+    tmp_path: Path, xlmr_tokenizer: Any
+) -> None:
+    """Each source on its own: a text file's English is read, a row's tab is text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tokadapt.align.shards import ShardSource, merge_shards
+    from tokadapt.align.sources import RowsSource
+
+    tr = tmp_path / "ru.tsv"
+    tr.write_text("Кот.\tThe cat.\n", encoding="utf-8")
+    pq.write_table(pa.table({"text": ["Пёс\tлает."], "en": [""]}), tmp_path / "part-0.parquet")
+    shard = ShardSource(tmp_path / "part-0.parquet", "rus", translation_column="en")
+    plain_shard = ShardSource(tmp_path / "part-0.parquet", "rus")
+    rows = RowsSource([{"text": "Дом\tстоит."}], lang="rus")
+    for other in (shard, plain_shard):
+        item = merge_shards([other]).row(0, 0)[1]
+        assert item[0] == "Пёс лает."  # an empty translation does not make the tab one
+    # text files and dataset rows may be given together (shards go alone)
+    items = [*TextSource(tr, "rus").iterate(random.Random(0)), *rows.iterate(random.Random(0))]
+    stream = PairStream([TextSource(tr, "rus"), rows], xlmr_tokenizer, batch_size=4, max_length=32)
+    batch = stream.make_batch(items, 0)
+    n = batch["pairs"]
+    origs = xlmr_tokenizer.batch_decode(batch["input_ids"][:n], skip_special_tokens=True)
+    assert origs == ["Кот.", "Дом стоит."]
+    trans = xlmr_tokenizer.batch_decode(batch["trans_ids"], skip_special_tokens=True)
+    assert batch["trans_index"].tolist() == [0] and trans == ["The cat."]
 
 
 def test_dataset_rows_with_a_translation_column(xlmr_tokenizer: Any) -> None:
