@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT.parent))
 
-from align_sentences import DEFAULT_TSV, prepare  # noqa: E402
+from align_sentences import DEFAULT_TSV, encoder, prepare  # noqa: E402
 
 MODELS = {
     "adapt": "adapt",
@@ -36,14 +36,7 @@ MODELS = {
 
 def margins(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, list[float]]:
     """Per language, each romanized unit's rom->en margin (pooled English candidates)."""
-    from tokadapt.eval.encode import encode_texts, load_encoder
-
-    model, tok = load_encoder(model_dir, device="cpu")
-
-    def enc(texts: list[str]) -> np.ndarray:
-        v = encode_texts(model, tok, texts, layer=-1, pooling="mean-all", max_length=max_length)
-        return v / np.linalg.norm(v, axis=1, keepdims=True)
-
+    enc = encoder(model_dir, max_length, "mean-all")
     en_texts = sorted({t for c in test for t in test[c]["en"]})
     e = enc(en_texts)
     out = {}

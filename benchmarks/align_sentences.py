@@ -129,19 +129,25 @@ def measure(
     return store[key]
 
 
-def measure_model(
-    model_dir: Path, test: dict[str, Any], max_length: int, pooling: str = "mean"
-) -> dict[str, Any]:
-    """Pooled retrieval top-1 (see module docstring) per language and the mean."""
+def encoder(model_dir: Path, max_length: int, pooling: str) -> Any:
+    """``texts -> unit vectors``: the model read as the tables read it (last layer)."""
     from tokadapt.eval.encode import encode_texts, load_encoder
 
     model, tok = load_encoder(model_dir, device="cpu")
-    langs = list(test)
 
     def enc(texts: list[str]) -> np.ndarray:
         v = encode_texts(model, tok, texts, layer=-1, pooling=pooling, max_length=max_length)
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
+    return enc
+
+
+def measure_model(
+    model_dir: Path, test: dict[str, Any], max_length: int, pooling: str = "mean"
+) -> dict[str, Any]:
+    """Pooled retrieval top-1 (see module docstring) per language and the mean."""
+    enc = encoder(model_dir, max_length, pooling)
+    langs = list(test)
     owner = np.concatenate([[i] * len(test[c]["text"]) for i, c in enumerate(langs)])
     a = enc([t for c in langs for t in test[c]["text"]])
     b = enc([t for c in langs for t in test[c]["rom"]])

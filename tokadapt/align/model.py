@@ -175,8 +175,13 @@ class AlignModel(nn.Module):
             for mod in hf_model.modules():
                 if isinstance(mod, nn.Dropout):
                     mod.p = 0.0
-        weights = (self.keep_weight, self.distill_weight, self.pivot_weight)
-        if max(*weights, self.translation_weight) > 0:
+        weights = (
+            self.keep_weight,
+            self.distill_weight,
+            self.pivot_weight,
+            self.translation_weight,
+        )
+        if max(weights) > 0:  # a term needs the frozen teacher
             frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
             self._teacher.append(frozen)
         if self.pivot_weight > 0:

@@ -10,9 +10,9 @@ still needs, and memory holds two units whatever the corpus size.
 
 Each row has a stable *row id*: its index in storage order (files sorted, units in file order).
 Items are the ``(text, lang)`` pairs of :mod:`tokadapt.align.sources`, with the precomputed
-romanization as a third element when ``rom_column`` is set. With ``translation_column`` a row
-with a translation becomes ``text<TAB>translation`` (tabs inside the text turned to spaces), the
-form text-file lines carry it in (:mod:`tokadapt.align.pairs`).
+romanization as a third element when ``rom_column`` is set. A tab inside a row's text is a
+space; with ``translation_column`` a row with a translation becomes ``text<TAB>translation``,
+the form text-file lines carry it in (:func:`tokadapt.align.sources.row_text`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tokadapt.align.sources import row_text
 from tokadapt.errors import InputFileError, require
 
 Row = tuple[str, "str | None"] | tuple[str, "str | None", str]
@@ -127,9 +128,8 @@ class ShardRows:
         unit = order[k]
         data, perm = self._unit(epoch, unit)
         i = perm[g - (ends[k - 1] if k else 0)]
-        text = (data[self.text_column][i] or "").replace("\t", " ")  # a tab in a row is a space
-        if self.translation_column and (data[self.translation_column][i] or "").strip():
-            text = f"{text}\t{data[self.translation_column][i]}"
+        tr = data[self.translation_column][i] if self.translation_column else None
+        text = row_text(data[self.text_column][i] or "", tr)
         lang = data[self.lang_column][i] if self.lang_column else self._file_lang(unit)
         item: Row = (text, lang or None)
         if self.rom_column:

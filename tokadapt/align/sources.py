@@ -91,16 +91,19 @@ class RowsSource:
         rng.shuffle(order)
         for i in order:
             row = self.rows[i]
-            text = str(row[self.text_column]).replace("\t", " ").strip()  # a tab is a space
+            text = str(row[self.text_column]).strip()
             lang = row[self.lang_column] if self.lang_column else self.lang
-            if not text:
-                continue
-            translation = (
-                str(row[self.translation_column] or "").strip() if self.translation_column else ""
-            )
-            if translation:
-                text = f"{text}\t{translation}"
-            yield text, (lang or None)
+            if text:
+                tr = row[self.translation_column] if self.translation_column else None
+                yield row_text(text, tr), (lang or None)
+
+
+def row_text(text: str, translation: Any = None) -> str:
+    """A shard or dataset row as a training line: a tab inside its text is a space, and a
+    non-empty translation follows after a tab (the ``text<TAB>translation`` form of text files)."""
+    text = text.replace("\t", " ")
+    translation = str(translation or "").strip()
+    return f"{text}\t{translation}" if translation else text
 
 
 @dataclass(frozen=True)
