@@ -273,7 +273,7 @@ def main() -> int:
         )
     )
     aligned = None if args.skip_align_defaults else align("align-defaults", e5, data["train"])
-    models = {
+    candidates: dict[str, Path | None] = {
         "e5": e5,
         "adapt": transmi_dir,
         "align --preset cosine": cosine,
@@ -281,12 +281,12 @@ def main() -> int:
         "adapt --align": recipe,
     }
     if args.translations:
-        models["adapt --align +translations"] = adapt_align("adapt-align-tr", data["train_tr"])
+        candidates["adapt --align +translations"] = adapt_align("adapt-align-tr", data["train_tr"])
         if not args.skip_align_defaults:
-            models["align (defaults) +translations"] = align(
+            candidates["align (defaults) +translations"] = align(
                 "align-defaults-tr", e5, data["train_tr"]
             )
-    models = {k: v for k, v in models.items() if v is not None}
+    models = {k: v for k, v in candidates.items() if v is not None}
     # the table: pooled as e5 users pool (every attended token); the second: text tokens only
     table = {n: measure(p, data["test"], args.max_length, "mean-all") for n, p in models.items()}
     text_only = {n: measure(p, data["test"], args.max_length) for n, p in models.items()}
