@@ -167,6 +167,7 @@ class AlignModel(nn.Module):
         self.keep_weight, self.distill_weight = cfg.keep_weight, cfg.distill_weight
         self.pivot_weight, self.metric = cfg.pivot_weight, cfg.distill_metric
         self.translation_weight = cfg.translation_weight
+        self.original_translation_weight = cfg.original_translation_weight
         self._teacher: list[Any] = []  # a list hides it from parameters() and state_dict()
         self._tokenizers: tuple[Any, Any] | None = None  # (student, teacher) when they differ
         self.teacher_max_length = max(cfg.max_length, cfg.rom_max_length)
@@ -180,6 +181,7 @@ class AlignModel(nn.Module):
             self.distill_weight,
             self.pivot_weight,
             self.translation_weight,
+            self.original_translation_weight,
         )
         if max(weights) > 0:  # a term needs the frozen teacher
             frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
@@ -256,9 +258,14 @@ class AlignModel(nn.Module):
             parts["keep"] = distill_loss(vec[:n], target, self.metric)
             parts["distill"] = distill_loss(vec[n:], target, self.metric)
             loss = loss + self.keep_weight * parts["keep"] + self.distill_weight * parts["distill"]
-        if self.translation_weight > 0:
-            parts["translation"] = self._translation(vec[n:], batch)
-            loss = loss + self.translation_weight * parts["translation"]
+        if self.translation_weight > 0 or self.original_translation_weight > 0:
+            english = self._translation_target(batch)
+            if self.translation_weight > 0:
+                parts["translation"] = self._translation(vec[n:], english, batch)
+                loss = loss + self.translation_weight * parts["translation"]
+            if self.original_translation_weight > 0:
+                parts["translation_orig"] = self._translation(vec[:n], english, batch)
+                loss = loss + self.original_translation_weight * parts["translation_orig"]
         if self.pivot is not None:
             ids, mask, special, target = self.pivot.take()
             hidden_p, _ = self._hidden(ids, mask)
@@ -275,15 +282,22 @@ class AlignModel(nn.Module):
         parts["loss"] = loss
         return parts
 
-    def _translation(self, rom: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        """``D(student(romanized), teacher(translation))`` over the pairs that have a
-        translation; 0 (kept in the graph) for a batch without any."""
+    def _translation_target(self, batch: dict[str, torch.Tensor]) -> torch.Tensor | None:
+        """The teacher's vectors of the batch's translations (None: the batch has none)."""
         if "trans_index" not in batch:
-            return rom.sum() * 0.0
-        target = teacher_mod.vectors(
+            return None
+        return teacher_mod.vectors(
             self, batch["trans_ids"], batch["trans_mask"], batch["trans_special"]
         )
-        return distill_loss(rom.index_select(0, batch["trans_index"]), target, self.metric)
+
+    def _translation(
+        self, side: torch.Tensor, target: torch.Tensor | None, batch: dict[str, torch.Tensor]
+    ) -> torch.Tensor:
+        """``D(student(side), teacher(translation))`` over the pairs that have a translation;
+        0 (kept in the graph) for a batch without any."""
+        if target is None:
+            return side.sum() * 0.0
+        return distill_loss(side.index_select(0, batch["trans_index"]), target, self.metric)
 
     def compiled_modules(self) -> list[nn.Module]:
         """The transformer blocks that run (all of them with MLM, those below the TCM layer

@@ -121,6 +121,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "their translation (training lines 'text<TAB>translation')",
     )
     tr.add_argument(
+        "--original-translation-weight",
+        type=float,
+        help="the same pull for original-script sentence vectors (default 0: off)",
+    )
+    tr.add_argument(
         "--pivot",
         nargs="+",
         metavar="FILE",
@@ -248,6 +253,7 @@ _KEYS = (
     "distill_weight",
     "pivot_weight",
     "translation_weight",
+    "original_translation_weight",
     "pivot",
     "distill_metric",
     "teacher",

@@ -122,10 +122,45 @@ def test_translation_term_targets_the_teacher_vector_of_the_right_translation(
     assert grads and any(float(g.abs().sum()) > 0 for g in grads)
 
 
+def test_original_side_translation_term(
+    tiny_encoder_dir: Path, xlmr_tokenizer: Any, tmp_path: Path
+) -> None:
+    """``original_translation_weight`` pulls the *original* side: with the original sentence
+    itself as the 'translation' it is exactly 0 while the romanized-side term is not, and it
+    is off (absent) by default."""
+    cfg = AlignConfig(
+        layer=-1,
+        similarity="cosine",
+        distill_metric="mse",
+        translation_weight=1.0,
+        original_translation_weight=1.0,
+    )
+    module = AlignModel(load(tiny_encoder_dir, "off").model, cfg, False, xlmr_tokenizer).eval()
+    path = tmp_path / "x.txt"
+    path.write_text("-\n", encoding="utf-8")
+    stream = _stream(path, xlmr_tokenizer)
+    batch = _batch(stream, [("Кот дом.\tКот дом.", "rus"), ("Пёс.\tПёс.", "rus")])
+    with torch.no_grad():
+        parts = module(batch)
+        assert float(parts["translation_orig"]) == pytest.approx(0.0, abs=1e-9)
+        assert float(parts["translation"]) > 1e-4  # romanized vectors are not the originals'
+        batch["trans_index"] = batch["trans_index"].flip(0)
+        assert float(module(batch)["translation_orig"]) > 1e-4
+        plain = _batch(stream, [("Кот дом.", "rus"), ("Пёс.", "rus")])
+        assert float(module(plain)["translation_orig"]) == 0.0
+    cfg.original_translation_weight = 0.0
+    off = AlignModel(load(tiny_encoder_dir, "off").model, cfg, False, xlmr_tokenizer).eval()
+    with torch.no_grad():
+        assert "translation_orig" not in off(batch)
+    with pytest.raises(ConfigError, match="original_translation_weight"):
+        AlignConfig(original_translation_weight=-1.0).validate()
+
+
 def test_translation_weight_is_checked_and_in_the_distill_recipe() -> None:
     with pytest.raises(ConfigError, match="translation_weight"):
         AlignConfig(translation_weight=-1.0).validate()
     assert PRESETS["distill"].get("translation_weight", 0) > 0
+    assert PRESETS["distill"].get("original_translation_weight", 0) > 0
 
 
 def test_pivot_defaults_to_the_training_translations(tmp_path: Path) -> None:
