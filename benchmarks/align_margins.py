@@ -32,6 +32,9 @@ MODELS = {
     "adapt --align": "adapt-align",
     "adapt --align +translations": "adapt-align-tr",
 }
+#: rows measured only where every fold's work folder has them: stop 12's default (no
+#: original-side translation term), kept by hand as ``adapt-align-tr-stop12``
+OPTIONAL = {"+translations, stop 12 (no original-side term)": "adapt-align-tr-stop12"}
 
 
 def margins(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, list[float]]:
@@ -62,13 +65,18 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    pooled: dict[str, dict[str, list[float]]] = {name: {} for name in MODELS}
+    works = [Path(spec.rsplit(":", 1)[0]) for spec in args.folds]
+    models = dict(MODELS)
+    models.update(
+        {n: s for n, s in OPTIONAL.items() if all((w / s / "config.json").is_file() for w in works)}
+    )
+    pooled: dict[str, dict[str, list[float]]] = {name: {} for name in models}
     folds = []
     for spec in args.folds:
         work, fold = spec.rsplit(":", 1)
         data = prepare(Path(args.tsv), Path(work), int(fold))
         folds.append(int(fold))
-        for name, sub in MODELS.items():
+        for name, sub in models.items():
             if not (Path(work) / sub / "config.json").is_file():
                 raise SystemExit(f"align_margins: no model in {Path(work) / sub}")
             for code, m in margins(Path(work) / sub, data["test"], args.max_length).items():
