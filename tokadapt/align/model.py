@@ -19,8 +19,9 @@ and re-tokenized for it). With ``t`` the teacher's pooled vector of the original
 ``keep_weight * D(o, t) + distill_weight * D(r, t)``, and with pivot sentences ``p``
 (:mod:`tokadapt.align.pivot`) ``pivot_weight * D(student(p), teacher(p))``; for training pairs
 with a translation ``e`` (``text<TAB>translation`` lines, :mod:`tokadapt.align.pairs`)
-``translation_weight * D(r, teacher(e))``: romanized text straight onto the teacher's English,
-the objective of Reimers & Gurevych's multilingual distillation. ``D`` is the
+``translation_weight * D(r, teacher(e)) + original_translation_weight * D(o, teacher(e))``: both
+scripts straight onto the teacher's English, the objective of Reimers & Gurevych's multilingual
+distillation (``teacher(e)`` is computed once for both). ``D`` is the
 ``distill_metric`` (MSE or cosine distance, :func:`tokadapt.align.loss.distill_loss`).
 """
 
