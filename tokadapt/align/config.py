@@ -202,6 +202,18 @@ class AlignConfig:
     explicit: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def teacher_weights(self) -> tuple[float, float, float, float, float]:
+        """The weights of the terms that read the frozen teacher: keep, distill, pivot,
+        translation, original-side translation."""
+        return (
+            self.keep_weight,
+            self.distill_weight,
+            self.pivot_weight,
+            self.translation_weight,
+            self.original_translation_weight,
+        )
+
     def validate(self) -> AlignConfig:
         """Raise :class:`ConfigError` naming the first bad value and how to fix it."""
         _choice("pooling", self.pooling, POOLINGS)
@@ -232,13 +244,7 @@ class AlignConfig:
             )
         if not self.temperature > 0:
             raise ConfigError(f"temperature must be > 0, got {self.temperature}")
-        weights = (
-            self.keep_weight,
-            self.distill_weight,
-            self.pivot_weight,
-            self.translation_weight,
-            self.original_translation_weight,
-        )
+        weights = self.teacher_weights
         if min(weights) < 0:
             raise ConfigError(
                 f"keep_weight, distill_weight, pivot_weight, translation_weight and "

@@ -11,7 +11,7 @@ random transform layer would start the MLM loss near ``log |V|`` and its gradien
 the whole short run, mostly push the encoder towards an untrained decoder — the opposite of
 keeping the model's knowledge. ``mlm="on"`` on such a checkpoint is a :class:`ConfigError`.
 
-Distillation (``keep_weight``/``distill_weight``/``pivot_weight`` > 0) keeps a frozen teacher
+Distillation (any of ``AlignConfig.teacher_weights`` > 0) keeps a frozen teacher
 (not a submodule, so it is neither trained nor checkpointed): a copy of the starting model, or
 ``cfg.teacher`` (another checkpoint with its own tokenizer: the original sentences are decoded
 and re-tokenized for it). With ``t`` the teacher's pooled vector of the original sentence and
@@ -177,14 +177,7 @@ class AlignModel(nn.Module):
             for mod in hf_model.modules():
                 if isinstance(mod, nn.Dropout):
                     mod.p = 0.0
-        weights = (
-            self.keep_weight,
-            self.distill_weight,
-            self.pivot_weight,
-            self.translation_weight,
-            self.original_translation_weight,
-        )
-        if max(weights) > 0:  # a term needs the frozen teacher
+        if max(cfg.teacher_weights) > 0:  # a term needs the frozen teacher
             frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
             self._teacher.append(frozen)
         if self.pivot_weight > 0:
