@@ -50,7 +50,7 @@ def main() -> int:
     folds = [json.loads(Path(f).read_text()) for f in args.folds]
     table = pooled(folds)
     units = {c: sum(f["test_units"][c] for f in folds) for c in folds[0]["test_units"]}
-    result = {
+    result: dict[str, Any] = {
         "folds": [f.get("fold", 0) for f in folds],
         "test_units": units,
         "sections": sorted({s for f in folds for v in f["split"].values() for s in v}),
