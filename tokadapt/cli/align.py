@@ -123,7 +123,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     tr.add_argument(
         "--original-translation-weight",
         type=float,
-        help="the same pull for original-script sentence vectors (default 0: off)",
+        help="the same pull for original-script sentence vectors (0 turns it off; the 'distill' "
+        "recipe chosen for encoders uses 100)",
     )
     tr.add_argument(
         "--pivot",
