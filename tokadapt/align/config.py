@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -197,6 +198,9 @@ class AlignConfig:
     eval_max_sentences: int = 1000
     keep_best: bool = False
     patience: int = 0
+    #: with keep-best and no dev set given: the share of each training text file's lines held
+    #: out as its dev set (tokadapt.align.holdout); 0: none
+    dev_fraction: float = 0.1
     # which preset the values came from ("auto": chosen by model kind at load time)
     recipe: str = "transliCo"
     explicit: list[str] = field(default_factory=list)
@@ -242,6 +246,8 @@ class AlignConfig:
                 f"need peak_flops >= 0 and a text_column; got {self.peak_flops}, "
                 f"{self.text_column!r}"
             )
+        if not 0 <= self.dev_fraction <= 0.5:
+            raise ConfigError(f"dev_fraction must be in [0, 0.5], got {self.dev_fraction}")
         if not self.temperature > 0:
             raise ConfigError(f"temperature must be > 0, got {self.temperature}")
         weights = self.teacher_weights
@@ -353,12 +359,27 @@ def resolve_recipe(cfg: AlignConfig, has_mlm_head: bool) -> tuple[AlignConfig, s
     return resolved, f"recipe {name!r} chosen automatically ({why}); explicit: {overridden}"
 
 
-def auto_eval_every(cfg: AlignConfig, has_eval: bool) -> tuple[AlignConfig, str]:
+def auto_eval_every(
+    cfg: AlignConfig, has_eval: bool, pairs: int | None = None, world_size: int = 1
+) -> tuple[AlignConfig, str]:
     """Keep-best needs dev evaluations *during* training: with dev sets, keep-best on and no
-    ``eval_every`` given, evaluate every ``steps // 10`` steps (at least 1). Returns the config
-    and a note for the recipe line ("" when nothing was chosen)."""
+    ``eval_every`` given, evaluate about every two epochs of the ``pairs`` training pairs
+    (``ceil(2 * pairs / pairs per step)``), and at least ten times per run (at most
+    ``steps // 10``; that alone without ``pairs``). Patience then counts in epochs on a small
+    corpus, and in tenths of the run on a large one. Returns the config and a note for the
+    recipe line ("" when nothing was chosen)."""
     if not (has_eval and cfg.keep_best) or cfg.eval_every or "eval_every" in cfg.explicit:
         return cfg, ""
-    every = max(1, cfg.steps // 10)
-    note = f"dev evaluation every {every} steps (steps // 10; --eval-every to change)"
+    tenth = max(1, cfg.steps // 10)
+    per_step = cfg.batch_size * cfg.grad_accum * max(1, world_size)
+    if pairs:
+        every = min(tenth, max(1, math.ceil(2 * pairs / per_step)))
+        why = (
+            f"about two epochs of {pairs} pairs at {per_step} per step"
+            if every < tenth
+            else f"steps // 10; an epoch is {math.ceil(pairs / per_step)} steps"
+        )
+    else:
+        every, why = tenth, "steps // 10"
+    note = f"dev evaluation every {every} steps ({why}; --eval-every to change)"
     return dataclasses.replace(cfg, eval_every=every), note

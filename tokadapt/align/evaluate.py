@@ -46,11 +46,17 @@ def read_eval(spec: str, max_sentences: int = 1000) -> EvalSet:
         raise InputFileError(
             f"eval file {source.path} needs at least 2 non-blank lines, found {len(lines)}"
         )
+    return make_eval_set(source.path.name, lines, source.lang)
+
+
+def make_eval_set(name: str, lines: Sequence[str], lang: str | None) -> EvalSet:
+    """An eval set of ``sentence`` or ``sentence<TAB>translation`` lines (translations only when
+    every line has one), romanized once with uroman."""
     cols = [ln.split("\t", 1) for ln in lines]
     texts = [c[0].strip() for c in cols]
     trans = [c[1].strip() for c in cols] if all(len(c) == 2 for c in cols) else None
-    roms = translit.make_romanizer("uroman", source.lang, errors="replace").romanize_batch(texts)
-    return EvalSet(source.path.name, texts, roms, trans)
+    roms = translit.make_romanizer("uroman", lang, errors="replace").romanize_batch(texts)
+    return EvalSet(name, texts, roms, trans)
 
 
 def encode(module: Any, tokenizer: Any, texts: Sequence[str], *, max_length: int) -> np.ndarray:

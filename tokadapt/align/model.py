@@ -156,8 +156,15 @@ class AlignModel(nn.Module):
     """Wraps the HF model with the TCM head; ``forward(batch)`` returns loss parts."""
 
     def __init__(
-        self, hf_model: Any, cfg: AlignConfig, use_mlm: bool, tokenizer: Any = None
+        self,
+        hf_model: Any,
+        cfg: AlignConfig,
+        use_mlm: bool,
+        tokenizer: Any = None,
+        *,
+        pivot_exclude: frozenset[str] = frozenset(),
     ) -> None:
+        """``pivot_exclude``: sentences never used as pivots (the held-out dev lines)."""
         super().__init__()
         self.hf_model = hf_model
         self.layer = check_layer(hf_model, cfg.layer)
@@ -181,14 +188,14 @@ class AlignModel(nn.Module):
             frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
             self._teacher.append(frozen)
         if self.pivot_weight > 0:
-            self.pivot = self._make_pivot(cfg, tokenizer)
+            self.pivot = self._make_pivot(cfg, tokenizer, pivot_exclude)
 
-    def _make_pivot(self, cfg: AlignConfig, tokenizer: Any) -> PivotSet:
+    def _make_pivot(self, cfg: AlignConfig, tokenizer: Any, exclude: frozenset[str]) -> PivotSet:
         if tokenizer is None:
             raise ConfigError("pivot_weight > 0 needs the tokenizer (AlignModel(..., tokenizer))")
         teacher_tok = self._tokenizers[1] if self._tokenizers else tokenizer
         return pivot.build(
-            pivot.read_pivot(cfg.pivot),
+            pivot.read_pivot(cfg.pivot, exclude),
             tokenizer,
             self.teacher,
             teacher_tok,

@@ -36,10 +36,11 @@ log = logging.getLogger(__name__)
 MAX_PIVOT = 4096
 
 
-def read_pivot(paths: Sequence[str | Path]) -> list[str]:
-    """Pivot sentences of ``paths`` (see module docstring), near-duplicates dropped; the
-    built-in English sample when ``paths`` is empty. Files are streamed and reading stops at
-    ``MAX_PIVOT`` distinct sentences (a training corpus can be the pivot file)."""
+def read_pivot(paths: Sequence[str | Path], exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Pivot sentences of ``paths`` (see module docstring), near-duplicates and the sentences
+    in ``exclude`` (held-out dev lines) dropped; the built-in English sample when ``paths`` is
+    empty. Files are streamed and reading stops at ``MAX_PIVOT`` distinct sentences (a training
+    corpus can be the pivot file)."""
     if not paths:
         from tokadapt.align.pivot_sample import ENGLISH
 
@@ -48,7 +49,7 @@ def read_pivot(paths: Sequence[str | Path]) -> list[str]:
     def every_file() -> Iterator[str]:
         for path in map(Path, paths):
             try:
-                yield from _pivot_lines(path)
+                yield from (line for line in _pivot_lines(path) if line not in exclude)
             except FileNotFoundError as exc:
                 raise InputFileError(f"pivot file {path} does not exist") from exc
             except UnicodeDecodeError as exc:

@@ -35,13 +35,17 @@ class TextSource:
 
     path: Path
     lang: str | None = None
+    #: keys (:func:`dev_key`) of the lines left out of training: the dev lines held out of
+    #: the training files (:mod:`tokadapt.align.holdout`)
+    skip: frozenset[str] = frozenset()
 
     def count(self) -> int:
         n = 0
         try:
             with self.path.open(encoding="utf-8") as handle:
                 for line in handle:
-                    n += bool(line.strip())
+                    text = line.strip()
+                    n += bool(text) and not (self.skip and dev_key(text) in self.skip)
         except FileNotFoundError as exc:
             raise InputFileError(f"training file {self.path} does not exist") from exc
         except UnicodeDecodeError as exc:
@@ -57,8 +61,15 @@ class TextSource:
         with self.path.open(encoding="utf-8") as handle:
             for line in handle:
                 text = line.strip()
-                if text:
+                if text and not (self.skip and dev_key(text) in self.skip):
                     yield text, self.lang
+
+
+def dev_key(line: str) -> str:
+    """What identifies a training line for a held-out dev split: its translation when it has
+    one (parallel files share it, so a held-out pair leaves every file), else the line."""
+    translation = line.rsplit("\t", 1)[-1].strip() if "\t" in line else ""
+    return translation or line.strip()
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from tokadapt.align import (
     distributed,
     feeds,
     flops,
+    holdout,
     pivot,
     ready,
     resume,
@@ -93,18 +94,24 @@ class Trainer:
             model_dir if isinstance(model_dir, Loaded) else load(model_dir, cfg.mlm, tokenizer_dir)
         )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
-        cfg, every = auto_eval_every(cfg, bool(eval_sets))
+        held = holdout.auto_dev(cfg, sources, bool(eval_sets))  # no dev set given: hold one out
+        sources, eval_sets = held.sources, list(eval_sets) or held.sets
+        self.held_out = held.lines
         cfg, pivots = pivot.auto_pivot(cfg, sources)
-        self.choice += "".join(f"; {note}" for note in (every, pivots) if note)
-        self.cfg = cfg
-        log.info("align: %s", self.choice)
         self.sources: list[Any] = list(sources)
         if cfg.sentence_split:
             self.sources = [feeds.sentence_split(s) for s in sources]
+        if cfg.sentence_split or held.sets:
             self.counts = [s.count() for s in self.sources]
+        cfg, every = auto_eval_every(cfg, bool(eval_sets), sum(self.counts), self.dist.world_size)
+        self.choice += "".join(f"; {note}" for note in (held.note, every, pivots) if note)
+        self.cfg = cfg
+        log.info("align: %s", self.choice)
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
-        self.module = AlignModel(loaded.model, cfg, self.use_mlm, self.tokenizer).to(self.device)
+        self.module = AlignModel(
+            loaded.model, cfg, self.use_mlm, self.tokenizer, pivot_exclude=held.keys
+        ).to(self.device)
         if cfg.freeze_embeddings:  # the (tied) word embeddings: the bulk of an XLM-R model
             self.module.hf_model.get_input_embeddings().weight.requires_grad_(False)
         if cfg.grad_checkpointing:
@@ -339,6 +346,7 @@ class Trainer:
             "mlm": self.use_mlm,
             "recipe": self.choice,
             "best_step": self.selector.best_step,
+            "held_out_dev": self.held_out,
             "stopped_early": stop,
             "eval_before": before,
             "eval_after": after,

@@ -59,7 +59,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         nargs="*",
         default=[],
         metavar="FILE[:LCODE]",
-        help="dev sets for model selection: 'sentence' or 'sentence<TAB>translation' lines",
+        help="dev sets for model selection: 'sentence' or 'sentence<TAB>translation' lines "
+        "(default: lines held out of the --align files)",
     )
     al.add_argument("--align-config", help="JSON file of align settings (default: by model kind)")
     al.add_argument(
@@ -71,7 +72,17 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     al.add_argument("--align-steps", type=int, help="alignment steps")
     al.add_argument("--align-batch-size", type=int, help="pairs per step")
-    al.add_argument("--align-eval-every", type=int, help="dev evaluation every N steps")
+    al.add_argument(
+        "--align-eval-every",
+        type=int,
+        help="dev evaluation every N steps (default: about every two epochs, >= 10 per run)",
+    )
+    al.add_argument(
+        "--align-dev-fraction",
+        type=float,
+        help="without --align-eval: the share of each training file's lines held out as the "
+        "dev set (default 0.1; 0: train on every line, keep the last step)",
+    )
     return parser
 
 
@@ -120,6 +131,7 @@ def _run_with_align(args: argparse.Namespace) -> int:
         steps=args.align_steps,
         batch_size=args.align_batch_size,
         eval_every=args.align_eval_every,
+        dev_fraction=args.align_dev_fraction,
         pivot=args.align_pivot,
         seed=args.seed or None,
     )

@@ -153,10 +153,17 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--keep-best",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="keep the weights with the best dev score (needs --eval)",
+        help="keep the weights with the best dev score (on --eval, else on lines held out of "
+        "the training files: --dev-fraction)",
     )
     tr.add_argument(
         "--patience", type=int, help="stop after this many evaluations without improvement"
+    )
+    tr.add_argument(
+        "--dev-fraction",
+        type=float,
+        help="with keep-best and no --eval: the share of each training text file's lines held "
+        "out as the dev set (default 0.1, at least 2 lines; 0: train on every line)",
     )
     tr.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
     tr.add_argument(
@@ -262,6 +269,7 @@ _KEYS = (
     "sentence_split",
     "keep_best",
     "patience",
+    "dev_fraction",
     "text_column",
     "lang_column",
     "rom_column",

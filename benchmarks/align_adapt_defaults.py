@@ -1,0 +1,123 @@
+"""What ``tokadapt adapt --align`` gives with its defaults alone, on sentences never trained on.
+
+The rows of ``align_sentences.py`` and ``align_budget.py`` pass the step budget, the batch size
+and the dev cadence by hand (``--batch-size 16 --eval-every 20``). A user passes none of them.
+This benchmark runs the one-recipe command as a user would, on the fold folders made by
+``align_sentences.py --fold K --translations`` (it reuses runs already there):
+
+* ``adapt-align-default``: ``tokadapt adapt W/e5 -o OUT --align W/train-tr/*:L --align-eval
+  W/dev/*:L`` (the fold's dev sections select the kept step);
+* ``adapt-align-nodev``: the same without ``--align-eval``: the run holds its own dev lines out
+  of the training files (``dev_fraction`` 0.1, :mod:`tokadapt.align.holdout`), so the fold's dev
+  sections are not used at all.
+
+Both use the defaults of the ``distill`` recipe the trainer picks for e5: batch 32, at most 1000
+steps, dev evaluation about every two epochs of the training pairs, early stop after 3
+evaluations without a better one, the translation column as pivot sentences. The test sections
+are measured (pooled over the folds as in ``align_sentences_cv.py``) next to e5, ``adapt`` and
+the hand-set rows already in the folders.
+
+    python benchmarks/align_adapt_defaults.py ../shared/data/udhr_articles_dev.tsv W0:0 W1:1 W2:2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+ROWS = {"adapt-align-default": True, "adapt-align-nodev": False}  # row -> dev sections given
+#: the hand-set rows shown next to them when a fold folder has them
+HAND = ["adapt-align-tr", "adapt-align-tr-s300"]
+
+
+def summary(out: Path) -> dict[str, Any]:
+    """Steps, kept step, dev cadence, seconds and held-out dev lines of one run."""
+    report = json.loads((out / "tokadapt_adapt.json").read_text(encoding="utf-8"))["align"]
+    events = [json.loads(line) for line in (out / "metrics.jsonl").open()]
+    evals = sorted({e["step"] for e in events if e.get("event") == "eval"})
+    best = [e for e in events if e.get("event") == "best"]
+    held = report.get("held_out_dev") or {}
+    return {
+        "steps": report["steps"],
+        "kept_step": report["best_step"],
+        "select": round(best[-1]["select"], 4) if best else None,
+        "eval_every": evals[1] - evals[0] if len(evals) > 1 else None,
+        "stopped_early": report["stopped_early"],
+        "align_seconds": round(report["seconds"], 1),
+        "held_out_lines": sum(len(v) for v in held.values()),
+    }
+
+
+def main() -> int:
+    from align_sentences import CLI, DEFAULT_TSV, measure, prepare
+    from align_sentences_cv import METRICS, pooled
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV))
+    p.add_argument("folds", nargs="+", help="WORK:FOLD, the folders of align_sentences.py")
+    p.add_argument("--rows", nargs="+", choices=list(ROWS), default=list(ROWS))
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--out", default=str(ROOT / "results"))
+    args = p.parse_args()
+    runs: dict[str, list[dict[str, Any]]] = {}
+    folds: list[dict[str, Any]] = []
+    hand: list[str] = []
+    for spec in args.folds:
+        work, fold = Path(spec.rsplit(":", 1)[0]), int(spec.rsplit(":", 1)[1])
+        data = prepare(Path(args.tsv), work, fold)
+        for row in args.rows:
+            out = work / row
+            argv = [
+                "adapt", str(work / "e5"), "-o", str(out), "--align", *data["train_tr"],
+                *(["--align-eval", *data["dev"]] if ROWS[row] else []),
+            ]  # fmt: skip
+            if not (out / "tokadapt_adapt.json").is_file():
+                env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
+                cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
+                subprocess.run(cmd, check=True, env=env)
+            runs.setdefault(row, []).append(
+                {"fold": fold, "command": ["tokadapt", *argv], **summary(out)}
+            )
+        hand = [h for h in HAND if (work / h / "config.json").is_file()] if not folds else hand
+        names = ["e5", "adapt", *hand, *args.rows]
+        table = {n: measure(work / n, data["test"], 256, "mean-all") for n in names}
+        folds.append({"test_units": {c: len(v["text"]) for c, v in data["test"].items()},
+                      "table": table})  # fmt: skip
+    result = {"runs": runs, "table": pooled(folds)}
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "align_adapt_defaults.json").write_text(json.dumps(result, indent=2) + "\n")
+    lines = [
+        "`tokadapt adapt --align` with its defaults (batch 32, dev about every two epochs, "
+        f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}.\n",
+        "## Runs\n",
+        "| row | fold | eval every | kept step | dev score | ended | align s | held-out lines |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row, per in runs.items():
+        for r in per:
+            lines.append(
+                f"| {row} | {r['fold']} | {r['eval_every']} | {r['kept_step']} | {r['select']} "
+                f"| {r['steps']} | {r['align_seconds']} | {r['held_out_lines']} |"
+            )
+    langs = [str(c) for c in folds[0]["test_units"]]
+    for metric in METRICS:
+        lines += [f"\n### test, pooled: {metric}\n", "| model | " + " | ".join(langs) + " | mean |"]
+        lines.append("|---|" + "---:|" * (len(langs) + 1))
+        for name, row_scores in result["table"].items():
+            cells = " | ".join(f"{row_scores[metric][c]:.1f}" for c in [*langs, "mean"])
+            lines.append(f"| {name} | {cells} |")
+    (out_dir / "align_adapt_defaults.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
