@@ -75,11 +75,20 @@ def auto_dev(cfg: Any, sources: Sequence[Any], has_eval: bool) -> Held:
             out.append(source)
             continue
         picked: dict[str, int] = {}  # line -> its position; one copy of each
-        for i, line in enumerate(_lines(source)):
+        n = gone = 0
+        for n, line in enumerate(_lines(source), 1):
             if dev_key(line) in held:
-                picked.setdefault(line, i)
+                picked.setdefault(line, n - 1)
+                gone += 1
+        if gone == n:  # e.g. one line repeated: keep the files whole, give no dev set
+            note = (
+                f"no dev set: holding out lines would leave {source.path} with none to train "
+                "on (give --eval FILE)"
+            )
+            log.warning("align: %s", note)
+            return Held(list(sources), [], note)
         out.append(dataclasses.replace(source, skip=source.skip | held))
-        if picked:  # a set of one line still counts in the scores pooled over the sets
+        if picked and str(source.path) not in lines:  # one dev set per file, even if given twice
             kept = list(picked)[: cfg.eval_max_sentences]
             sets.append(make_eval_set(f"dev:{source.path.name}", kept, source.lang))
             lines[str(source.path)] = [picked[line] for line in kept]

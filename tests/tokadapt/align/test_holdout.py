@@ -135,3 +135,14 @@ def test_a_run_without_dev_set_evaluates_on_held_out_lines(
     evals = [r for r in logged if r.get("event") == "eval"]
     assert [r["step"] for r in evals][:2] == [0, 2]
     assert all("dev:rus.tsv/rom_en_top1" in r for r in evals)
+
+
+def test_a_file_is_never_emptied_and_a_file_given_twice_has_one_dev_set(tmp_path: Path) -> None:
+    same = tmp_path / "same.txt"
+    same.write_text("одна и та же строка\n" * 12, encoding="utf-8")
+    held = auto_dev(_distill(), [TextSource(same, "rus")], has_eval=False)
+    assert held.sets == [] and "none to train on" in held.note
+    assert held.sources[0].count() == 12  # kept whole
+    rus = _parallel(tmp_path, "rus", list(range(40)), "кот")
+    twice = auto_dev(_distill(), [rus, rus], has_eval=False)
+    assert len(twice.sets) == 1 and all(s.skip == twice.keys for s in twice.sources)
