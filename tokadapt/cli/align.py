@@ -181,7 +181,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="romanization scheme(s) of the pairs: uroman (default), icu:iso9, icu:bgn …; "
         "several: one sampled per pair",
     )
-    tr.add_argument("--eval-every", type=int)
+    tr.add_argument(
+        "--eval-every",
+        type=int,
+        help="dev evaluation every N steps (default with keep-best: about every two epochs of "
+        "the training pairs, at least 10 evaluations per run)",
+    )
     tr.add_argument("--save-every", type=int)
     tr.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda when available)")
     data = p.add_argument_group("shards (--train *.parquet, a directory, a saved HF dataset)")
