@@ -57,7 +57,7 @@ def summary(out: Path) -> dict[str, Any]:
 
 def main() -> int:
     from align_sentences import CLI, DEFAULT_TSV, measure, prepare
-    from align_sentences_cv import METRICS, pooled
+    from align_sentences_cv import metric_tables, pooled
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV))
@@ -108,12 +108,7 @@ def main() -> int:
                 f"| {r['steps']} | {r['align_seconds']} | {r['held_out_lines']} |"
             )
     langs = [str(c) for c in folds[0]["test_units"]]
-    for metric in METRICS:
-        lines += [f"\n### test, pooled: {metric}\n", "| model | " + " | ".join(langs) + " | mean |"]
-        lines.append("|---|" + "---:|" * (len(langs) + 1))
-        for name, row_scores in result["table"].items():
-            cells = " | ".join(f"{row_scores[metric][c]:.1f}" for c in [*langs, "mean"])
-            lines.append(f"| {name} | {cells} |")
+    lines += metric_tables(result["table"], langs, "test, pooled: ")
     (out_dir / "align_adapt_defaults.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0

@@ -47,7 +47,7 @@ def kept(model_dir: Path) -> dict[str, Any]:
 
 def main() -> int:
     from align_sentences import CLI, DEFAULT_TSV, measure, prepare
-    from align_sentences_cv import METRICS, pooled
+    from align_sentences_cv import metric_tables, pooled
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV))
@@ -119,12 +119,7 @@ def main() -> int:
                 f"| {b['kept_step']} / {b['select']:.4f} / {b['ended']} | {verdict[row]} |"
             )
     langs = [str(c) for c in folds[0]["test_units"]]
-    for metric in METRICS:
-        lines += [f"\n### test, pooled: {metric}\n", "| model | " + " | ".join(langs) + " | mean |"]
-        lines.append("|---|" + "---:|" * (len(langs) + 1))
-        for name, row in result["table"].items():
-            cells = " | ".join(f"{row[metric][c]:.1f}" for c in [*langs, "mean"])
-            lines.append(f"| {name} | {cells} |")
+    lines += metric_tables(result["table"], langs, "test, pooled: ")
     (out_dir / "align_budget.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0

@@ -40,6 +40,18 @@ def pooled(folds: list[dict[str, Any]], table: str = "table") -> dict[str, Any]:
     return out
 
 
+def metric_tables(table: dict[str, Any], langs: list[str], heading: str = "") -> list[str]:
+    """Markdown lines: one table per metric, a row per model, a column per language + mean."""
+    lines: list[str] = []
+    for metric in METRICS:
+        lines += [f"\n### {heading}{metric}\n", "| model | " + " | ".join(langs) + " | mean |"]
+        lines.append("|---|" + "---:|" * (len(langs) + 1))
+        for name, row in table.items():
+            cells = " | ".join(f"{row[metric][c]:.1f}" for c in [*langs, "mean"])
+            lines.append(f"| {name} | {cells} |")
+    return lines
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("folds", nargs="+", help="align_sentences.json of each fold")
@@ -68,12 +80,7 @@ def main() -> int:
         f"the folds are disjoint; {len(result['sections'])} sections, units per language "
         f"{units}); last layer, `mean-all` pooling, cosine.\n"
     ]
-    for metric in METRICS:
-        lines += [f"\n### {metric}\n", "| model | " + " | ".join(langs) + " | mean |"]
-        lines.append("|---|" + "---:|" * (len(langs) + 1))
-        for name, row in table.items():
-            cells = " | ".join(f"{row[metric][c]:.1f}" for c in [*langs, "mean"])
-            lines.append(f"| {name} | {cells} |")
+    lines += metric_tables(table, langs)
     for name, title in (("checks", ""), ("checks_translations", " +translations")):
         if name not in result:
             continue
