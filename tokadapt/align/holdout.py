@@ -50,15 +50,18 @@ class Held:
     lines: dict[str, list[int]] = dataclasses.field(default_factory=dict)
 
 
-def auto_dev(cfg: Any, sources: Sequence[Any], has_eval: bool) -> Held:
+def auto_dev(
+    cfg: Any, sources: Sequence[Any], has_eval: bool, counts: Sequence[int] | None = None
+) -> Held:
     """Hold out dev lines of the text sources (see module docstring); a no-op with dev sets
-    given, without keep-best, or with ``dev_fraction`` 0."""
+    given, without keep-best, or with ``dev_fraction`` 0. ``counts``: each source's
+    non-blank lines when already counted (saves a pass over every file)."""
     if has_eval or not cfg.keep_best or cfg.dev_fraction <= 0:
         return Held(list(sources), [], "")
-    texts = [s for s in sources if isinstance(s, TextSource)]
     keys: set[str] = set()
-    for source in texts:
-        keys |= _lowest(source, cfg)
+    for i, source in enumerate(sources):
+        if isinstance(source, TextSource):
+            keys |= _lowest(source, cfg, counts[i] if counts is not None else source.count())
     if not keys:
         note = (
             f"no dev set: no --eval given and no training text file has {MIN_LINES}+ lines to "
@@ -110,9 +113,9 @@ def _lines(source: TextSource) -> Iterator[str]:
                 yield text
 
 
-def _lowest(source: TextSource, cfg: Any) -> set[str]:
-    """The ``dev_fraction`` (at least 2) lowest-ranked keys of one file; none under MIN_LINES."""
-    n = source.count()
+def _lowest(source: TextSource, cfg: Any, n: int) -> set[str]:
+    """The ``dev_fraction`` (at least 2) lowest-ranked keys of one file of ``n`` non-blank
+    lines; none under MIN_LINES."""
     if n < MIN_LINES:
         return set()
     k = min(max(2, round(cfg.dev_fraction * n)), cfg.eval_max_sentences, n // 2)

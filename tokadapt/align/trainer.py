@@ -94,7 +94,7 @@ class Trainer:
             model_dir if isinstance(model_dir, Loaded) else load(model_dir, cfg.mlm, tokenizer_dir)
         )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
-        held = holdout.auto_dev(cfg, sources, bool(eval_sets))  # no dev set given: hold one out
+        held = holdout.auto_dev(cfg, sources, bool(eval_sets), self.counts)  # none given: hold out
         sources, eval_sets = held.sources, list(eval_sets) or held.sets
         self.held_out = held.lines
         cfg, pivots = pivot.auto_pivot(cfg, sources)
