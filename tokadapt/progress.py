@@ -173,6 +173,13 @@ def note(command: str, message: str) -> None:
     timer.start()
 
 
+def say(command: str, message: str) -> None:
+    """One line now (timestamped by the CLI), e.g. what a command chose before a long run;
+    silent with ``--quiet`` and, as the bars are, in library use unless logging shows it."""
+    if not _state["quiet"]:
+        log.info("%s: %s", command, message)
+
+
 def end() -> None:
     """The command is over: stage lines not shown yet are dropped."""
     _cancel_pending()

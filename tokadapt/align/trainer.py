@@ -32,6 +32,7 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
+from tokadapt import progress
 from tokadapt.align import (
     accel,
     checkpoint,
@@ -107,6 +108,8 @@ class Trainer:
         self.choice += "".join(f"; {note}" for note in (held.note, every, pivots) if note)
         self.cfg = cfg
         log.info("align: %s", self.choice)
+        if self.dist.is_main:  # said before the run, not only in its summary
+            progress.say("align", self.choice)
         self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
         torch.manual_seed(cfg.seed)
         self.module = AlignModel(
@@ -361,6 +364,4 @@ class Trainer:
 
 def _progress(total: int, initial: int, enabled: bool | None) -> Any:
     """tqdm on a terminal, timestamped lines every ~10 s under a pipe (tokadapt.progress)."""
-    from tokadapt.progress import progress
-
-    return progress(total, "align", "step", initial=initial, enabled=enabled)
+    return progress.progress(total, "align", "step", initial=initial, enabled=enabled)

@@ -37,6 +37,10 @@ def test_progress_lines_under_a_pipe(
     assert statistics.median(gaps) <= INTERVAL + 2.0, gaps  # regular (one slow step may lag)
     assert [int(n) for _, n in hits] == sorted(int(n) for _, n in hits)
     assert "done in" in run.stderr
+    # what the run chose is said before its first step, not only in the closing summary
+    said = re.search(r"^\S+ \S+ align: recipe 'transliCo' chosen automatically", run.stderr, re.M)
+    first = LINE.search(run.stderr)
+    assert said is not None and first is not None and said.start() < first.start(), run.stderr
     assert (tmp_path / "a" / "metrics.jsonl").is_file()
 
 
