@@ -9,7 +9,12 @@ This benchmark runs the one-recipe command as a user would, on the fold folders 
   W/dev/*:L`` (the fold's dev sections select the kept step);
 * ``adapt-align-nodev``: the same without ``--align-eval``: the run holds its own dev lines out
   of the training files (``dev_fraction`` 0.1, :mod:`tokadapt.align.holdout`), so the fold's dev
-  sections are not used at all.
+  sections are not used at all;
+* ``align-e5-nodev``: alignment on the unadapted e5 as the issue's new user runs it, with
+  nothing but the files: ``tokadapt align --model W/e5 --train W/train/*:L -o OUT`` (sentences
+  alone, no translations, no pivot, no dev set: it holds its own out);
+* ``align-e5-nodev-tr``: the same with the translation column (``W/train-tr/*:L``), which also
+  makes the pivot sentences.
 
 Both use the defaults of the ``distill`` recipe the trainer picks for e5: batch 32, at most 1000
 steps, dev evaluation about every two epochs of the training pairs, early stop after 3
@@ -32,14 +37,25 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
-ROWS = {"adapt-align-default": True, "adapt-align-nodev": False}  # row -> dev sections given
+#: row -> (command, training files, fold dev sections given)
+ROWS = {
+    "adapt-align-default": ("adapt", "train_tr", True),
+    "adapt-align-nodev": ("adapt", "train_tr", False),
+    "align-e5-nodev": ("align", "train", False),
+    "align-e5-nodev-tr": ("align", "train_tr", False),
+}
 #: the hand-set rows shown next to them when a fold folder has them
 HAND = ["adapt-align-tr", "adapt-align-tr-s300"]
 
 
-def summary(out: Path) -> dict[str, Any]:
+#: the run summary each command leaves: adapt's report (its align stage), align's stdout (kept)
+SUMMARY = {"adapt": "tokadapt_adapt.json", "align": "summary.json"}
+
+
+def summary(out: Path, command: str) -> dict[str, Any]:
     """Steps, kept step, dev cadence, seconds and held-out dev lines of one run."""
-    report = json.loads((out / "tokadapt_adapt.json").read_text(encoding="utf-8"))["align"]
+    report = json.loads((out / SUMMARY[command]).read_text(encoding="utf-8"))
+    report = report["align"] if command == "adapt" else report
     events = [json.loads(line) for line in (out / "metrics.jsonl").open()]
     evals = sorted({e["step"] for e in events if e.get("event") == "eval"})
     best = [e for e in events if e.get("event") == "best"]
@@ -74,16 +90,23 @@ def main() -> int:
         data = prepare(Path(args.tsv), work, fold)
         for row in args.rows:
             out = work / row
-            argv = [
-                "adapt", str(work / "e5"), "-o", str(out), "--align", *data["train_tr"],
-                *(["--align-eval", *data["dev"]] if ROWS[row] else []),
-            ]  # fmt: skip
-            if not (out / "tokadapt_adapt.json").is_file():
+            command, train, dev = ROWS[row]
+            if command == "adapt":
+                argv = [
+                    "adapt", str(work / "e5"), "-o", str(out), "--align", *data[train],
+                    *(["--align-eval", *data["dev"]] if dev else []),
+                ]  # fmt: skip
+            else:
+                argv = ["align", "--model", str(work / "e5"), "--train", *data[train]]
+                argv += ["-o", str(out)]
+            if not (out / SUMMARY[command]).is_file():
                 env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
                 cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
-                subprocess.run(cmd, check=True, env=env)
+                done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
+                if command == "align":  # its summary is its stdout
+                    (out / SUMMARY[command]).write_text(done.stdout, encoding="utf-8")
             runs.setdefault(row, []).append(
-                {"fold": fold, "command": ["tokadapt", *argv], **summary(out)}
+                {"fold": fold, "command": ["tokadapt", *argv], **summary(out, command)}
             )
         hand = [h for h in HAND if (work / h / "config.json").is_file()] if not folds else hand
         names = ["e5", "adapt", *hand, *args.rows]
@@ -95,7 +118,8 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "align_adapt_defaults.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = [
-        "`tokadapt adapt --align` with its defaults (batch 32, dev about every two epochs, "
+        "`tokadapt adapt --align` and `tokadapt align` with their defaults (batch 32, dev "
+        "about every two epochs, "
         f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}.\n",
         "## Runs\n",
         "| row | fold | eval every | kept step | dev score | ended | align s | held-out lines |",
