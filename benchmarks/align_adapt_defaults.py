@@ -16,9 +16,10 @@ This benchmark runs the one-recipe command as a user would, on the fold folders 
 * ``align-e5-nodev-tr``: the same with the translation column (``W/train-tr/*:L``), which also
   makes the pivot sentences.
 
-Both use the defaults of the ``distill`` recipe the trainer picks for e5: batch 32, at most 1000
-steps, dev evaluation about every two epochs of the training pairs, early stop after 3
-evaluations without a better one, the translation column as pivot sentences. The test sections
+Every row uses the defaults of the ``distill`` recipe the trainer picks for e5: batch 32, at
+most 1000 steps, dev evaluation about every two epochs of the training pairs, early stop after 3
+evaluations without a better one, the translation column (where there is one) as pivot
+sentences. The test sections
 are measured (pooled over the folds as in ``align_sentences_cv.py``) next to e5, ``adapt`` and
 the hand-set rows already in the folders.
 
