@@ -53,14 +53,11 @@ def relation(gold: str, found: str) -> str:
     return "other"
 
 
-def english(test: dict[str, Any]) -> list[str]:
-    """The fold's English candidates (every language's test units), as the tables pool them."""
-    return sorted({t for c in test for t in test[c]["en"]})
-
-
 def misses(enc: Any, test: dict[str, Any], langs: list[str]) -> list[dict[str, Any]]:
     """Every rom->en and orig->en miss of ``enc`` on the fold's test units of ``langs``
-    (``gold`` and ``found`` index :func:`english`)."""
+    (``gold`` and ``found`` index ``align_sentences.english(test)``, as the tables pool)."""
+    from align_sentences import english
+
     en_texts = english(test)
     e = enc(en_texts)
     out: list[dict[str, Any]] = []
@@ -89,7 +86,7 @@ def misses(enc: Any, test: dict[str, Any], langs: list[str]) -> list[dict[str, A
 
 
 def main() -> int:
-    from align_sentences import DEFAULT_TSV, LANGS, encoder, prepare
+    from align_sentences import DEFAULT_TSV, LANGS, encoder, english, prepare
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV))

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT.parent))
 
-from align_sentences import DEFAULT_TSV, encoder, prepare  # noqa: E402
+from align_sentences import DEFAULT_TSV, encoder, english, prepare  # noqa: E402
 
 MODELS = {
     "adapt": "adapt",
@@ -40,7 +40,7 @@ OPTIONAL = {"+translations, stop 12 (no original-side term)": "adapt-align-tr-st
 def margins(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, list[float]]:
     """Per language, each romanized unit's rom->en margin (pooled English candidates)."""
     enc = encoder(model_dir, max_length, "mean-all")
-    en_texts = sorted({t for c in test for t in test[c]["en"]})
+    en_texts = english(test)
     e = enc(en_texts)
     out = {}
     for code, unit in test.items():

@@ -142,6 +142,11 @@ def encoder(model_dir: Path, max_length: int, pooling: str) -> Any:
     return enc
 
 
+def english(test: dict[str, Any]) -> list[str]:
+    """The English candidates of a fold's retrieval: every language's test units, pooled."""
+    return sorted({t for c in test for t in test[c]["en"]})
+
+
 def measure_model(
     model_dir: Path, test: dict[str, Any], max_length: int, pooling: str = "mean"
 ) -> dict[str, Any]:
@@ -151,7 +156,7 @@ def measure_model(
     owner = np.concatenate([[i] * len(test[c]["text"]) for i, c in enumerate(langs)])
     a = enc([t for c in langs for t in test[c]["text"]])
     b = enc([t for c in langs for t in test[c]["rom"]])
-    en_texts = sorted({t for c in langs for t in test[c]["en"]})
+    en_texts = english(test)
     e = enc(en_texts)
     gold_en = np.array([en_texts.index(t) for c in langs for t in test[c]["en"]])
     idx = np.arange(len(a))
