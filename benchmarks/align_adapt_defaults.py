@@ -3,7 +3,8 @@
 The rows of ``align_sentences.py`` and ``align_budget.py`` pass the step budget, the batch size
 and the dev cadence by hand (``--batch-size 16 --eval-every 20``). A user passes none of them.
 This benchmark runs the one-recipe command as a user would, on the fold folders made by
-``align_sentences.py --fold K --translations`` (it reuses runs already there):
+``align_sentences.py --fold K --translations`` (it reuses runs already there; in an empty
+folder it makes ``e5`` and ``adapt``, ``tokadapt adapt W/e5 -o W/adapt``, itself):
 
 * ``adapt-align-default``: ``tokadapt adapt W/e5 -o OUT --align W/train-tr/*:L --align-eval
   W/dev/*:L`` (the fold's dev sections select the kept step);
@@ -24,6 +25,9 @@ are measured (pooled over the folds as in ``align_sentences_cv.py``) next to e5,
 the hand-set rows already in the folders.
 
     python benchmarks/align_adapt_defaults.py ../shared/data/udhr_articles_dev.tsv W0:0 W1:1 W2:2
+
+The test units and the scoring follow ``align_sentences.py``'s evaluation protocol
+(``--protocol``, 2 by default; 1 for the results recorded through stop 16).
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ def summary(out: Path, command: str) -> dict[str, Any]:
 
 
 def main() -> int:
-    from align_sentences import CLI, DEFAULT_TSV, measure, prepare
+    from align_sentences import CLI, DEFAULT_TSV, PROTOCOL, measure, prepare
     from align_sentences_cv import metric_tables, pooled
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -81,14 +85,23 @@ def main() -> int:
     p.add_argument("folds", nargs="+", help="WORK:FOLD, the folders of align_sentences.py")
     p.add_argument("--rows", nargs="+", choices=list(ROWS), default=list(ROWS))
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
     p.add_argument("--out", default=str(ROOT / "results"))
     args = p.parse_args()
+    env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
     runs: dict[str, list[dict[str, Any]]] = {}
     folds: list[dict[str, Any]] = []
     hand: list[str] = []
     for spec in args.folds:
         work, fold = Path(spec.rsplit(":", 1)[0]), int(spec.rsplit(":", 1)[1])
-        data = prepare(Path(args.tsv), work, fold)
+        data = prepare(Path(args.tsv), work, fold, args.protocol)
+        if not (work / "e5" / "config.json").is_file():
+            from tokadapt.models.e5 import export_e5
+
+            export_e5(work / "e5", overwrite=True)
+        if not (work / "adapt" / "config.json").is_file():  # the TransMI-only row
+            argv = ["adapt", str(work / "e5"), "-o", str(work / "adapt"), "--overwrite"]
+            subprocess.run([sys.executable, "-c", CLI, *argv], check=True, env=env)
         for row in args.rows:
             out = work / row
             command, train, dev = ROWS[row]
@@ -101,7 +114,6 @@ def main() -> int:
                 argv = ["align", "--model", str(work / "e5"), "--train", *data[train]]
                 argv += ["-o", str(out)]
             if not (out / SUMMARY[command]).is_file():
-                env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
                 cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
                 done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
                 if command == "align":  # its summary is its stdout
@@ -111,17 +123,18 @@ def main() -> int:
             )
         hand = [h for h in HAND if (work / h / "config.json").is_file()] if not folds else hand
         names = ["e5", "adapt", *hand, *args.rows]
-        table = {n: measure(work / n, data["test"], 256, "mean-all") for n in names}
+        table = {n: measure(work / n, data["test"], 256, "mean-all", args.protocol) for n in names}
         folds.append({"test_units": {c: len(v["text"]) for c, v in data["test"].items()},
                       "table": table})  # fmt: skip
-    result = {"runs": runs, "table": pooled(folds)}
+    result = {"protocol": args.protocol, "runs": runs, "table": pooled(folds)}
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "align_adapt_defaults.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = [
         "`tokadapt adapt --align` and `tokadapt align` with their defaults (batch 32, dev "
         "about every two epochs, "
-        f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}.\n",
+        f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}, "
+        f"evaluation protocol {args.protocol}.\n",
         "## Runs\n",
         "| row | fold | eval every | kept step | dev score | ended | align s | held-out lines |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",

@@ -46,7 +46,7 @@ def kept(model_dir: Path) -> dict[str, Any]:
 
 
 def main() -> int:
-    from align_sentences import CLI, DEFAULT_TSV, measure, prepare
+    from align_sentences import CLI, DEFAULT_TSV, PROTOCOL, measure, prepare
     from align_sentences_cv import metric_tables, pooled
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -55,6 +55,7 @@ def main() -> int:
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--rows", nargs="+", choices=list(PAIRS), default=list(PAIRS))
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
     p.add_argument("--out", default=str(ROOT / "results"))
     args = p.parse_args()
     long = f"-s{args.steps}"
@@ -62,7 +63,7 @@ def main() -> int:
     folds: list[dict[str, Any]] = []
     for spec in args.folds:
         work, fold = Path(spec.rsplit(":", 1)[0]), int(spec.rsplit(":", 1)[1])
-        data = prepare(Path(args.tsv), work, fold)
+        data = prepare(Path(args.tsv), work, fold, args.protocol)
         for row in args.rows:
             base = PAIRS[row]
             out = work / (row + long)
@@ -90,7 +91,7 @@ def main() -> int:
                 }
             )
         names = ["e5", "adapt", *args.rows, *(r + long for r in args.rows)]
-        table = {n: measure(work / n, data["test"], 256, "mean-all") for n in names}
+        table = {n: measure(work / n, data["test"], 256, "mean-all", args.protocol) for n in names}
         folds.append({"test_units": {c: len(v["text"]) for c, v in data["test"].items()},
                       "table": table})  # fmt: skip
     verdict: dict[str, bool] = {}

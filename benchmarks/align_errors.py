@@ -11,7 +11,9 @@ units) with
 * ``relation``: ``found-in-gold`` when the found English is a part of the gold (the pool mixes
   granularities: a language whose sentence count differs from English keeps a whole section as
   one unit, while the others add that section's sentences one by one, so the first sentence of
-  a whole-section gold is itself a candidate), ``gold-in-found`` for the reverse, else ``other``,
+  a whole-section gold is itself a candidate), ``gold-in-found`` for the reverse, else ``other``
+  (under evaluation protocol 2, the default, such candidates are left out of the query's
+  candidates, so only ``other`` remains; ``--protocol 1`` shows stop 16's audit),
 * ``margin``: the gold's cosine minus the best other candidate's (negative on a miss),
 * for a ``rom->en`` miss, whether the original-script unit misses too (both missing hints that
   the unit's gold pairing itself is wrong; read the texts before concluding so).
@@ -53,17 +55,22 @@ def relation(gold: str, found: str) -> str:
     return "other"
 
 
-def misses(enc: Any, test: dict[str, Any], langs: list[str]) -> list[dict[str, Any]]:
+def misses(
+    enc: Any, test: dict[str, Any], langs: list[str], protocol: int = 2
+) -> list[dict[str, Any]]:
     """Every rom->en and orig->en miss of ``enc`` on the fold's test units of ``langs``
     (``gold`` and ``found`` index ``align_sentences.english(test)``, as the tables pool)."""
-    from align_sentences import english
+    from align_sentences import english, english_scores
 
     en_texts = english(test)
     e = enc(en_texts)
     out: list[dict[str, Any]] = []
     for lang in langs:
         gold = np.array([en_texts.index(t) for t in test[lang]["en"]])
-        sims = {"rom->en": enc(test[lang]["rom"]) @ e.T, "orig->en": enc(test[lang]["text"]) @ e.T}
+        sims = {
+            metric: english_scores(enc(test[lang][side]) @ e.T, en_texts, gold, protocol)
+            for metric, side in (("rom->en", "rom"), ("orig->en", "text"))
+        }
         found = {k: s.argmax(1) for k, s in sims.items()}
         for metric, s in sims.items():
             for i in np.flatnonzero(found[metric] != gold):
@@ -86,13 +93,14 @@ def misses(enc: Any, test: dict[str, Any], langs: list[str]) -> list[dict[str, A
 
 
 def main() -> int:
-    from align_sentences import DEFAULT_TSV, LANGS, encoder, english, prepare
+    from align_sentences import DEFAULT_TSV, LANGS, PROTOCOL, encoder, english, prepare
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV))
     p.add_argument("folds", nargs="+", help="WORK:FOLD, the folders of align_sentences.py")
     p.add_argument("--models", nargs="+", default=MODELS, help="rows (folders) to read")
     p.add_argument("--langs", nargs="+", default=list(LANGS))
+    p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
     p.add_argument("--out", default=str(ROOT / "results"))
     args = p.parse_args()
     rows: list[dict[str, Any]] = []
@@ -102,7 +110,7 @@ def main() -> int:
     for spec in args.folds:
         work, fold = Path(spec.rsplit(":", 1)[0]), int(spec.rsplit(":", 1)[1])
         with tempfile.TemporaryDirectory() as scratch:  # the fold folder's files stay untouched
-            test = prepare(Path(args.tsv), Path(scratch), fold)["test"]
+            test = prepare(Path(args.tsv), Path(scratch), fold, args.protocol)["test"]
         candidates[fold] = english(test)
         for lang in args.langs:
             units[lang] = units.get(lang, 0) + len(test[lang]["text"])
@@ -111,13 +119,20 @@ def main() -> int:
                 continue
             present += [model] if model not in present else []
             enc = encoder(work / model, 256, "mean-all")
-            rows += [{"fold": fold, "model": model, **m} for m in misses(enc, test, args.langs)]
+            found = misses(enc, test, args.langs, args.protocol)
+            rows += [{"fold": fold, "model": model, **m} for m in found]
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    result = {"test_units": units, "english": candidates, "misses": rows}
+    result = {
+        "protocol": args.protocol,
+        "test_units": units,
+        "english": candidates,
+        "misses": rows,
+    }
     (out_dir / "align_errors.json").write_text(json.dumps(result, ensure_ascii=False) + "\n")
     lines = [
-        f"Retrieval misses on the test sections, folds {[s.rsplit(':', 1)[1] for s in args.folds]}"
+        f"Retrieval misses on the test sections (evaluation protocol {args.protocol}), folds "
+        f"{[s.rsplit(':', 1)[1] for s in args.folds]}"
         f" (test units pooled over the folds: {units}).\n",
         "## Misses per model and language (found-in-gold: the found English is part of the gold)\n",
         "| model | metric | " + " | ".join(args.langs) + " |",

@@ -25,7 +25,14 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT.parent))
 
-from align_sentences import DEFAULT_TSV, encoder, english, prepare  # noqa: E402
+from align_sentences import (  # noqa: E402
+    DEFAULT_TSV,
+    PROTOCOL,
+    encoder,
+    english,
+    english_scores,
+    prepare,
+)
 
 MODELS = {
     "adapt": "adapt",
@@ -37,15 +44,18 @@ MODELS = {
 OPTIONAL = {"+translations, stop 12 (no original-side term)": "adapt-align-tr-stop12"}
 
 
-def margins(model_dir: Path, test: dict[str, Any], max_length: int) -> dict[str, list[float]]:
-    """Per language, each romanized unit's rom->en margin (pooled English candidates)."""
+def margins(
+    model_dir: Path, test: dict[str, Any], max_length: int, protocol: int = PROTOCOL
+) -> dict[str, list[float]]:
+    """Per language, each romanized unit's rom->en margin (pooled English candidates, those
+    the evaluation protocol leaves out of a query's candidates excluded)."""
     enc = encoder(model_dir, max_length, "mean-all")
     en_texts = english(test)
     e = enc(en_texts)
     out = {}
     for code, unit in test.items():
-        s = enc(unit["rom"]) @ e.T
         gold = np.array([en_texts.index(t) for t in unit["en"]])
+        s = english_scores(enc(unit["rom"]) @ e.T, en_texts, gold, protocol)
         rows = np.arange(len(gold))
         g = s[rows, gold].copy()
         s[rows, gold] = -np.inf
@@ -60,6 +70,7 @@ def main() -> int:
     p.add_argument("--tie", type=float, default=0.01, help="|margin| below this: a near tie")
     p.add_argument("--max-length", type=int, default=256)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
     p.add_argument("--out", default=str(ROOT / "results"))
     args = p.parse_args()
     import torch
@@ -74,12 +85,13 @@ def main() -> int:
     folds = []
     for spec in args.folds:
         work, fold = spec.rsplit(":", 1)
-        data = prepare(Path(args.tsv), Path(work), int(fold))
+        data = prepare(Path(args.tsv), Path(work), int(fold), args.protocol)
         folds.append(int(fold))
         for name, sub in models.items():
             if not (Path(work) / sub / "config.json").is_file():
                 raise SystemExit(f"align_margins: no model in {Path(work) / sub}")
-            for code, m in margins(Path(work) / sub, data["test"], args.max_length).items():
+            measured = margins(Path(work) / sub, data["test"], args.max_length, args.protocol)
+            for code, m in measured.items():
                 pooled[name].setdefault(code, []).extend(m)
     table = {
         name: {
@@ -96,7 +108,13 @@ def main() -> int:
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = {"folds": folds, "tie": args.tie, "pooling": "mean-all", "table": table}
+    result = {
+        "folds": folds,
+        "protocol": args.protocol,
+        "tie": args.tie,
+        "pooling": "mean-all",
+        "table": table,
+    }
     (out / "align_margins.json").write_text(json.dumps(result, indent=1) + "\n")
     langs = list(next(iter(table.values())))
     lines = [

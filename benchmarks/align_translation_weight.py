@@ -39,7 +39,7 @@ def curve(model_dir: Path) -> dict[str, Any]:
 
 
 def main() -> int:
-    from align_sentences import CLI, DEFAULT_TSV, prepare
+    from align_sentences import CLI, DEFAULT_TSV, PROTOCOL, prepare
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("tsv", nargs="?", default=str(DEFAULT_TSV))
@@ -47,12 +47,13 @@ def main() -> int:
     p.add_argument("--weights", nargs="+", type=float, default=[1.0, 10.0, 100.0])
     p.add_argument("--reuse", action="store_true", help="reuse runs already in --work")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
     p.add_argument("--out", default=str(ROOT / "results"))
     args = p.parse_args()
     from tokadapt.models.e5 import export_e5
 
     work = Path(args.work)
-    data = prepare(Path(args.tsv), work, 0)
+    data = prepare(Path(args.tsv), work, 0, args.protocol)
     e5 = work / "e5"
     if not (e5 / "config.json").is_file():
         export_e5(e5, overwrite=True)

@@ -5,10 +5,11 @@ row per language and section). Sections — never sentences — are assigned to 
 sentence of a test section, nor any translation of it, is seen in training or model selection.
 
 Each section of a language becomes *units* paired with the pivot language (English): when the
-section has as many sentences in both languages the units are those sentences, pair by pair;
-otherwise the whole section is one unit (a pair stays a pair). Units whose text is a near
-duplicate of an earlier one in the same language are dropped (:func:`~tokadapt.align.sentences.
-dedup_key`).
+section has as many sentences in both languages, and every positional pair has about the
+section's length ratio (within ``max_ratio``: a split sentence paired with the wrong one is far
+off it), the units are those sentences, pair by pair; otherwise the whole section is one unit (a
+pair stays a pair). Units whose text is a near duplicate of an earlier one in the same language
+are dropped (:func:`~tokadapt.align.sentences.dedup_key`).
 """
 
 from __future__ import annotations
@@ -83,8 +84,16 @@ def units(
     dev: float = 0.2,
     test: float = 0.3,
     fold: int = 0,
+    max_ratio: float | None = 2.0,
 ) -> list[Unit]:
-    """The units of ``lang`` (paired with ``pivot``) in the sections of ``split``."""
+    """The units of ``lang`` (paired with ``pivot``) in the sections of ``split``.
+
+    ``max_ratio``: a section is paired sentence by sentence only if every pair's character
+    length ratio is within this factor of the whole section's ratio (``None``: the sentence
+    counts alone decide: evaluation protocol 1, the units of the UDHR results recorded before
+    this check)."""
+    if max_ratio is not None and not max_ratio > 1:
+        raise ConfigError(f"max_ratio must be > 1 or None, got {max_ratio}")
     if split not in SPLITS:
         raise ConfigError(f"split must be one of {SPLITS}, got {split!r}")
     for code in (lang, pivot):
@@ -95,9 +104,20 @@ def units(
         if section not in sections[pivot] or section_split(section, dev, test, fold) != split:
             continue
         a, b = split_sentences(sections[lang][section]), split_sentences(sections[pivot][section])
-        pairs = zip(a, b, strict=True) if len(a) == len(b) else [(" ".join(a), " ".join(b))]
+        paired = len(a) == len(b) and (max_ratio is None or _lengths_agree(a, b, max_ratio))
+        pairs = zip(a, b, strict=True) if paired else [(" ".join(a), " ".join(b))]
         out.extend(Unit(lang, section, x, y) for x, y in pairs)
     return _unique_units(out)
+
+
+def _lengths_agree(a: list[str], b: list[str], max_ratio: float) -> bool:
+    """Every positional pair's length ratio within ``max_ratio`` of the whole section's."""
+    whole = sum(map(len, a)) / max(1, sum(map(len, b)))
+    for x, y in zip(a, b, strict=True):
+        ratio = len(x) / max(1, len(y)) / max(whole, 1e-9)
+        if not 1 / max_ratio <= ratio <= max_ratio:
+            return False
+    return True
 
 
 def _unique_units(items: Iterable[Unit]) -> list[Unit]:

@@ -60,6 +60,33 @@ def test_units_pair_sentences_or_whole_sections(tmp_path: Path) -> None:
     assert units(read_sections(_tsv(tmp_path, rows)), "rus", "eng", "train") == []
 
 
+def test_units_refuse_positional_pairs_of_different_lengths(tmp_path: Path) -> None:
+    """As UDHR Article 25 in Amharic vs English: both have three sentences, but the first is
+    split at another place, so pairing by position would give two wrong golds."""
+    a = next(s for s in map(str, range(40)) if section_split(s) == "test")
+    eng = (
+        "Everyone has the right to a standard of living adequate for health, food, clothing, "
+        "housing and medical care and necessary social services, and security in unemployment "
+        "and old age. Motherhood is entitled to special care. All children enjoy the same "
+        "protection."
+    )
+    xx = (
+        "Everyone has a right to a standard of living for health, food and clothing. Security "
+        "in unemployment, sickness, old age or other lack of livelihood. Motherhood and "
+        "childhood are entitled to special care; all children enjoy the same protection."
+    )
+    rows = [("xx", a, xx), ("eng", a, eng)]
+    sections = read_sections(_tsv(tmp_path, rows))
+    assert len(split_sentences(xx)) == len(split_sentences(eng)) == 3
+    got = units(sections, "xx", "eng", "test")
+    assert [(u.text, u.translation) for u in got] == [(xx, eng)]  # one whole-section unit
+    by_position = units(sections, "xx", "eng", "test", max_ratio=None)  # protocol 1
+    assert [u.translation for u in by_position] == split_sentences(eng)
+    assert len(units(sections, "xx", "eng", "test", max_ratio=4.0)) == 3  # looser: kept
+    with pytest.raises(ConfigError, match="max_ratio"):
+        units(sections, "xx", "eng", "test", max_ratio=1.0)
+
+
 def test_section_split_is_fixed_and_disjoint() -> None:
     names = ["preamble", *map(str, range(2, 31))]
     first = {s: section_split(s) for s in names}
