@@ -87,6 +87,9 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
     p.add_argument("--out", default=str(ROOT / "results"))
+    p.add_argument(
+        "--stem", default="align_adapt_defaults", help="output file names: STEM.json, STEM.md"
+    )
     args = p.parse_args()
     env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
     runs: dict[str, list[dict[str, Any]]] = {}
@@ -129,7 +132,7 @@ def main() -> int:
     result = {"protocol": args.protocol, "runs": runs, "table": pooled(folds)}
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "align_adapt_defaults.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out_dir / f"{args.stem}.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = [
         "`tokadapt adapt --align` and `tokadapt align` with their defaults (batch 32, dev "
         "about every two epochs, "
@@ -147,7 +150,7 @@ def main() -> int:
             )
     langs = [str(c) for c in folds[0]["test_units"]]
     lines += metric_tables(result["table"], langs, "test, pooled: ")
-    (out_dir / "align_adapt_defaults.md").write_text("\n".join(lines) + "\n")
+    (out_dir / f"{args.stem}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 

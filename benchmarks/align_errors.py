@@ -102,6 +102,7 @@ def main() -> int:
     p.add_argument("--langs", nargs="+", default=list(LANGS))
     p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
     p.add_argument("--out", default=str(ROOT / "results"))
+    p.add_argument("--stem", default="align_errors", help="output file names: STEM.json, STEM.md")
     args = p.parse_args()
     rows: list[dict[str, Any]] = []
     units: dict[str, int] = {}
@@ -129,7 +130,7 @@ def main() -> int:
         "english": candidates,
         "misses": rows,
     }
-    (out_dir / "align_errors.json").write_text(json.dumps(result, ensure_ascii=False) + "\n")
+    (out_dir / f"{args.stem}.json").write_text(json.dumps(result, ensure_ascii=False) + "\n")
     lines = [
         f"Retrieval misses on the test sections (evaluation protocol {args.protocol}), folds "
         f"{[s.rsplit(':', 1)[1] for s in args.folds]}"
@@ -162,7 +163,7 @@ def main() -> int:
             f"{r['margin']} | {'yes' if r['other_side_misses'] else 'no'} | {r['relation']} | "
             f"{gold[:48]}… | {found[:48]}… |"
         )
-    (out_dir / "align_errors.md").write_text("\n".join(lines) + "\n")
+    (out_dir / f"{args.stem}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 
