@@ -76,21 +76,18 @@ def romanized(texts: list[str], code: str, cache: Path) -> list[str]:
 def prepare(tsv: Path, work: Path, fold: int = 0, protocol: int = PROTOCOL) -> dict[str, Any]:
     """Train files (one per language: sentences, and ``sentence<TAB>English`` in
     ``train-tr/``), dev eval files, and the test units (romanized)."""
-    from functools import partial
-
-    from tokadapt.align.parallel import read_sections
-    from tokadapt.align.parallel import units as all_units
+    from tokadapt.align.parallel import read_sections, units
 
     if protocol not in (1, 2):
         raise SystemExit(f"protocol must be 1 or 2, got {protocol}")
-    units = partial(all_units, max_ratio=None if protocol == 1 else 2.0)
+    pairing: dict[str, Any] = {"max_ratio": None} if protocol == 1 else {}  # 2: units' default
     sections = read_sections(tsv)
     for sub in ("train", "train-tr", "dev"):
         (work / sub).mkdir(parents=True, exist_ok=True)
     train, train_tr, dev, test = [], [], [], {}
     english: dict[str, None] = {}  # the train sections' English column: the pivot file
     for code in LANGS:
-        tr = units(sections, code, PIVOT, "train", fold=fold)
+        tr = units(sections, code, PIVOT, "train", fold=fold, **pairing)
         (work / "train" / f"{code}.txt").write_text("".join(u.text + "\n" for u in tr))
         english.update(dict.fromkeys(u.translation for u in tr))
         train.append(f"{work / 'train' / code}.txt:{iso(code)}")
@@ -98,12 +95,12 @@ def prepare(tsv: Path, work: Path, fold: int = 0, protocol: int = PROTOCOL) -> d
             "".join(f"{u.text}\t{u.translation}\n" for u in tr)
         )
         train_tr.append(f"{work / 'train-tr' / code}.txt:{iso(code)}")
-        dv = units(sections, code, PIVOT, "dev", fold=fold)
+        dv = units(sections, code, PIVOT, "dev", fold=fold, **pairing)
         (work / "dev" / f"{code}.tsv").write_text(
             "".join(f"{u.text}\t{u.translation}\n" for u in dv)
         )
         dev.append(f"{work / 'dev' / code}.tsv:{iso(code)}")
-        te = units(sections, code, PIVOT, "test", fold=fold)
+        te = units(sections, code, PIVOT, "test", fold=fold, **pairing)
         test[code] = {
             "text": [u.text for u in te],
             "rom": romanized([u.text for u in te], code, work / "romanized.json"),
@@ -176,12 +173,13 @@ def english_scores(
     of a query's gold English or contains it, other than the gold itself, set to -inf."""
     if protocol == 1:
         return sims
-    out = sims.copy()
-    for q, g in enumerate(gold):
-        for c, text in enumerate(en_texts):
-            if c != g and (text in en_texts[g] or en_texts[g] in text):
-                out[q, c] = -np.inf
-    return out
+    overlap = np.array(
+        [
+            [c != g and (a in b or b in a) for c, a in enumerate(en_texts)]
+            for g, b in enumerate(en_texts)
+        ]
+    )  # (gold, candidate)
+    return np.where(overlap[gold], -np.inf, sims)
 
 
 def measure_model(
