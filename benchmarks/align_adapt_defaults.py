@@ -72,6 +72,7 @@ def summary(out: Path, command: str) -> dict[str, Any]:
         "eval_every": evals[1] - evals[0] if len(evals) > 1 else None,
         "stopped_early": report["stopped_early"],
         "align_seconds": round(report["seconds"], 1),
+        "precision": report.get("precision", "fp32"),  # not recorded before stop 18: fp32
         "held_out_lines": sum(len(v) for v in held.values()),
     }
 
@@ -86,6 +87,11 @@ def main() -> int:
     p.add_argument("--rows", nargs="+", choices=list(ROWS), default=list(ROWS))
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--protocol", type=int, choices=(1, 2), default=PROTOCOL)
+    p.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16"),
+        help="passed to every run (default: the tool's own default)",
+    )
     p.add_argument("--out", default=str(ROOT / "results"))
     p.add_argument(
         "--stem", default="align_adapt_defaults", help="output file names: STEM.json, STEM.md"
@@ -116,6 +122,9 @@ def main() -> int:
             else:
                 argv = ["align", "--model", str(work / "e5"), "--train", *data[train]]
                 argv += ["-o", str(out)]
+            if args.precision:
+                flag = "--align-precision" if command == "adapt" else "--precision"
+                argv += [flag, args.precision]
             if not (out / SUMMARY[command]).is_file():
                 cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
                 done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
@@ -139,13 +148,15 @@ def main() -> int:
         f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}, "
         f"evaluation protocol {args.protocol}.\n",
         "## Runs\n",
-        "| row | fold | eval every | kept step | dev score | ended | align s | held-out lines |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| row | fold | precision | eval every | kept step | dev score | ended | align s "
+        "| held-out lines |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row, per in runs.items():
         for r in per:
             lines.append(
-                f"| {row} | {r['fold']} | {r['eval_every']} | {r['kept_step']} | {r['select']} "
+                f"| {row} | {r['fold']} | {r['precision']} | {r['eval_every']} | {r['kept_step']} "
+                f"| {r['select']} "
                 f"| {r['steps']} | {r['align_seconds']} | {r['held_out_lines']} |"
             )
     langs = [str(c) for c in folds[0]["test_units"]]

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from tokadapt.align import distributed, flops
+from tokadapt.align.config import Precision
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +81,89 @@ def peak_for(device: torch.device, precision: str, given: float = 0.0) -> float 
     if given > 0:
         return given
     return flops.peak_flops(flops.device_name(device), flops.compute_dtype(precision, device))
+
+
+def native_bf16(device: torch.device) -> tuple[bool, str]:
+    """Whether ``device`` computes bf16 matmuls in hardware, and what it has (for the recipe
+    line): a CUDA GPU with bf16, a CPU with AMX-BF16 tiles or AVX512-BF16 instructions."""
+    if device.type == "cuda":
+        ok = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+        return ok, "GPU with bf16" if ok else "GPU without bf16"
+    if device.type == "cpu":
+        caps = _cpu_capabilities()
+        if caps.get("amx_bf16") and caps.get("amx_tile"):
+            return True, "CPU with AMX-BF16"
+        if caps.get("avx512_bf16"):
+            return True, "CPU with AVX512-BF16"
+        return False, "CPU without bf16 instructions"
+    return False, f"{device.type} device"
+
+
+def _cpu_capabilities() -> dict[str, Any]:
+    get = getattr(torch.cpu, "get_capabilities", None)  # torch >= 2.8
+    if get is not None:
+        return dict(get())
+    return {"avx512_bf16": bool(torch.cpu._is_avx512_bf16_supported())}
+
+
+def resolve_precision(precision: Precision, device: torch.device) -> tuple[Precision, str]:
+    """``auto``: bf16 where :func:`native_bf16`, fp32 elsewhere. Returns the precision and a
+    note for the recipe line. On the UDHR sentence runs (3 folds) bf16 kept the dev scores of
+    fp32 at ~2.5x the speed on a 2-core AMX CPU (benchmarks/results/align_sentences_notes.md)."""
+    if precision != "auto":
+        return precision, f"precision {precision} (given)"
+    ok, what = native_bf16(device)
+    chosen: Precision = "bf16" if ok else "fp32"
+    other = "--precision fp32 for full precision" if ok else "--precision bf16 to force it"
+    return chosen, f"precision {chosen} (auto: {what}; {other})"
+
+
+FP32_SDPA = "tokadapt_sdpa_fp32"
+
+
+def _sdpa_fp32(
+    module: nn.Module,
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    attention_mask: torch.Tensor | None,
+    **kwargs: Any,
+) -> tuple[torch.Tensor, Any]:
+    """transformers' SDPA attention with query, key, value (and a float mask) in fp32, outside
+    autocast; the output back in the query's dtype. For fp32 inputs it is plain SDPA."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    dtype = query.dtype
+    if attention_mask is not None and attention_mask.is_floating_point():
+        attention_mask = attention_mask.float()
+    with torch.autocast(query.device.type, enabled=False):
+        out, weights = sdpa_attention_forward(
+            module, query.float(), key.float(), value.float(), attention_mask, **kwargs
+        )
+    return out.to(dtype), weights
+
+
+def fp32_attention(models: list[Any], device: torch.device, precision: str) -> int:
+    """On CPU under bf16/fp16 autocast, run the SDPA attention of ``models`` in fp32.
+
+    PyTorch's CPU flash-attention *backward* in bf16 is several times slower than in fp32 (one
+    alignment step of e5-small, 1 thread: 20 s of 40 s in it, against 2.4 s in fp32); the
+    projections and MLPs around it keep their bf16 matmuls. Applies to models that dispatch
+    attention through transformers' ``AttentionInterface`` and use ``sdpa``; returns how many
+    were switched. The name lives in ``config._attn_implementation``, which transformers does
+    not write to ``config.json``."""
+    if device.type != "cpu" or precision not in ("bf16", "fp16"):
+        return 0
+    from transformers import AttentionInterface
+    from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+
+    AttentionInterface.register(FP32_SDPA, _sdpa_fp32)
+    # the padding mask too: transformers builds none for an attention name it has no mask for
+    AttentionMaskInterface.register(FP32_SDPA, sdpa_mask)
+    switched = 0
+    for model in models:
+        config = getattr(model, "config", None)
+        if config is not None and getattr(config, "_attn_implementation", None) == "sdpa":
+            config._attn_implementation = FP32_SDPA
+            switched += 1
+    return switched

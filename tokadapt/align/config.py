@@ -55,11 +55,11 @@ from tokadapt.errors import ConfigError, InputFileError
 Pooling = Literal["mean", "mean-all", "cls"]
 Similarity = Literal["dot", "cosine"]
 DistillMetric = Literal["mse", "cosine"]
-Precision = Literal["fp32", "bf16", "fp16"]
+Precision = Literal["auto", "fp32", "bf16", "fp16"]
 MlmMode = Literal["auto", "on", "off"]
 POOLINGS: tuple[Pooling, ...] = ("mean", "mean-all", "cls")
 SIMILARITIES: tuple[Similarity, ...] = ("dot", "cosine")
-PRECISIONS: tuple[Precision, ...] = ("fp32", "bf16", "fp16")
+PRECISIONS: tuple[Precision, ...] = ("auto", "fp32", "bf16", "fp16")
 MLM_MODES: tuple[MlmMode, ...] = ("auto", "on", "off")
 DISTILL_METRICS: tuple[DistillMetric, ...] = ("mse", "cosine")
 
@@ -168,6 +168,9 @@ class AlignConfig:
     weight_decay: float = 0.01
     warmup_steps: int = 0
     max_grad_norm: float = 1.0
+    #: ``auto``: bf16 autocast where the device computes bf16 natively (a CUDA GPU with bf16, a
+    #: CPU with AMX-BF16 or AVX512-BF16), fp32 elsewhere (:func:`tokadapt.align.accel.
+    #: resolve_precision`); master weights and the optimizer stay fp32 in every mode
     precision: Precision = "fp32"
     compile: bool = False
     freeze_embeddings: bool = False

@@ -20,6 +20,7 @@ The run writes into ``OUT.partial`` and is published as ``OUT`` only when it fin
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -95,6 +96,8 @@ class Trainer:
             model_dir if isinstance(model_dir, Loaded) else load(model_dir, cfg.mlm, tokenizer_dir)
         )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
+        precision, precision_note = accel.resolve_precision(cfg.precision, self.device)
+        cfg = dataclasses.replace(cfg, precision=precision)
         held = holdout.auto_dev(cfg, sources, bool(eval_sets), self.counts)  # none given: hold out
         sources, eval_sets = held.sources, list(eval_sets) or held.sets
         self.held_out = held.lines
@@ -105,7 +108,8 @@ class Trainer:
         if cfg.sentence_split or held.sets:
             self.counts = [s.count() for s in self.sources]
         cfg, every = auto_eval_every(cfg, bool(eval_sets), sum(self.counts), self.dist.world_size)
-        self.choice += "".join(f"; {note}" for note in (held.note, every, pivots) if note)
+        notes = (held.note, every, pivots, precision_note)
+        self.choice += "".join(f"; {note}" for note in notes if note)
         self.cfg = cfg
         log.info("align: %s", self.choice)
         if self.dist.is_main:  # said before the run, not only in its summary
@@ -115,6 +119,9 @@ class Trainer:
         self.module = AlignModel(
             loaded.model, cfg, self.use_mlm, self.tokenizer, pivot_exclude=held.keys
         ).to(self.device)
+        accel.fp32_attention(
+            [self.module.hf_model, getattr(self.module, "teacher", None)], self.device, precision
+        )
         if cfg.freeze_embeddings:  # the (tied) word embeddings: the bulk of an XLM-R model
             self.module.hf_model.get_input_embeddings().weight.requires_grad_(False)
         if cfg.grad_checkpointing:
@@ -347,6 +354,7 @@ class Trainer:
             "steps_this_run": self.step - first,
             "seconds": seconds,
             "mlm": self.use_mlm,
+            "precision": self.cfg.precision,
             "recipe": self.choice,
             "best_step": self.selector.best_step,
             "held_out_dev": self.held_out,

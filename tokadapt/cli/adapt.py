@@ -83,6 +83,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="without --align-eval: the share of each training file's lines held out as the "
         "dev set (default 0.1; 0: train on every line, keep the last step)",
     )
+    al.add_argument(
+        "--align-precision",
+        choices=("auto", "fp32", "bf16", "fp16"),
+        help="autocast dtype of the alignment step (default fp32; auto: bf16 where the device "
+        "computes bf16 natively, else fp32)",
+    )
     return parser
 
 
@@ -132,6 +138,7 @@ def _run_with_align(args: argparse.Namespace) -> int:
         batch_size=args.align_batch_size,
         eval_every=args.align_eval_every,
         dev_fraction=args.align_dev_fraction,
+        precision=args.align_precision,
         pivot=args.align_pivot,
         seed=args.seed or None,
     )

@@ -165,7 +165,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="with keep-best and no --eval: the share of each training text file's lines held "
         "out as the dev set (default 0.1, at least 2 lines; 0: train on every line)",
     )
-    tr.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
+    tr.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16", "fp16"),
+        help="autocast dtype of the training step (default fp32; auto: bf16 where the device "
+        "computes bf16 natively, a GPU with bf16 or a CPU with AMX/AVX512-BF16, else fp32)",
+    )
     tr.add_argument(
         "--freeze-embeddings",
         action="store_true",
