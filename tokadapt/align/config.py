@@ -171,7 +171,7 @@ class AlignConfig:
     #: ``auto``: bf16 autocast where the device computes bf16 natively (a CUDA GPU with bf16, a
     #: CPU with AMX-BF16 or AVX512-BF16), fp32 elsewhere (:func:`tokadapt.align.accel.
     #: resolve_precision`); master weights and the optimizer stay fp32 in every mode
-    precision: Precision = "fp32"
+    precision: Precision = "auto"
     compile: bool = False
     freeze_embeddings: bool = False
     # data

@@ -86,8 +86,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     al.add_argument(
         "--align-precision",
         choices=("auto", "fp32", "bf16", "fp16"),
-        help="autocast dtype of the alignment step (default fp32; auto: bf16 where the device "
-        "computes bf16 natively, else fp32)",
+        help="autocast dtype of the alignment step (default auto: bf16 where the device computes "
+        "bf16 natively, fp32 elsewhere)",
     )
     return parser
 

@@ -168,8 +168,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     tr.add_argument(
         "--precision",
         choices=("auto", "fp32", "bf16", "fp16"),
-        help="autocast dtype of the training step (default fp32; auto: bf16 where the device "
-        "computes bf16 natively, a GPU with bf16 or a CPU with AMX/AVX512-BF16, else fp32)",
+        help="autocast dtype of the training step (default auto: bf16 where the device computes "
+        "bf16 natively, a GPU with bf16 or a CPU with AMX/AVX512-BF16; fp32 elsewhere; "
+        "master weights and optimizer stay fp32)",
     )
     tr.add_argument(
         "--freeze-embeddings",

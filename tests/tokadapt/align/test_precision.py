@@ -39,8 +39,9 @@ def test_given_precision_is_kept(monkeypatch: pytest.MonkeyPatch, given: str) ->
     assert accel.resolve_precision(given, CPU) == (given, f"precision {given} (given)")
 
 
-def test_auto_is_a_choice_and_validated() -> None:
-    assert make_config(precision="auto").precision == "auto"
+def test_auto_is_the_default_and_validated() -> None:
+    assert make_config().precision == "auto"
+    assert make_config("distill").precision == "auto"  # no preset pins it
     with pytest.raises(Exception, match="precision"):
         make_config(precision="int8")
 
@@ -128,7 +129,7 @@ def test_run_records_and_says_its_precision(
     tmp_path: Path,
 ) -> None:
     monkeypatch.setattr(accel, "_cpu_capabilities", lambda: {"amx_tile": True, "amx_bf16": True})
-    cfg = make_config("transliCo", steps=2, batch_size=4, layer=2, log_every=1, precision="auto")
+    cfg = make_config("transliCo", steps=2, batch_size=4, layer=2, log_every=1)
     result = train(tiny_mlm_dir, train_specs, tmp_path / "out", cfg, device="cpu")
     assert result["precision"] == "bf16"
     assert "precision bf16 (auto: CPU with AMX-BF16" in result["recipe"]
