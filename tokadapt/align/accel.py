@@ -108,8 +108,9 @@ def _cpu_capabilities() -> dict[str, Any]:
 
 def resolve_precision(precision: Precision, device: torch.device) -> tuple[Precision, str]:
     """``auto``: bf16 where :func:`native_bf16`, fp32 elsewhere. Returns the precision and a
-    note for the recipe line. On the UDHR sentence runs (3 folds) bf16 kept the dev scores of
-    fp32 at ~2.5x the speed on a 2-core AMX CPU (benchmarks/results/align_sentences_notes.md)."""
+    note for the recipe line. On the UDHR sentence runs (3 folds, 2-core AMX CPU) bf16 kept
+    fp32's kept steps, dev and test scores in 2.9x less training time
+    (benchmarks/results/align_precision_auto.md)."""
     if precision != "auto":
         return precision, f"precision {precision} (given)"
     ok, what = native_bf16(device)
