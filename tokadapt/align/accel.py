@@ -155,9 +155,12 @@ def fp32_attention(models: list[Any], device: torch.device, precision: str) -> i
     not write to ``config.json``."""
     if device.type != "cpu" or precision not in ("bf16", "fp16"):
         return 0
-    from transformers import AttentionInterface
-    from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
-
+    try:  # transformers >= 4.53 (the mask interface); older ones: bf16 attention, slower
+        from transformers import AttentionInterface
+        from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+    except ImportError:
+        log.info("transformers without AttentionMaskInterface: attention stays in %s", precision)
+        return 0
     AttentionInterface.register(FP32_SDPA, _sdpa_fp32)
     # the padding mask too: transformers builds none for an attention name it has no mask for
     AttentionMaskInterface.register(FP32_SDPA, sdpa_mask)

@@ -137,3 +137,12 @@ def test_run_records_and_says_its_precision(
     assert meta["config"]["precision"] == "bf16"  # resolved, not "auto"
     saved = json.loads((tmp_path / "out" / "config.json").read_text())
     assert saved.get("_attn_implementation", "sdpa") != accel.FP32_SDPA
+
+
+def test_old_transformers_keeps_the_attention(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "transformers.masking_utils", None)  # import fails
+    model = _tiny_bert()
+    assert accel.fp32_attention([model], CPU, "bf16") == 0
+    assert model.config._attn_implementation == "sdpa"
