@@ -119,9 +119,7 @@ class Trainer:
         self.module = AlignModel(
             loaded.model, cfg, self.use_mlm, self.tokenizer, pivot_exclude=held.keys
         ).to(self.device)
-        accel.fp32_attention(
-            [self.module.hf_model, getattr(self.module, "teacher", None)], self.device, precision
-        )
+        accel.fp32_attention([self.module.hf_model, self.module.teacher], self.device, precision)
         if cfg.freeze_embeddings:  # the (tied) word embeddings: the bulk of an XLM-R model
             self.module.hf_model.get_input_embeddings().weight.requires_grad_(False)
         if cfg.grad_checkpointing:
