@@ -160,6 +160,9 @@ class AlignConfig:
     pivot_batch_size: int = 0  # 0: the pair batch size
     #: the frozen teacher's checkpoint directory (its own tokenizer); empty: the starting model
     teacher: str = ""
+    #: sentences whose teacher vectors are kept after their first batch (the frozen teacher's
+    #: vector of a sentence never changes, so repeated sentences skip its forward); 0: off
+    teacher_cache: int = 100_000
     # optimisation
     steps: int = 1000
     batch_size: int = 32
@@ -241,6 +244,7 @@ class AlignConfig:
             "rom_max_length",
             "bucket_window",
             "pivot_batch_size",
+            "teacher_cache",
         ):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")

@@ -10,6 +10,7 @@ interval's means, tokens/s, model TFLOP/s and MFU (:mod:`tokadapt.align.flops`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,17 +21,23 @@ from tokadapt.align import flops
 
 @dataclass
 class FlopModel:
-    """What one micro-batch costs: the trained layers, the teacher's forward, the MLM head."""
+    """What one micro-batch costs: the trained layers, the teacher's forward, the MLM head.
+
+    With ``teacher_rows`` (a :class:`~tokadapt.align.teacher.TargetCache`'s ``drain``) the
+    teacher is charged for the rows it computed, not for the cached ones; without it, for the
+    batch's originals."""
 
     shape: flops.Shape
     teacher: flops.Shape | None = None
     head: tuple[int, int] | None = None  # (hidden, vocab) of the MLM head
+    teacher_rows: Callable[[], list[int]] | None = None
 
     def micro_batch(self, raw: dict[str, Any]) -> float:
         lengths = list(raw["lengths"])
         total = flops.step_flops(self.shape, lengths)
-        if self.teacher is not None:  # forward only (a third of a training step), originals
-            total += flops.step_flops(self.teacher, lengths[: len(lengths) // 2]) / 3.0
+        if self.teacher is not None:  # forward only (a third of a training step)
+            computed = self.teacher_rows() if self.teacher_rows else lengths[: len(lengths) // 2]
+            total += flops.step_flops(self.teacher, computed) / 3.0
         if self.head is not None and "labels" in raw:
             masked = int((raw["labels"] != -100).sum())
             total += flops.head_flops(*self.head, masked)

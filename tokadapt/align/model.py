@@ -187,6 +187,7 @@ class AlignModel(nn.Module):
         if max(cfg.teacher_weights) > 0:  # a term needs the frozen teacher
             frozen, self._tokenizers = teacher_mod.make(self.encoder, cfg, tokenizer)
             self._teacher.append(frozen)
+        self.target_cache = teacher_mod.make_cache(cfg)
         if self.pivot_weight > 0:
             self.pivot = self._make_pivot(cfg, tokenizer, pivot_exclude)
 

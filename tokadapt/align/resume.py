@@ -35,6 +35,7 @@ FREE_ON_RESUME = {
     "grad_checkpointing",
     "peak_flops",
     "log_samples",
+    "teacher_cache",
 }
 
 

@@ -161,7 +161,9 @@ class Trainer:
         if self.use_mlm:
             conf = module.hf_model.config
             head = (int(conf.hidden_size), int(conf.vocab_size))
-        return FlopModel(flops.encoder_shape(module.encoder, used), teacher, head)
+        cache = module.target_cache
+        rows = cache.drain if cache is not None else None
+        return FlopModel(flops.encoder_shape(module.encoder, used), teacher, head, rows)
 
     def make_loader(self) -> Iterator[dict[str, Any]]:
         cfg = self.cfg

@@ -139,6 +139,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--teacher", help="frozen teacher checkpoint with its own tokenizer (default: --model)"
     )
     tr.add_argument(
+        "--teacher-cache",
+        type=int,
+        metavar="N",
+        help="keep the teacher's vectors of up to N sentences after their first batch, so "
+        "repeated sentences skip the teacher (default 100000; 0: off)",
+    )
+    tr.add_argument(
         "--rom-max-length",
         type=int,
         help="token budget of the romanized side (the original is cut to --max-length first)",
@@ -276,6 +283,7 @@ _KEYS = (
     "pivot",
     "distill_metric",
     "teacher",
+    "teacher_cache",
     "rom_max_length",
     "sentence_split",
     "keep_best",
