@@ -73,8 +73,17 @@ def summary(out: Path, command: str) -> dict[str, Any]:
         "stopped_early": report["stopped_early"],
         "align_seconds": round(report["seconds"], 1),
         "precision": report.get("precision", "fp32"),  # not recorded before stop 18: fp32
+        "teacher_cache": report.get("teacher_cache"),  # None: off, or before stop 19
         "held_out_lines": sum(len(v) for v in held.values()),
     }
+
+
+def cache_cell(cache: dict[str, int] | None) -> str:
+    """``off``, or the teacher cache's sentences and the share of lookups it answered."""
+    if not cache:
+        return "off"
+    looked = cache["hits"] + cache["misses"]
+    return f"{cache['sentences']} sentences, {100 * cache['hits'] / max(looked, 1):.0f}% hits"
 
 
 def main() -> int:
@@ -91,6 +100,12 @@ def main() -> int:
         "--precision",
         choices=("auto", "fp32", "bf16"),
         help="passed to every run (default: the tool's own default)",
+    )
+    p.add_argument(
+        "--teacher-cache",
+        type=int,
+        metavar="N",
+        help="passed to every run (default: the tool's own default; 0: off)",
     )
     p.add_argument("--out", default=str(ROOT / "results"))
     p.add_argument(
@@ -125,6 +140,9 @@ def main() -> int:
             if args.precision:
                 flag = "--align-precision" if command == "adapt" else "--precision"
                 argv += [flag, args.precision]
+            if args.teacher_cache is not None:
+                flag = "--align-teacher-cache" if command == "adapt" else "--teacher-cache"
+                argv += [flag, str(args.teacher_cache)]
             if not (out / SUMMARY[command]).is_file():
                 cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
                 done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
@@ -148,14 +166,15 @@ def main() -> int:
         f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}, "
         f"evaluation protocol {args.protocol}.\n",
         "## Runs\n",
-        "| row | fold | precision | eval every | kept step | dev score | ended | align s "
-        "| held-out lines |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| row | fold | precision | teacher cache | eval every | kept step | dev score | ended "
+        "| align s | held-out lines |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row, per in runs.items():
         for r in per:
             lines.append(
-                f"| {row} | {r['fold']} | {r['precision']} | {r['eval_every']} | {r['kept_step']} "
+                f"| {row} | {r['fold']} | {r['precision']} | {cache_cell(r.get('teacher_cache'))} "
+                f"| {r['eval_every']} | {r['kept_step']} "
                 f"| {r['select']} "
                 f"| {r['steps']} | {r['align_seconds']} | {r['held_out_lines']} |"
             )

@@ -349,12 +349,16 @@ class Trainer:
             self._log({"event": "restored", "step": self.selector.best_step, **after})
         self._save_final()
         train = [h for h in self.history if h.get("event") == "train"]
+        cache = self.module.target_cache
         return {
             "steps": self.step,
             "steps_this_run": self.step - first,
             "seconds": seconds,
             "mlm": self.use_mlm,
             "precision": self.cfg.precision,
+            "teacher_cache": None
+            if cache is None
+            else {"sentences": len(cache), "hits": cache.hits, "misses": cache.misses},
             "recipe": self.choice,
             "best_step": self.selector.best_step,
             "held_out_dev": self.held_out,

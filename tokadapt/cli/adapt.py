@@ -89,6 +89,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="autocast dtype of the alignment step (default auto: bf16 where the device computes "
         "bf16 natively, fp32 elsewhere)",
     )
+    al.add_argument(
+        "--align-teacher-cache",
+        type=int,
+        metavar="N",
+        help="keep the frozen teacher's vectors of up to N sentences after their first batch "
+        "(default 100000; 0: off)",
+    )
     return parser
 
 
@@ -139,6 +146,7 @@ def _run_with_align(args: argparse.Namespace) -> int:
         eval_every=args.align_eval_every,
         dev_fraction=args.align_dev_fraction,
         precision=args.align_precision,
+        teacher_cache=args.align_teacher_cache,
         pivot=args.align_pivot,
         seed=args.seed or None,
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import torch
 
-from tokadapt.align import make_config, teacher
+from tokadapt.align import make_config, teacher, train
 from tokadapt.align.config import AlignConfig
 from tokadapt.align.model import AlignModel, load
 from tokadapt.align.sources import parse_source
@@ -154,3 +154,7 @@ def test_training_with_the_cache_takes_the_same_steps(
     assert len(cache) == 12 and cache.misses == 12 and cache.hits == 6 * 3 * 2 - 12
     assert cached_flops[0] >= plain_flops[0]  # first step: translations charged too
     assert all(c < p for c, p in zip(cached_flops[2:], plain_flops[2:], strict=True))
+    cfg = make_config(steps=4, batch_size=3, layer=-1, save_every=0, pivot_batch_size=2)
+    summary = train(tiny_encoder_dir, [f"{path}:rus"], tmp_path / "run", cfg, device="cpu")
+    stats = summary["teacher_cache"]
+    assert stats["sentences"] == stats["misses"] > 0 and stats["hits"] > 0
