@@ -161,8 +161,9 @@ class AlignConfig:
     #: the frozen teacher's checkpoint directory (its own tokenizer); empty: the starting model
     teacher: str = ""
     #: sentences whose teacher vectors are kept after their first batch (the frozen teacher's
-    #: vector of a sentence never changes, so repeated sentences skip its forward); 0: off
-    teacher_cache: int = 100_000
+    #: vector of a sentence never changes, so repeated sentences skip its forward); 0: off;
+    #: -1 (auto): 100000 on CPU, off on CUDA (:func:`tokadapt.align.teacher.resolve_cache`)
+    teacher_cache: int = -1
     # optimisation
     steps: int = 1000
     batch_size: int = 32
@@ -244,10 +245,13 @@ class AlignConfig:
             "rom_max_length",
             "bucket_window",
             "pivot_batch_size",
-            "teacher_cache",
         ):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
+        if self.teacher_cache < -1:
+            raise ConfigError(
+                f"teacher_cache must be >= 0, or -1 for auto; got {self.teacher_cache}"
+            )
         if self.peak_flops < 0 or not self.text_column:
             raise ConfigError(
                 f"need peak_flops >= 0 and a text_column; got {self.peak_flops}, "

@@ -53,9 +53,12 @@ def encoder_shape(encoder: nn.Module, layers: int | None = None) -> Shape:
 def step_flops(shape: Shape, lengths: torch.Tensor | list[int]) -> float:
     """Training FLOPs (forward + backward) of one step over sequences of the given real lengths."""
     lens = torch.as_tensor(lengths, dtype=torch.float64)
-    tokens = float(lens.sum())
-    attention = 12.0 * shape.layers * shape.hidden * float((lens * lens).sum())
-    return 6.0 * shape.matmul_params * tokens + attention
+    return sums_flops(shape, float(lens.sum()), float((lens * lens).sum()))
+
+
+def sums_flops(shape: Shape, tokens: float, squares: float) -> float:
+    """:func:`step_flops` from the sequences' summed lengths and summed squared lengths."""
+    return 6.0 * shape.matmul_params * tokens + 12.0 * shape.layers * shape.hidden * squares
 
 
 def head_flops(hidden: int, vocab: int, tokens: int) -> float:

@@ -30,14 +30,15 @@ class FlopModel:
     shape: flops.Shape
     teacher: flops.Shape | None = None
     head: tuple[int, int] | None = None  # (hidden, vocab) of the MLM head
-    teacher_rows: Callable[[], list[int]] | None = None
+    teacher_rows: Callable[[], tuple[int, int]] | None = None
 
     def micro_batch(self, raw: dict[str, Any]) -> float:
         lengths = list(raw["lengths"])
         total = flops.step_flops(self.shape, lengths)
-        if self.teacher is not None:  # forward only (a third of a training step)
-            computed = self.teacher_rows() if self.teacher_rows else lengths[: len(lengths) // 2]
-            total += flops.step_flops(self.teacher, computed) / 3.0
+        if self.teacher is not None and self.teacher_rows is not None:  # forward: a third
+            total += flops.sums_flops(self.teacher, *self.teacher_rows()) / 3.0
+        elif self.teacher is not None:  # the batch's originals
+            total += flops.step_flops(self.teacher, lengths[: len(lengths) // 2]) / 3.0
         if self.head is not None and "labels" in raw:
             masked = int((raw["labels"] != -100).sum())
             total += flops.head_flops(*self.head, masked)

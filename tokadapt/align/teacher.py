@@ -66,8 +66,8 @@ class TargetCache:
     per hidden unit, 150 MB for 100 000 sentences of a 384-wide model); once full, new sentences
     are computed every time and the cache stops growing.
 
-    The keys are read on the host: on CUDA that is one device synchronisation per lookup,
-    cheaper than the teacher forward it saves once sentences repeat.
+    The keys are read and the vectors kept on the host: on CUDA each lookup waits for the
+    device, which is why ``teacher_cache=-1`` (auto) leaves it off there.
     """
 
     def __init__(self, capacity: int) -> None:
@@ -77,15 +77,15 @@ class TargetCache:
         self.rows: dict[bytes, torch.Tensor] = {}
         self.hits = 0
         self.misses = 0
-        self._computed: list[int] = []  # token counts of the rows computed since drain()
+        self._computed = (0, 0)  # summed lengths and squared lengths computed since drain()
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def drain(self) -> list[int]:
-        """The token counts of the rows the teacher computed since the last call (what the
-        FLOP count charges for the teacher)."""
-        computed, self._computed = self._computed, []
+    def drain(self) -> tuple[int, int]:
+        """The summed lengths and summed squared lengths (in tokens) of the rows the teacher
+        computed since the last call: what the FLOP count charges for the teacher."""
+        computed, self._computed = self._computed, (0, 0)
         return computed
 
     @staticmethod
@@ -111,7 +111,11 @@ class TargetCache:
             if key not in self.rows:
                 first.setdefault(key, i)
         missing = list(first.values())
-        self._computed.extend(len(keys[i]) // 8 for i in missing)
+        lengths = [len(keys[i]) // 8 for i in missing]  # 8 bytes per int64 id
+        self._computed = (
+            self._computed[0] + sum(lengths),
+            self._computed[1] + sum(n * n for n in lengths),
+        )
         self.hits += len(keys) - len(missing)
         self.misses += len(missing)
         fresh: dict[bytes, torch.Tensor] = {}
@@ -132,12 +136,28 @@ class TargetCache:
         return rows.to(ids.device)
 
 
+#: the capacity ``teacher_cache=-1`` (auto) gives on CPU
+AUTO_CACHE = 100_000
+
+
+def resolve_cache(size: int, device: torch.device) -> tuple[int, str]:
+    """``(capacity, note)`` for ``AlignConfig.teacher_cache``: a given size is kept; -1 (auto)
+    is :data:`AUTO_CACHE` on CPU and 0 (off) elsewhere. On CUDA a lookup reads its keys and
+    stores its vectors on the host, which waits for the device, and the step loop never does
+    (the teacher's forward there is a smaller share of the step); pass a size to cache anyway."""
+    if size >= 0:
+        return size, ""
+    if device.type == "cpu":
+        return AUTO_CACHE, f"teacher vectors cached ({AUTO_CACHE} sentences at most)"
+    return 0, "teacher cache off (auto: --teacher-cache N caches on this device too)"
+
+
 def make_cache(cfg: AlignConfig) -> TargetCache | None:
     """The run's :class:`TargetCache` (None when ``cfg.teacher_cache`` is 0 or no term reads
-    the teacher)."""
-    if cfg.teacher_cache <= 0 or max(cfg.teacher_weights) <= 0:
+    the teacher; -1, not yet resolved for a device, is the CPU's :data:`AUTO_CACHE`)."""
+    if cfg.teacher_cache == 0 or max(cfg.teacher_weights) <= 0:
         return None
-    return TargetCache(cfg.teacher_cache)
+    return TargetCache(cfg.teacher_cache if cfg.teacher_cache > 0 else AUTO_CACHE)
 
 
 @torch.no_grad()

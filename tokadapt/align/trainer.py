@@ -46,6 +46,7 @@ from tokadapt.align import (
     resume,
     rundir,
 )
+from tokadapt.align import teacher as teacher_mod
 from tokadapt.align.config import AlignConfig, auto_eval_every, resolve_recipe
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.meter import FlopModel, StepMeter
@@ -97,7 +98,10 @@ class Trainer:
         )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
         precision, precision_note = accel.resolve_precision(cfg.precision, self.device)
-        cfg = dataclasses.replace(cfg, precision=precision)
+        cache_size, cache_note = teacher_mod.resolve_cache(cfg.teacher_cache, self.device)
+        cfg = dataclasses.replace(cfg, precision=precision, teacher_cache=cache_size)
+        if max(cfg.teacher_weights) <= 0:
+            cache_note = ""  # no term reads a teacher
         held = holdout.auto_dev(cfg, sources, bool(eval_sets), self.counts)  # none given: hold out
         sources, eval_sets = held.sources, list(eval_sets) or held.sets
         self.held_out = held.lines
@@ -108,7 +112,7 @@ class Trainer:
         if cfg.sentence_split or held.sets:
             self.counts = [s.count() for s in self.sources]
         cfg, every = auto_eval_every(cfg, bool(eval_sets), sum(self.counts), self.dist.world_size)
-        notes = (held.note, every, pivots, precision_note)
+        notes = (held.note, every, pivots, precision_note, cache_note)
         self.choice += "".join(f"; {note}" for note in notes if note)
         self.cfg = cfg
         log.info("align: %s", self.choice)

@@ -94,7 +94,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="keep the frozen teacher's vectors of up to N sentences after their first batch "
-        "(default 100000; 0: off)",
+        "(0: off; default: 100000 on CPU, off on CUDA)",
     )
     return parser
 

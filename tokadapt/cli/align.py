@@ -143,7 +143,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="keep the teacher's vectors of up to N sentences after their first batch, so "
-        "repeated sentences skip the teacher (default 100000; 0: off)",
+        "repeated sentences skip the teacher (0: off; default: 100000 on CPU, off on CUDA, "
+        "where each lookup would wait for the device)",
     )
     tr.add_argument(
         "--rom-max-length",

@@ -3,6 +3,7 @@ the teacher gives, and the training run with it takes the same steps as without 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +49,13 @@ def test_lookup_computes_each_sentence_once() -> None:
     out = cache.lookup(ids, mask, 1 - mask, fake)
     assert out.tolist() == [[18.0, 3.0], [17.0, 2.0], [18.0, 3.0]] and out.dtype == torch.float32
     assert [c.tolist() for c in fake.calls] == [[[5, 6, 7], [8, 9, 0]]]  # once each, trimmed
-    assert (cache.hits, cache.misses, len(cache), cache.drain()) == (1, 2, 2, [3, 2])
+    assert (cache.hits, cache.misses, len(cache), cache.drain()) == (1, 2, 2, (5, 13))
     # the same sentences under other padding (left, wider), plus a new one
     ids, mask = _rows([[4], [8, 9], [5, 6, 7], [1, 2, 3, 4, 5]], left=True)
     out = cache.lookup(ids, mask, 1 - mask, fake)
     assert out.tolist() == [[4.0, 1.0], [17.0, 2.0], [18.0, 3.0], [15.0, 5.0]]
     assert [c.tolist() for c in fake.calls[1:]] == [[[0, 0, 0, 0, 4], [1, 2, 3, 4, 5]]]
-    assert (cache.hits, cache.misses, cache.drain(), cache.drain()) == (3, 4, [1, 5], [])
+    assert (cache.hits, cache.misses, cache.drain(), cache.drain()) == (3, 4, (6, 26), (0, 0))
 
 
 def test_full_cache_stops_growing_and_still_answers() -> None:
@@ -68,10 +69,15 @@ def test_full_cache_stops_growing_and_still_answers() -> None:
 
 
 def test_config_and_when_there_is_a_cache() -> None:
-    assert make_config().teacher_cache == 100_000
-    with pytest.raises(ConfigError, match="teacher_cache must be >= 0"):
-        make_config(teacher_cache=-1)
-    assert teacher.make_cache(AlignConfig(keep_weight=1.0)) is not None
+    assert make_config().teacher_cache == -1  # auto
+    with pytest.raises(ConfigError, match="teacher_cache must be >= 0, or -1 for auto"):
+        make_config(teacher_cache=-2)
+    cpu, cuda = torch.device("cpu"), torch.device("cuda", 0)
+    assert teacher.resolve_cache(-1, cpu)[0] == teacher.AUTO_CACHE == 100_000
+    assert teacher.resolve_cache(-1, cuda)[0] == 0  # a lookup would wait for the device
+    assert teacher.resolve_cache(5, cuda) == (5, "") and teacher.resolve_cache(0, cpu) == (0, "")
+    cache = teacher.make_cache(AlignConfig(keep_weight=1.0))
+    assert cache is not None and cache.capacity == 100_000
     assert teacher.make_cache(AlignConfig(keep_weight=1.0, teacher_cache=0)) is None
     assert teacher.make_cache(AlignConfig()) is None  # no term reads the teacher
 
@@ -102,12 +108,12 @@ def test_cached_vectors_are_the_teachers(
     model.teacher.register_forward_hook(lambda m, a, k: forwards.append(1), with_kwargs=False)
     first = ["кот дом", "Всеобщая декларация прав человека", "кот дом"]
     second = ["Всеобщая декларация прав человека", "пёс", "кот дом"]  # other widths
-    for texts, computed in ((first, 2), (second, 1)):
+    for texts, misses in ((first, 2), (second, 3)):  # the second adds one new sentence
         ids, mask, special = _sentences(xlmr_tokenizer, texts)
         got = teacher.vectors(model, ids, mask, special)
         want = teacher.vectors(plain, ids, mask, special)
         torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-5)
-        assert model.target_cache.drain().__len__() == computed
+        assert model.target_cache.misses == misses
     assert len(forwards) == 2  # one teacher forward per batch, on its new sentences only
 
 
@@ -158,3 +164,6 @@ def test_training_with_the_cache_takes_the_same_steps(
     summary = train(tiny_encoder_dir, [f"{path}:rus"], tmp_path / "run", cfg, device="cpu")
     stats = summary["teacher_cache"]
     assert stats["sentences"] == stats["misses"] > 0 and stats["hits"] > 0
+    assert "teacher vectors cached (100000 sentences at most)" in summary["recipe"]
+    saved = json.loads((tmp_path / "run" / "align.json").read_text())["config"]
+    assert saved["teacher_cache"] == 100_000  # resolved, not -1
