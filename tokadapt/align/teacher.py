@@ -167,7 +167,7 @@ def vectors(
     """The teacher's pooled vectors of sentences the student's tokenizer made ``ids`` of
     (decoded and re-tokenized when the teacher has its own tokenizer); through the module's
     :class:`TargetCache` when it has one."""
-    cache: TargetCache | None = getattr(module, "target_cache", None)
+    cache: TargetCache | None = module.target_cache
     if cache is None:
         return _compute(module, ids, mask, special)
     return cache.lookup(ids, mask, special, lambda i, m, s: _compute(module, i, m, s))
