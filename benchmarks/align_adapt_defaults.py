@@ -74,6 +74,7 @@ def summary(out: Path, command: str) -> dict[str, Any]:
         "align_seconds": round(report["seconds"], 1),
         "precision": report.get("precision", "fp32"),  # not recorded before stop 18: fp32
         "teacher_cache": report.get("teacher_cache"),  # None: off, or before stop 19
+        "length_groups": report.get("length_groups", 1),  # not recorded before stop 20: 1
         "held_out_lines": sum(len(v) for v in held.values()),
     }
 
@@ -106,6 +107,12 @@ def main() -> int:
         type=int,
         metavar="N",
         help="passed to every run (default: the tool's own default; 0: off)",
+    )
+    p.add_argument(
+        "--length-groups",
+        type=int,
+        metavar="N",
+        help="passed to every run (default: the tool's own default; 1: one padded forward)",
     )
     p.add_argument("--out", default=str(ROOT / "results"))
     p.add_argument(
@@ -143,6 +150,9 @@ def main() -> int:
             if args.teacher_cache is not None:
                 flag = "--align-teacher-cache" if command == "adapt" else "--teacher-cache"
                 argv += [flag, str(args.teacher_cache)]
+            if args.length_groups is not None:
+                flag = "--align-length-groups" if command == "adapt" else "--length-groups"
+                argv += [flag, str(args.length_groups)]
             if not (out / SUMMARY[command]).is_file():
                 cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
                 done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
@@ -166,15 +176,15 @@ def main() -> int:
         f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}, "
         f"evaluation protocol {args.protocol}.\n",
         "## Runs\n",
-        "| row | fold | precision | teacher cache | eval every | kept step | dev score | ended "
-        "| align s | held-out lines |",
-        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|",
+        "| row | fold | precision | teacher cache | forwards per batch | eval every | kept step "
+        "| dev score | ended | align s | held-out lines |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row, per in runs.items():
         for r in per:
             lines.append(
                 f"| {row} | {r['fold']} | {r['precision']} | {cache_cell(r.get('teacher_cache'))} "
-                f"| {r['eval_every']} | {r['kept_step']} "
+                f"| {r.get('length_groups', 1)} | {r['eval_every']} | {r['kept_step']} "
                 f"| {r['select']} "
                 f"| {r['steps']} | {r['align_seconds']} | {r['held_out_lines']} |"
             )

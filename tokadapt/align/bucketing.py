@@ -59,6 +59,84 @@ def padding_fraction(widths: Sequence[int], lengths: Sequence[Sequence[int]]) ->
     return 1.0 - real / total if total else 0.0
 
 
+#: :func:`length_groups`' cost model, in token units, fitted to e5-small forward+backward steps
+#: on 2 CPU threads in bf16 (``benchmarks/results/length_groups.md``): a row of width ``w`` costs
+#: ``w * (1 + w / GROUP_ATTENTION)`` (attention grows with the width) and each forward
+#: ``GROUP_OVERHEAD`` more (kernel launches, per-layer Python, small-GEMM inefficiency).
+GROUP_ATTENTION = 256.0
+GROUP_OVERHEAD = 512.0
+
+
+def length_groups(
+    widths: Sequence[int],
+    max_groups: int,
+    *,
+    overhead: float | None = None,
+    attention: float | None = None,
+) -> list[list[int]]:
+    """Rows ``0..len(widths)-1`` cut into at most ``max_groups`` groups of similar width, each
+    to be run as its own forward trimmed to its widest row.
+
+    Rows are sorted by width (ties by position) and cut where the modelled cost — every row
+    padded to its group's width, plus ``overhead`` per group — is least (exact dynamic
+    programme over the sorted order, O(max_groups * n^2)). Each group lists its rows in that
+    order, widest last; every row is in exactly one group. One group (``max_groups`` 1) is the
+    whole batch padded to its widest row. ``overhead`` and ``attention`` default to
+    :data:`GROUP_OVERHEAD` and :data:`GROUP_ATTENTION` (read at each call).
+    """
+    overhead = GROUP_OVERHEAD if overhead is None else overhead
+    attention = GROUP_ATTENTION if attention is None else attention
+    if max_groups < 1:
+        raise ConfigError(f"max_groups must be >= 1, got {max_groups}")
+    order = sorted(range(len(widths)), key=lambda i: (widths[i], i))
+    n = len(order)
+    if n == 0:
+        return []
+    unit = [float(widths[i]) * (1.0 + widths[i] / attention) for i in order]
+    inf = float("inf")
+    # best[k][j]: least cost of the first j sorted rows in exactly k groups; cut[k][j]: the
+    # start of the last of those groups
+    best = [[inf] * (n + 1) for _ in range(max_groups + 1)]
+    cut = [[0] * (n + 1) for _ in range(max_groups + 1)]
+    best[0][0] = 0.0
+    for k in range(1, max_groups + 1):
+        prev, row, cuts = best[k - 1], best[k], cut[k]
+        for j in range(k, n + 1):
+            cost_j = unit[j - 1]  # the group ending at sorted row j-1 pads to its width
+            for i in range(k - 1, j):
+                if prev[i] == inf:
+                    continue
+                c = prev[i] + (j - i) * cost_j + overhead
+                if c < row[j]:
+                    row[j], cuts[j] = c, i
+    k = min(range(1, max_groups + 1), key=lambda g: (best[g][n], g))
+    groups: list[list[int]] = []
+    j = n
+    while k > 0:
+        i = cut[k][j]
+        groups.append(order[i:j])
+        j, k = i, k - 1
+    groups.reverse()
+    return groups
+
+
+#: ``length_groups`` -1 (auto) on CPU: a 2x32-row batch of UDHR sentences in 8 scripts is
+#: about half padding in one forward; the cost model rarely uses more than 4 of the 8 allowed
+AUTO_GROUPS = 8
+
+
+def resolve_groups(groups: int, device: torch.device) -> tuple[int, str]:
+    """``(forwards at most, note)`` for ``AlignConfig.length_groups``: a given value is kept
+    (0 and 1: one forward); -1 (auto) is :data:`AUTO_GROUPS` on CPU and 1 elsewhere. On CUDA
+    the cut reads the mask on the host, which waits for the device, and the step loop never
+    does; pass a value to group there too."""
+    if groups >= 0:
+        return max(1, groups), ""
+    if device.type == "cpu":
+        return AUTO_GROUPS, f"rows run by length ({AUTO_GROUPS} forwards per batch at most)"
+    return 1, "rows run as one padded forward (auto: --length-groups N groups on this device too)"
+
+
 class LengthBuckets(torch.utils.data.Sampler[list[int]]):
     """Batch sampler: sort pairs by length inside windows of ``window`` batches, shuffle batches."""
 

@@ -164,6 +164,11 @@ class AlignConfig:
     #: vector of a sentence never changes, so repeated sentences skip its forward); 0: off;
     #: -1 (auto): 100000 on CPU, off on CUDA (:func:`tokadapt.align.teacher.resolve_cache`)
     teacher_cache: int = -1
+    #: a batch's rows run as at most this many forwards of similar length, each trimmed to its
+    #: widest row (:func:`tokadapt.align.bucketing.length_groups`); 0 or 1: one forward padded
+    #: to the batch's widest row; -1 (auto): 8 on CPU, 1 on CUDA
+    #: (:func:`tokadapt.align.model.resolve_groups`). MLM runs always use one forward.
+    length_groups: int = -1
     # optimisation
     steps: int = 1000
     batch_size: int = 32
@@ -251,6 +256,10 @@ class AlignConfig:
         if self.teacher_cache < -1:
             raise ConfigError(
                 f"teacher_cache must be >= 0, or -1 for auto; got {self.teacher_cache}"
+            )
+        if self.length_groups < -1:
+            raise ConfigError(
+                f"length_groups must be >= 0, or -1 for auto; got {self.length_groups}"
             )
         if self.peak_flops < 0 or not self.text_column:
             raise ConfigError(

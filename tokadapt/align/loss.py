@@ -16,11 +16,13 @@ multiplies it by 0.5 before applying the weight; our weight multiplies the plain
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as nnf
 from torch import nn
 
+from tokadapt.align import bucketing
 from tokadapt.align.config import DistillMetric, Pooling, Similarity
 from tokadapt.align.distributed import gather_with_grad
 from tokadapt.errors import ConfigError
@@ -49,6 +51,42 @@ def pool(
         keep = torch.where(text.any(dim=1, keepdim=True), text, keep)
     weights = keep.to(hidden.dtype).unsqueeze(-1)
     return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0)
+
+
+def pool_by_length(
+    hidden_of: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,
+    special: torch.Tensor | None,
+    pooling: Pooling,
+    groups_at_most: int,
+) -> torch.Tensor:
+    """Each row's pooled vector of ``hidden_of(ids, mask)`` (the hidden states to pool); with
+    ``groups_at_most`` > 1 the rows run as up to that many forwards of similar width
+    (:func:`bucketing.length_groups`), each trimmed to its widest row, and come back in order.
+
+    A row's vector does not depend on the other rows of its forward (padding is masked and no
+    dropout mixes rows), so grouping only skips padding; the GEMM shapes differ, so
+    low-precision sums may round differently. Trimming drops trailing columns only, so
+    left-padded batches and absolute positions are left as they are.
+    """
+    if groups_at_most <= 1 or input_ids.shape[0] < 2:
+        return pool(hidden_of(input_ids, attention_mask), attention_mask, special, pooling)
+    cols = torch.arange(1, attention_mask.shape[1] + 1, device=attention_mask.device)
+    widths = ((attention_mask != 0) * cols).amax(dim=1).tolist()  # last attended column + 1
+    groups = bucketing.length_groups(widths, groups_at_most)
+    parts = []
+    for rows in groups:
+        width = max(1, widths[rows[-1]])
+        idx = torch.tensor(rows, device=input_ids.device)
+        ids, mask = input_ids[idx, :width], attention_mask[idx, :width]
+        spec = None if special is None else special[idx, :width]
+        parts.append(pool(hidden_of(ids, mask), mask, spec, pooling))
+    out = parts[0] if len(parts) == 1 else torch.cat(parts)
+    order = torch.tensor([i for rows in groups for i in rows], device=out.device)
+    inverse = torch.empty_like(order)
+    inverse[order] = torch.arange(order.numel(), device=out.device)
+    return out.index_select(0, inverse)
 
 
 def tcm_logits(

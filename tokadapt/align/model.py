@@ -39,8 +39,9 @@ from torch import nn
 
 from tokadapt.align import pivot
 from tokadapt.align import teacher as teacher_mod
+from tokadapt.align.bucketing import resolve_groups
 from tokadapt.align.config import AlignConfig
-from tokadapt.align.loss import TCMHead, distill_loss, pool
+from tokadapt.align.loss import TCMHead, distill_loss, pool, pool_by_length
 from tokadapt.align.pivot import PivotSet
 from tokadapt.errors import ConfigError, InputFileError
 from tokadapt.io.loading import reading
@@ -175,6 +176,7 @@ class AlignModel(nn.Module):
         self.keep_weight, self.distill_weight = cfg.keep_weight, cfg.distill_weight
         self.pivot_weight, self.metric = cfg.pivot_weight, cfg.distill_metric
         self.translation_weight = cfg.translation_weight
+        self.length_groups = cfg.length_groups  # -1: by the device of each call (AUTO_GROUPS)
         self.original_translation_weight = cfg.original_translation_weight
         self._teacher: list[Any] = []  # a list hides it from parameters() and state_dict()
         self._tokenizers: tuple[Any, Any] | None = None  # (student, teacher) when they differ
@@ -248,9 +250,28 @@ class AlignModel(nn.Module):
         hidden, _ = self._hidden(input_ids, attention_mask)
         return pool(hidden, attention_mask, special, self.pooling)
 
+    def pooled(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, special: torch.Tensor | None
+    ) -> torch.Tensor:
+        """Each row's pooled vector at the TCM layer, through :func:`pool_by_length`."""
+        return pool_by_length(
+            lambda ids, mask: self._hidden(ids, mask)[0],
+            input_ids,
+            attention_mask,
+            special,
+            self.pooling,
+            resolve_groups(self.length_groups, input_ids.device)[0],
+        )
+
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        hidden, last = self._hidden(batch["input_ids"], batch["attention_mask"])
-        vec = pool(hidden, batch["attention_mask"], batch["special_tokens_mask"], self.pooling)
+        last: Any = None  # the last layer: read by the MLM head only
+        if self.use_mlm:  # the MLM head reads every token of the last layer: one forward
+            hidden, last = self._hidden(batch["input_ids"], batch["attention_mask"])
+            vec = pool(hidden, batch["attention_mask"], batch["special_tokens_mask"], self.pooling)
+        else:
+            vec = self.pooled(
+                batch["input_ids"], batch["attention_mask"], batch["special_tokens_mask"]
+            )
         n = vec.shape[0] // 2
         tcm = self.tcm(vec[:n], vec[n:])
         parts = {"tcm": tcm}
@@ -270,10 +291,7 @@ class AlignModel(nn.Module):
                 loss = loss + self.original_translation_weight * parts["translation_orig"]
         if self.pivot is not None:
             ids, mask, special, target = self.pivot.take()
-            hidden_p, _ = self._hidden(ids, mask)
-            parts["pivot"] = distill_loss(
-                pool(hidden_p, mask, special, self.pooling), target, self.metric
-            )
+            parts["pivot"] = distill_loss(self.pooled(ids, mask, special), target, self.metric)
             loss = loss + self.pivot_weight * parts["pivot"]
         if self.use_mlm and "labels" in batch:
             mlm = self._mlm(last[:n], batch["labels"][:n], batch.get("mlm_index_orig")) + self._mlm(

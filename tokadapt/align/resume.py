@@ -36,6 +36,7 @@ FREE_ON_RESUME = {
     "peak_flops",
     "log_samples",
     "teacher_cache",
+    "length_groups",
 }
 
 

@@ -22,8 +22,9 @@ from typing import Any
 import torch
 
 from tokadapt.align import pivot
+from tokadapt.align.bucketing import resolve_groups
 from tokadapt.align.config import AlignConfig
-from tokadapt.align.loss import pool
+from tokadapt.align.loss import pool_by_length
 from tokadapt.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -184,5 +185,11 @@ def _compute(
     frozen = module.teacher
     if frozen is None:  # pragma: no cover - only called when a weight > 0 made one
         raise RuntimeError("no teacher")
-    out = frozen(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-    return pool(out.hidden_states[module.layer], mask, special, module.pooling)
+
+    def hidden_of(i: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+        return frozen(input_ids=i, attention_mask=m, output_hidden_states=True).hidden_states[
+            module.layer
+        ]
+
+    groups = resolve_groups(module.length_groups, ids.device)[0]
+    return pool_by_length(hidden_of, ids, mask, special, module.pooling, groups)

@@ -47,6 +47,7 @@ from tokadapt.align import (
     rundir,
 )
 from tokadapt.align import teacher as teacher_mod
+from tokadapt.align.bucketing import resolve_groups
 from tokadapt.align.config import AlignConfig, auto_eval_every, resolve_recipe
 from tokadapt.align.evaluate import EvalSet, evaluate
 from tokadapt.align.meter import FlopModel, StepMeter
@@ -99,9 +100,14 @@ class Trainer:
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
         precision, precision_note = accel.resolve_precision(cfg.precision, self.device)
         cache_size, cache_note = teacher_mod.resolve_cache(cfg.teacher_cache, self.device)
-        cfg = dataclasses.replace(cfg, precision=precision, teacher_cache=cache_size)
+        groups, groups_note = resolve_groups(cfg.length_groups, self.device)
+        cfg = dataclasses.replace(
+            cfg, precision=precision, teacher_cache=cache_size, length_groups=groups
+        )
         if max(cfg.teacher_weights) <= 0:
             cache_note = ""  # no term reads a teacher
+        if loaded.has_mlm_head and cfg.mlm != "off" and max(cfg.teacher_weights) <= 0:
+            groups_note = ""  # MLM reads every token: pairs run as one forward, no pivot/teacher
         held = holdout.auto_dev(cfg, sources, bool(eval_sets), self.counts)  # none given: hold out
         sources, eval_sets = held.sources, list(eval_sets) or held.sets
         self.held_out = held.lines
@@ -112,7 +118,7 @@ class Trainer:
         if cfg.sentence_split or held.sets:
             self.counts = [s.count() for s in self.sources]
         cfg, every = auto_eval_every(cfg, bool(eval_sets), sum(self.counts), self.dist.world_size)
-        notes = (held.note, every, pivots, precision_note, cache_note)
+        notes = (held.note, every, pivots, precision_note, cache_note, groups_note)
         self.choice += "".join(f"; {note}" for note in notes if note)
         self.cfg = cfg
         log.info("align: %s", self.choice)
@@ -360,6 +366,7 @@ class Trainer:
             "seconds": seconds,
             "mlm": self.use_mlm,
             "precision": self.cfg.precision,
+            "length_groups": self.cfg.length_groups,
             "teacher_cache": None
             if cache is None
             else {"sentences": len(cache), "hits": cache.hits, "misses": cache.misses},

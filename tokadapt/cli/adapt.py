@@ -96,6 +96,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="keep the frozen teacher's vectors of up to N sentences after their first batch "
         "(0: off; default: 100000 on CPU, off on CUDA)",
     )
+    al.add_argument(
+        "--align-length-groups",
+        type=int,
+        metavar="N",
+        help="run a batch's sentences as at most N forwards of similar length (0 or 1: one "
+        "padded forward; default: 8 on CPU, 1 on CUDA)",
+    )
     return parser
 
 
@@ -147,6 +154,7 @@ def _run_with_align(args: argparse.Namespace) -> int:
         dev_fraction=args.align_dev_fraction,
         precision=args.align_precision,
         teacher_cache=args.align_teacher_cache,
+        length_groups=args.align_length_groups,
         pivot=args.align_pivot,
         seed=args.seed or None,
     )

@@ -147,6 +147,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "where each lookup would wait for the device)",
     )
     tr.add_argument(
+        "--length-groups",
+        type=int,
+        metavar="N",
+        help="run a batch's sentences as at most N forwards of similar length, each padded only "
+        "to its own longest sentence (0 or 1: one forward; default: 8 on CPU, 1 on CUDA, where "
+        "the cut would wait for the device)",
+    )
+    tr.add_argument(
         "--rom-max-length",
         type=int,
         help="token budget of the romanized side (the original is cut to --max-length first)",
@@ -285,6 +293,7 @@ _KEYS = (
     "distill_metric",
     "teacher",
     "teacher_cache",
+    "length_groups",
     "rom_max_length",
     "sentence_split",
     "keep_best",

@@ -54,12 +54,14 @@ def test_adapt_align_on_an_encoder_distills_to_the_model_before_extension(
     out = tmp_path / "adapted"
     argv = ["adapt", str(encoder), "-o", str(out), "--json", "--align", f"{train}:rus"]
     argv += ["--align-config", str(cfg), "--align-steps", "2", "--align-batch-size", "2"]
-    assert main([*argv, "--align-pivot", str(pivot), "--align-teacher-cache", "0"]) == 0
+    argv += ["--align-teacher-cache", "0", "--align-length-groups", "1"]
+    assert main([*argv, "--align-pivot", str(pivot)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert "'distill' chosen automatically" in report["align"]["recipe"]
     assert report["align"]["teacher_cache"] is None  # --align-teacher-cache 0
     meta = json.loads((out / "align.json").read_text())["config"]
     assert meta["teacher"] == str(encoder) and meta["pivot"] == [str(pivot)]
-    assert meta["teacher_cache"] == 0
+    assert meta["teacher_cache"] == 0 and meta["length_groups"] == 1
+    assert report["align"]["length_groups"] == 1  # --align-length-groups 1: one forward
     records = [json.loads(x) for x in (out / "metrics.jsonl").open()]
     assert all("pivot" in r and "keep" in r for r in records if r["event"] == "train")
