@@ -59,10 +59,12 @@ def padding_fraction(widths: Sequence[int], lengths: Sequence[Sequence[int]]) ->
     return 1.0 - real / total if total else 0.0
 
 
-#: :func:`length_groups`' cost model, in token units, fitted to e5-small forward+backward steps
-#: on 2 CPU threads in bf16 (``benchmarks/results/length_groups.md``): a row of width ``w`` costs
+#: :func:`length_groups`' cost model, in token units: a row of width ``w`` costs
 #: ``w * (1 + w / GROUP_ATTENTION)`` (attention grows with the width) and each forward
-#: ``GROUP_OVERHEAD`` more (kernel launches, per-layer Python, small-GEMM inefficiency).
+#: ``GROUP_OVERHEAD`` more (kernel launches, per-layer Python, small-GEMM inefficiency). Set
+#: from a quick timing of e5-small forward+backward shapes on 2 CPU threads in bf16 and not
+#: tuned; ``benchmarks/align_length_groups.py``'s least-squares fit gives 127 and 741 tokens,
+#: with up to 47 % error (``benchmarks/results/length_groups.md``).
 GROUP_ATTENTION = 256.0
 GROUP_OVERHEAD = 512.0
 
@@ -121,7 +123,7 @@ def length_groups(
 
 
 #: ``length_groups`` -1 (auto) on CPU: a 2x32-row batch of UDHR sentences in 8 scripts is
-#: about half padding in one forward; the cost model rarely uses more than 4 of the 8 allowed
+#: about half padding in one forward; there the cut averages 2.2 forwards of the 8 allowed
 AUTO_GROUPS = 8
 
 

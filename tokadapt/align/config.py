@@ -167,7 +167,7 @@ class AlignConfig:
     #: a batch's rows run as at most this many forwards of similar length, each trimmed to its
     #: widest row (:func:`tokadapt.align.bucketing.length_groups`); 0 or 1: one forward padded
     #: to the batch's widest row; -1 (auto): 8 on CPU, 1 on CUDA
-    #: (:func:`tokadapt.align.model.resolve_groups`). MLM runs always use one forward.
+    #: (:func:`tokadapt.align.bucketing.resolve_groups`). MLM runs always use one forward.
     length_groups: int = -1
     # optimisation
     steps: int = 1000
