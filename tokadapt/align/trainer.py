@@ -98,6 +98,7 @@ class Trainer:
             model_dir if isinstance(model_dir, Loaded) else load(model_dir, cfg.mlm, tokenizer_dir)
         )
         cfg, self.choice = resolve_recipe(cfg, loaded.has_mlm_head)
+        self.use_mlm = loaded.has_mlm_head and cfg.mlm != "off"
         precision, precision_note = accel.resolve_precision(cfg.precision, self.device)
         cache_size, cache_note = teacher_mod.resolve_cache(cfg.teacher_cache, self.device)
         groups, groups_note = resolve_groups(cfg.length_groups, self.device)
@@ -106,7 +107,7 @@ class Trainer:
         )
         if max(cfg.teacher_weights) <= 0:
             cache_note = ""  # no term reads a teacher
-        if loaded.has_mlm_head and cfg.mlm != "off" and max(cfg.teacher_weights) <= 0:
+        if self.use_mlm and max(cfg.teacher_weights) <= 0:
             groups_note = ""  # MLM reads every token: pairs run as one forward, no pivot/teacher
         held = holdout.auto_dev(cfg, sources, bool(eval_sets), self.counts)  # none given: hold out
         sources, eval_sets = held.sources, list(eval_sets) or held.sets
@@ -124,7 +125,7 @@ class Trainer:
         log.info("align: %s", self.choice)
         if self.dist.is_main:  # said before the run, not only in its summary
             progress.say("align", self.choice)
-        self.tokenizer, self.use_mlm = loaded.tokenizer, loaded.has_mlm_head and cfg.mlm != "off"
+        self.tokenizer = loaded.tokenizer
         torch.manual_seed(cfg.seed)
         self.module = AlignModel(
             loaded.model, cfg, self.use_mlm, self.tokenizer, pivot_exclude=held.keys
