@@ -114,6 +114,11 @@ def main() -> int:
         metavar="N",
         help="passed to every run (default: the tool's own default; 1: one padded forward)",
     )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="JSON file of align settings passed to every run (--align-config / --config)",
+    )
     p.add_argument("--out", default=str(ROOT / "results"))
     p.add_argument(
         "--stem", default="align_adapt_defaults", help="output file names: STEM.json, STEM.md"
@@ -153,6 +158,8 @@ def main() -> int:
             if args.length_groups is not None:
                 flag = "--align-length-groups" if command == "adapt" else "--length-groups"
                 argv += [flag, str(args.length_groups)]
+            if args.config:
+                argv += ["--align-config" if command == "adapt" else "--config", args.config]
             if not (out / SUMMARY[command]).is_file():
                 cmd = [sys.executable, "-c", CLI, *argv, "--overwrite"]
                 done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)

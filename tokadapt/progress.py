@@ -85,6 +85,8 @@ class Progress:
         self.start = self.last = time.monotonic()
         self._initial, self.scale = float(initial), scale
         self._logged = -1.0
+        self.horizon: float | None = None  # where the work ends early unless told otherwise
+        self.horizon_why = ""
         on = _state["cli"] and not _state["quiet"] if enabled is None else enabled
         self._bar = None
         self._lines = on and not sys.stderr.isatty()
@@ -108,11 +110,20 @@ class Progress:
 
     def set_postfix(self, **postfix: Any) -> None:
         self.postfix.update(postfix)
-        if self._bar is not None:
-            self._bar.set_postfix(**postfix, refresh=False)
+        if self._bar is not None:  # tqdm's ETA is to total: the bar shows the horizon beside it
+            ends = {} if self.horizon is None else {"ends_by": f"{self.horizon:,.0f}"}
+            self._bar.set_postfix(**self.postfix, **ends, refresh=False)
+
+    def set_horizon(self, n: float | None, why: str = "") -> None:
+        """The work is expected to end at ``n`` (< total) unless something changes, e.g. an
+        early stop: the ETA is then given to ``n``, with ``why`` and the time to ``total``."""
+        self.horizon = n if n is not None and self.total and n < self.total else None
+        self.horizon_why = why
+        self.set_postfix()
 
     def line(self) -> str:
-        """``desc: n/total unit (p%), rate unit/s, ETA h:mm:ss, key=value …``"""
+        """``desc: n/total unit (p%), rate unit/s, ETA h:mm:ss, key=value …``; with a horizon
+        ``ETA h:mm:ss to unit H (why; h:mm:ss to unit total)``."""
         elapsed = max(time.monotonic() - self.start, 1e-9)
         rate = (self.n - self._initial) / elapsed
         div, unit = (1e6, f"M{self.unit}") if self.scale else (1.0, self.unit)
@@ -124,7 +135,13 @@ class Progress:
             parts[0] += f" ({100 * self.n / self.total:.1f}%)"
         slow = 0 < rate < 1 and not self.scale
         parts.append(f"{1 / rate:,.1f} s/{unit}" if slow else f"{rate / div:,.1f} {unit}/s")
-        if self.total and rate > 0:
+        if self.total and rate > 0 and self.horizon is not None:
+            parts.append(
+                f"ETA {_clock((self.horizon - self.n) / rate)} to {self.unit} "
+                f"{self.horizon:,.0f} ({self.horizon_why}; "
+                f"{_clock((self.total - self.n) / rate)} to {self.unit} {self.total:,.0f})"
+            )
+        elif self.total and rate > 0:
             parts.append(f"ETA {_clock((self.total - self.n) / rate)}")
         parts += [f"{k}={v}" for k, v in self.postfix.items()]
         return ", ".join(parts)

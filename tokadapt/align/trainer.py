@@ -60,6 +60,7 @@ from tokadapt.align.sources import Source
 from tokadapt.errors import ConfigError, InputFileError
 
 log = logging.getLogger(__name__)
+EARLY_STOP_WHY = "the early stop unless dev improves"  # the progress line's ETA horizon
 
 
 class Trainer:
@@ -287,6 +288,14 @@ class Trainer:
             self._log({"event": "early_stop", "step": self.step, "best": self.selector.best_step})
         return stop
 
+    def stop_by(self) -> int | None:
+        """The step at which early stopping ends the run unless dev improves first (None:
+        no early stopping, or no evaluation yet); the progress ETA is given to it."""
+        sel, every = self.selector, self.cfg.eval_every
+        if not (self.eval_sets and every and sel.patience > 0 and sel.last_step >= 0):
+            return None
+        return sel.last_step + (sel.patience - sel.stale) * every
+
     def _save_checkpoint(self) -> None:
         resume.save(self)
 
@@ -328,6 +337,7 @@ class Trainer:
         model = self.prepare()
         batches = self.make_loader()
         bar = _progress(cfg.steps, self.step, self.show_progress if self.dist.is_main else False)
+        bar.set_horizon(self.stop_by(), EARLY_STOP_WHY)
         start, first = time.perf_counter(), self.step
         stop = False
         self.meter.restart()
@@ -341,6 +351,7 @@ class Trainer:
             paused = time.perf_counter()
             if cfg.eval_every and self.step % cfg.eval_every == 0 and self.step < cfg.steps:
                 stop = self._select(self._evaluate())
+                bar.set_horizon(self.stop_by(), EARLY_STOP_WHY)
             if cfg.save_every and self.step % cfg.save_every == 0:
                 self._save_checkpoint()
             self.meter.exclude(time.perf_counter() - paused)

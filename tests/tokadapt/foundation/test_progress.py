@@ -34,6 +34,51 @@ def test_lines_with_rate_eta_and_postfix(
     assert lines[2].endswith("loss=0.5") and "done in 0:00:00" in lines[3]
 
 
+def test_horizon_gives_the_eta_to_an_early_end(
+    cli_mode: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with progress.progress(1000, "align", "step", interval=0) as bar:
+        bar.set_horizon(40, "the early stop unless dev improves")
+        bar.update(10, loss="0.5")
+        bar.set_horizon(2000, "beyond the total: ignored")
+        bar.update(10)
+        bar.set_horizon(None)
+        bar.update(10)
+    lines = capsys.readouterr().err.splitlines()
+    eta = r"\d+:\d\d:\d\d"
+    assert re.search(
+        rf"align: 10/1,000 step .*ETA {eta} to step 40 \(the early stop unless dev improves; "
+        rf"{eta} to step 1,000\), loss=0.5$",
+        lines[0],
+    ), lines[0]
+    for line in lines[1:3]:
+        assert re.search(rf"ETA {eta}, loss=0.5$", line) and "early" not in line, line
+
+
+def test_horizon_and_postfix_on_a_bar() -> None:
+    """On a terminal tqdm shows every postfix key at once (its set_postfix replaces them all)
+    and the horizon beside its own ETA, which is to the total."""
+
+    class Bar:
+        def __init__(self) -> None:
+            self.postfix: dict[str, str] = {}
+
+        def set_postfix(self, refresh: bool = True, **kw: str) -> None:
+            self.postfix = dict(kw)
+
+    bar = progress.Progress(100, "align", "step", enabled=False)
+    fake = Bar()
+    bar._bar = fake  # type: ignore[assignment]
+    bar.set_postfix(loss="0.5", tcm="1.2")
+    bar.set_horizon(39)
+    assert fake.postfix == {"loss": "0.5", "tcm": "1.2", "ends_by": "39"}
+    bar.set_postfix(loss="0.4")
+    assert fake.postfix == {"loss": "0.4", "tcm": "1.2", "ends_by": "39"}
+    bar.set_horizon(None)
+    assert fake.postfix == {"loss": "0.4", "tcm": "1.2"}
+    bar._bar = None
+
+
 def test_interval_throttles(cli_mode: None, capsys: pytest.CaptureFixture[str]) -> None:
     with progress.progress(1000, "x", interval=60) as bar:
         for _ in range(1000):
