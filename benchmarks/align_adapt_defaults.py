@@ -124,6 +124,7 @@ def main() -> int:
         "--stem", default="align_adapt_defaults", help="output file names: STEM.json, STEM.md"
     )
     args = p.parse_args()
+    config_text = Path(args.config).read_text(encoding="utf-8").strip() if args.config else ""
     env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
     runs: dict[str, list[dict[str, Any]]] = {}
     folds: list[dict[str, Any]] = []
@@ -181,7 +182,9 @@ def main() -> int:
         "`tokadapt adapt --align` and `tokadapt align` with their defaults (batch 32, dev "
         "about every two epochs, "
         f"patience 3), folds {[r['fold'] for r in next(iter(runs.values()))]}, "
-        f"evaluation protocol {args.protocol}.\n",
+        f"evaluation protocol {args.protocol}"
+        + (f"; every run also given {Path(args.config).name}: {config_text}" if args.config else "")
+        + ".\n",
         "## Runs\n",
         "| row | fold | precision | teacher cache | forwards per batch | eval every | kept step "
         "| dev score | ended | align s | held-out lines |",

@@ -114,7 +114,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "distill_metric": "mse",
         "dropout": False,
         "mlm": "off",
-        "lr": 5e-5,
+        "lr": 1e-4,  # dev (3 folds): 5e-5 -> 1e-4 keeps dev in 24 % fewer steps (#13 notes)
         "sentence_split": True,
         "max_length": 128,
         "rom_max_length": 256,
