@@ -3,9 +3,9 @@
 Patience does not change a run before it stops (the learning-rate schedule follows
 ``--steps``, not the patience), so the dev evaluations a run recorded in ``metrics.jsonl``
 are exactly what a run with a smaller patience would have seen up to its own stop. This
-replays :class:`tokadapt.align.selection.Selector`'s rule (the dev score, the
-original → translation guard, first best kept) over each curve for every ``--patience`` and
-prints the kept step, its dev score and the step the run would have ended at. No training.
+feeds each curve to the trainer's own :class:`tokadapt.align.selection.Selector` (the dev
+score, the original → translation guard, first best kept) for every ``--patience`` and prints
+the kept step, its dev score and the step the run would have ended at. No training.
 
     python benchmarks/align_patience_replay.py W0/adapt-align-default W1/adapt-align-default \
         --patience 1 2 3
@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tokadapt.align.selection import dev_score, orig_en, tolerance
+from tokadapt.align.selection import Selector, dev_score
 
 
 def evaluations(run: Path) -> list[dict[str, Any]]:
@@ -33,24 +33,13 @@ def evaluations(run: Path) -> list[dict[str, Any]]:
 
 
 def replay(evals: list[dict[str, Any]], patience: int) -> tuple[int, float, int]:
-    """(kept step, its dev score, last evaluated step) under ``patience`` (0: never stop)."""
-    best, kept, stale, baseline = float("-inf"), -1, 0, None
+    """(kept step, its dev score, last evaluated step) under ``patience`` (0: never stop):
+    the trainer's own :class:`Selector` fed the recorded evaluations (no weights kept)."""
+    selector = Selector(keep_best=False, patience=patience)
     for e in evals:
-        score = dev_score(e)
-        if score is None:
-            continue
-        held = orig_en(e)
-        if baseline is None:
-            baseline = held
-        elif held is not None and held < baseline - tolerance(e):
-            score = float("-inf")  # the guard: not eligible
-        if score > best + 1e-9:
-            best, kept, stale = score, e["step"], 0
-            continue
-        stale += 1
-        if patience and stale >= patience:
-            return kept, best, e["step"]
-    return kept, best, evals[-1]["step"] if evals else -1
+        if selector.offer(int(e["step"]), e, model=None):
+            break
+    return selector.best_step, selector.best_score, selector.last_step
 
 
 def main() -> int:

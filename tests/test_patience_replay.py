@@ -1,5 +1,6 @@
 """``benchmarks/align_patience_replay.py`` replays early stopping from recorded dev curves; its
-verdicts must be the trainer's own :class:`~tokadapt.align.selection.Selector`'s."""
+verdicts must be the trainer's own :class:`~tokadapt.align.selection.Selector`'s (it feeds
+them to one: the random curves check the feeding, the hand-made curve the verdicts)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,19 @@ def test_replay_is_the_selector_on_random_curves() -> None:
             assert got == _selector(evals, patience), (evals, patience)
             stopped_early += got[2] < evals[-1]["step"]
     assert stopped_early > 100  # the curves exercise the early stop, not only the end
+
+
+def test_a_hand_made_curve() -> None:
+    """0.5, 0.6, 0.6 (a tie: the first best stays), 0.9 refused by the guard (orig→en fell
+    from 0.8 to 0.5 on 20 queries), 0.7, then 0.65 twice."""
+    rows = [(0.5, 0.8), (0.6, 0.8), (0.6, 0.8), (0.9, 0.5), (0.7, 0.8), (0.65, 0.8), (0.65, 0.8)]
+    evals = [{"step": 10 * i, "all/queries": 20.0, "all/rom_top1": s, "all/rom_en_top1": s,
+              "all/orig_en_top1": o} for i, (s, o) in enumerate(rows)]  # fmt: skip
+    kept, _, ended = replay(evals, 2)
+    assert (kept, ended) == (10, 30)  # the tie and the refused step end it at patience 2
+    kept, _, ended = replay(evals, 3)
+    assert (kept, ended) == (40, 60)
+    assert replay(evals, 0)[::2] == (40, 60)  # never stops: the best of the whole curve
 
 
 def test_reads_the_eval_events_of_a_run(tmp_path: Path) -> None:
